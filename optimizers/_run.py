@@ -1,0 +1,325 @@
+"""Running optimizers on a surface: one vectorised loop for a single run, a race and a sweep.
+
+Every configuration is a row of one ``(N, dim)`` array. All rows share one gradient evaluation per
+step; each optimizer updates its own block of rows. A single run is a batch of one, so a sweep, a
+race and a lone run take the same arithmetic and agree to the last bit.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from ._spec import Optimizer
+
+#: A position with a coordinate beyond this (or not finite) counts as diverged.
+DIVERGENCE_LIMIT = 1e6
+
+
+@dataclass(frozen=True)
+class Trajectory:
+    """What a run recorded.
+
+    For one configuration: ``path`` is ``(k+1, dim)`` with ``path[0]`` the start, ``loss`` ``(k+1,)``,
+    ``grads`` ``(k, dim)`` (the gradient, noise included, used at each step), ``state`` maps each
+    state field to ``(k, dim)`` (its value after each step) and ``diverged_at`` is ``None`` or the
+    first step whose position left the finite region; the path then stops at the last good position.
+
+    Batched: the arrays gain a batch axis after the step axis (``path`` is ``(steps+1, n, dim)``),
+    rows are NaN from their divergence on, and ``diverged_at`` is an int array, -1 for never.
+    """
+
+    optimizer: Optimizer
+    path: np.ndarray
+    loss: np.ndarray
+    grads: np.ndarray
+    state: Mapping[str, np.ndarray]
+    diverged_at: int | None | np.ndarray
+    steps: int
+    noise: float | np.ndarray = 0.0
+    seed: int | np.ndarray = 0
+    extras: Mapping[str, Any] = field(default_factory=dict)
+
+    @property
+    def batched(self) -> bool:
+        return self.path.ndim == 3
+
+    @property
+    def final(self) -> np.ndarray:
+        """The last good position (``(dim,)``, or ``(n, dim)`` when batched)."""
+        if not self.batched:
+            return self.path[-1]
+        last = np.where(self.diverged_at < 0, self.steps, self.diverged_at - 1)
+        last = np.maximum(last, 0)
+        return self.path[last, np.arange(self.path.shape[1])]
+
+
+def _as_start(start: Any, dim: int) -> np.ndarray:
+    arr = np.array(start, dtype=np.float64)
+    if arr.ndim == 0:
+        arr = arr.reshape(1)
+    if arr.shape[-1] != dim or arr.ndim > 2:
+        raise ValueError(f"start must have {dim} coordinate(s) (shape ({dim},) or (n, {dim})), got {arr.shape}")
+    if not np.all(np.isfinite(arr)):
+        raise ValueError(f"start must be finite, got {start!r}")
+    return arr
+
+
+def _per_row(name: str, value: Any, kind: type) -> Any:
+    arr = np.asarray(value)
+    if arr.ndim == 0:
+        return kind(arr)
+    if arr.ndim != 1 or arr.size == 0:
+        raise ValueError(f"{name} must be a number or a 1-D array, got shape {arr.shape}")
+    return arr.astype(np.float64 if kind is float else np.int64)
+
+
+#: Steps between divergence checks; a row found bad is dropped from the working arrays.
+_CHUNK = 32
+
+
+class _Group:
+    """One optimizer's block of rows inside the shared working array, and what it recorded."""
+
+    def __init__(self, opt: Optimizer, n: int, hp: dict[str, Any], state: Any, sl: slice) -> None:
+        self.update = opt.spec.update
+        self.n = n
+        self.hp = hp
+        self.state = state
+        self.slice = sl
+        self.rows = np.arange(n)  # local row numbers still running
+        self.trail: list[Any] = []
+        self.segments: list[tuple[int, np.ndarray, list[Any]]] = []
+
+    def begin(self, t: int) -> None:
+        self.trail = []
+        self.segments.append((t, self.rows, self.trail))
+
+    def compact(self, keep: np.ndarray, offset: int) -> int:
+        mine = keep[self.slice]
+        self.rows = self.rows[mine]
+        self.state = type(self.state)(*(f[mine] for f in self.state))
+        self.hp = {k: (v[mine] if isinstance(v, np.ndarray) else v) for k, v in self.hp.items()}
+        count = int(mine.sum())
+        self.slice = slice(offset, offset + count)
+        return offset + count
+
+    def records(self, steps: int, dim: int, diverged: np.ndarray) -> dict[str, np.ndarray]:
+        fields = self.state._fields
+        out = {name: np.full((steps, self.n, dim), np.nan) for name in fields}
+        for t, rows, trail in self.segments:
+            if not trail or rows.size == 0:
+                continue
+            for i, name in enumerate(fields):
+                out[name][t - 1 : t - 1 + len(trail), rows] = [s[i] for s in trail]
+        for row in np.flatnonzero(diverged >= 0):
+            for arr in out.values():
+                arr[max(diverged[row] - 1, 0) :, row] = np.nan
+        return out
+
+
+def race(
+    opts: Sequence[Optimizer],
+    surface: Any,
+    start: Any,
+    steps: int = 300,
+    noise: Any = 0.0,
+    seed: Any = 0,
+    record_state: bool = True,
+) -> list[Trajectory]:
+    """Run several optimizers from the same start, in lockstep, on one clock.
+
+    Each result equals :func:`run` of that optimizer alone (the rows never interact). ``noise`` is
+    the standard deviation of Gaussian noise added to every gradient, drawn from ``seed``: every
+    optimizer sees the same noise sequence, so a race compares rules, not luck.
+    """
+    if isinstance(steps, bool) or not isinstance(steps, int | np.integer) or steps < 0:
+        raise ValueError(f"steps must be a whole number ≥ 0, got {steps!r}")
+    steps = int(steps)
+    dim = surface.dim
+    x0 = _as_start(start, dim)
+    sigma = _per_row("noise", noise, float)
+    seeds = _per_row("seed", seed, int)
+    if np.any(np.asarray(sigma) < 0) or not np.all(np.isfinite(sigma)):
+        raise ValueError(f"noise must be a finite standard deviation ≥ 0, got {noise!r}")
+
+    # How many rows each optimizer gets: its own batch, the starts' batch, or the noise's.
+    wanted = {x0.shape[0]} if x0.ndim == 2 else set()
+    for name, value in (("noise", sigma), ("seed", seeds)):
+        if isinstance(value, np.ndarray):
+            wanted.add(value.size)
+    sizes = []
+    for opt in opts:
+        n_opt = set(wanted)
+        if opt.batch is not None:
+            n_opt.add(opt.batch)
+        if len(n_opt) > 1:
+            raise ValueError(f"batch sizes disagree: {sorted(n_opt)} (start, noise, seed and hyperparameters)")
+        sizes.append(n_opt.pop() if n_opt else None)
+    batched = [n is not None for n in sizes]
+    sizes = [n or 1 for n in sizes]
+    offsets = np.cumsum([0, *sizes])
+    total = int(offsets[-1])
+    if total == 0:
+        return []
+
+    x = np.empty((total, dim))
+    if x0.ndim == 2:
+        for off, n in zip(offsets[:-1], sizes, strict=True):
+            x[off : off + n] = x0
+    else:
+        x[:] = x0
+
+    def per_group(values: Any) -> Any:
+        """A per-row array of length n, repeated for every optimizer's block, as a column."""
+        if not isinstance(values, np.ndarray):
+            return values
+        return np.concatenate([values] * len(opts))[:, None]
+
+    sigma_rows = per_group(sigma)
+    with_noise = bool(np.any(np.asarray(sigma) > 0))
+    draws = None
+    if with_noise:
+        if isinstance(seeds, np.ndarray):
+            per_seed = [np.random.default_rng(int(s)).standard_normal((steps, dim)) for s in seeds]
+            draws = np.concatenate([np.stack(per_seed, axis=1)] * len(opts), axis=1)
+        else:
+            draws = np.random.default_rng(seeds).standard_normal((steps, 1, dim))
+
+    groups = []
+    for opt, off, n in zip(opts, offsets[:-1], sizes, strict=True):
+        hp = opt.row_hyper(n)
+        groups.append(_Group(opt, n, hp, opt.spec.init(x[off : off + n], hp), slice(int(off), int(off + n))))
+
+    path = np.full((steps + 1, total, dim), np.nan)
+    grads = np.full((steps, total, dim), np.nan)
+    path[0] = x
+    live = np.arange(total)  # global row numbers still running
+    bad_start = ~(np.abs(x).max(axis=1) <= DIVERGENCE_LIMIT)
+
+    with np.errstate(all="ignore"):
+        t = 1
+        while t <= steps:
+            # Drop rows that left the finite region; their exact divergence step is found at the end.
+            keep = np.abs(path[t - 1, live]).max(axis=1) <= DIVERGENCE_LIMIT if t > 1 else ~bad_start
+            if not keep.all():
+                x, live = x[keep], live[keep]
+                if isinstance(sigma_rows, np.ndarray):
+                    sigma_rows = sigma_rows[keep]
+                if draws is not None and draws.shape[1] > 1:
+                    draws = draws[:, keep]
+                offset = 0
+                for grp in groups:
+                    offset = grp.compact(keep, offset)
+            if x.shape[0] == 0:
+                break
+            stop = min(steps, t + _CHUNK - 1)
+            xs, gs = [], []
+            for grp in groups:
+                grp.begin(t)
+            for tt in range(t, stop + 1):
+                g = surface.grad(x)
+                if with_noise:
+                    g = g + sigma_rows * draws[tt - 1]
+                for grp in groups:
+                    sl = grp.slice
+                    delta, grp.state = grp.update(g[sl], grp.state, x[sl], tt, grp.hp)
+                    x[sl] += delta
+                    if record_state:
+                        grp.trail.append(grp.state)
+                xs.append(x.copy())
+                gs.append(g)
+            if len(live) == total:
+                path[t : stop + 1] = xs
+                grads[t - 1 : stop] = gs
+            else:
+                path[t : stop + 1, live] = xs
+                grads[t - 1 : stop, live] = gs
+            t = stop + 1
+
+        # The first step whose position is bad, per row; everything from there on is blanked.
+        bad = ~(np.abs(path) <= DIVERGENCE_LIMIT).all(axis=2)
+        ever = bad.any(axis=0)
+        diverged = np.where(ever, bad.argmax(axis=0), -1)
+        for row in np.flatnonzero(ever):
+            d = diverged[row]
+            path[d:, row] = np.nan
+            grads[max(d - 1, 0) :, row] = np.nan
+        loss = surface.value(path)
+
+    records = [
+        grp.records(steps, dim, diverged[off : off + grp.n]) if record_state else {}
+        for grp, off in zip(groups, offsets[:-1], strict=True)
+    ]
+    results = []
+    for opt, off, n, rec, is_batched in zip(opts, offsets[:-1], sizes, records, batched, strict=True):
+        sl = slice(int(off), int(off + n))
+        div = diverged[sl]
+        if is_batched:
+            results.append(Trajectory(opt, path[:, sl], loss[:, sl], grads[:, sl], rec, div.copy(),
+                                      steps, sigma, seeds))
+            continue
+        d = int(div[0])
+        end = steps + 1 if d < 0 else d
+        results.append(
+            Trajectory(
+                opt,
+                path[:end, sl.start],
+                loss[:end, sl.start],
+                grads[: max(end - 1, 0), sl.start],
+                {name: arr[: max(end - 1, 0), 0] for name, arr in rec.items()},
+                None if d < 0 else d,
+                steps,
+                sigma,
+                seeds,
+            )
+        )
+    return results
+
+
+def run(
+    opt: Optimizer,
+    surface: Any,
+    start: Any = None,
+    steps: int = 300,
+    noise: Any = 0.0,
+    seed: Any = 0,
+    record_state: bool = True,
+) -> Trajectory:
+    """Run one optimizer (or one batch of configurations) on ``surface`` from ``start``.
+
+    ``start`` defaults to the surface's ``default_start``; it may be ``(n, dim)`` for a batch, and
+    any hyperparameter of ``opt`` may be a length-n array. ``noise > 0`` adds seeded Gaussian noise
+    of that standard deviation to every gradient (same seed, same path).
+    """
+    if start is None:
+        start = surface.default_start
+    return race([opt], surface, start, steps=steps, noise=noise, seed=seed, record_state=record_state)[0]
+
+
+def internals(tr: Trajectory) -> dict[str, np.ndarray]:
+    """Everything an optimizer keeps over a run, per step: the gradient, its raw state and, where
+    the rule has them, derived quantities such as bias-corrected moments.
+
+    Arrays are ``(k, dim)`` (or ``(k, n, dim)`` batched); ``step`` is the change each step made.
+    """
+    out = {"grad": tr.grads, **tr.state}
+    k = tr.grads.shape[0]
+    out["step"] = np.diff(tr.path, axis=0)[:k]
+    spec = tr.optimizer.spec
+    if spec.derived is not None and tr.state:
+        t = np.arange(1, k + 1, dtype=np.float64)
+        if tr.batched:
+            n = tr.path.shape[1]
+            hp = tr.optimizer.row_hyper(n)
+            hp = {name: (v.reshape(1, n, 1) if isinstance(v, np.ndarray) else v) for name, v in hp.items()}
+            t = t.reshape(k, 1, 1)
+        else:
+            hp = dict(tr.optimizer.hyper)
+            t = t.reshape(k, 1)
+        with np.errstate(all="ignore"):
+            out.update(spec.derived(tr.state, t, hp))
+    return out

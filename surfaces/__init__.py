@@ -1,0 +1,45 @@
+"""Loss surfaces with analytic gradients, plot windows and known minima.
+
+>>> import surfaces
+>>> s = surfaces.get("bowl", a=1.0, b=25.0, angle=0.0)
+>>> s.value([[0.0, 0.0]]), s.grad([[1.0, 1.0]])
+
+Adding a surface is one module with a ``SPEC`` and one line in :data:`REGISTRY`.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from . import beale, bowl, double_well, himmelblau, rastrigin, rosenbrock, saddle, slope
+from ._base import Param, Surface, SurfaceSpec, build
+
+REGISTRY: dict[str, SurfaceSpec] = {
+    "bowl": bowl.SPEC,
+    "slope": slope.SPEC,
+    "rosenbrock": rosenbrock.SPEC,
+    "beale": beale.SPEC,
+    "himmelblau": himmelblau.SPEC,
+    "saddle": saddle.SPEC,
+    "double_well": double_well.SPEC,
+    "rastrigin": rastrigin.SPEC,
+}
+
+__all__ = ["REGISTRY", "Param", "Surface", "SurfaceSpec", "get", "names", "spec"]
+
+
+def names() -> list[str]:
+    """Every registered surface key."""
+    return list(REGISTRY)
+
+
+def spec(key: str) -> SurfaceSpec:
+    try:
+        return REGISTRY[key]
+    except (KeyError, TypeError):
+        raise ValueError(f"unknown surface {key!r}; choose one of {', '.join(REGISTRY)}") from None
+
+
+def get(key: str, **params: Any) -> Surface:
+    """Surface ``key`` with its parameters set (each has a default); ValueError for bad input."""
+    return build(spec(key), **params)
