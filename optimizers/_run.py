@@ -37,7 +37,7 @@ class Trajectory:
     loss: np.ndarray
     grads: np.ndarray
     state: Mapping[str, np.ndarray]
-    diverged_at: int | None | np.ndarray
+    diverged_at: int | np.ndarray | None
     steps: int
     noise: float | np.ndarray = 0.0
     seed: int | np.ndarray = 0
@@ -148,7 +148,7 @@ def race(
 
     # How many rows each optimizer gets: its own batch, the starts' batch, or the noise's.
     wanted = {x0.shape[0]} if x0.ndim == 2 else set()
-    for name, value in (("noise", sigma), ("seed", seeds)):
+    for value in (sigma, seeds):
         if isinstance(value, np.ndarray):
             wanted.add(value.size)
     sizes = []

@@ -7,7 +7,6 @@ is stable iff :math:`\\eta < 2/\\max(a, b)`.
 
 import math
 
-
 from ._base import Facts, Param, SurfaceSpec, stack
 
 
