@@ -84,8 +84,12 @@ _CHUNK = 32
 class _Group:
     """One optimizer's block of rows inside the shared working array, and what it recorded."""
 
-    def __init__(self, opt: Optimizer, n: int, hp: dict[str, Any], state: Any, sl: slice) -> None:
+    def __init__(
+        self, opt: Optimizer, n: int, hp: dict[str, Any], state: Any, sl: slice, lr_factors: np.ndarray | None
+    ) -> None:
         self.update = opt.spec.update
+        self.lr_factors = lr_factors
+        self.base_lr = hp["lr"]
         self.n = n
         self.hp = hp
         self.state = state
@@ -103,6 +107,8 @@ class _Group:
         self.rows = self.rows[mine]
         self.state = type(self.state)(*(f[mine] for f in self.state))
         self.hp = {k: (v[mine] if isinstance(v, np.ndarray) else v) for k, v in self.hp.items()}
+        if isinstance(self.base_lr, np.ndarray):
+            self.base_lr = self.base_lr[mine]
         count = int(mine.sum())
         self.slice = slice(offset, offset + count)
         return offset + count
@@ -129,12 +135,16 @@ def race(
     noise: Any = 0.0,
     seed: Any = 0,
     record_state: bool = True,
+    lr_factors: Sequence[Any] | None = None,
 ) -> list[Trajectory]:
     """Run several optimizers from the same start, in lockstep, on one clock.
 
     Each result equals :func:`run` of that optimizer alone (the rows never interact). ``noise`` is
     the standard deviation of Gaussian noise added to every gradient, drawn from ``seed``: every
     optimizer sees the same noise sequence, so a race compares rules, not luck.
+
+    ``lr_factors`` (one per optimizer, each ``None`` or a length-``steps`` array) schedules the
+    learning rate: step ``t`` runs the same rule with ``lr · factor[t-1]``.
     """
     if isinstance(steps, bool) or not isinstance(steps, int | np.integer) or steps < 0:
         raise ValueError(f"steps must be a whole number ≥ 0, got {steps!r}")
@@ -189,10 +199,19 @@ def race(
         else:
             draws = np.random.default_rng(seeds).standard_normal((steps, 1, dim))
 
+    factors = list(lr_factors) if lr_factors is not None else [None] * len(opts)
+    if len(factors) != len(opts):
+        raise ValueError(f"lr_factors needs one entry per optimizer ({len(opts)}), got {len(factors)}")
     groups = []
-    for opt, off, n in zip(opts, offsets[:-1], sizes, strict=True):
+    for opt, off, n, fac in zip(opts, offsets[:-1], sizes, factors, strict=True):
+        if fac is not None:
+            fac = np.asarray(fac, dtype=np.float64)
+            if fac.shape != (steps,) or not np.all(np.isfinite(fac)) or np.any(fac < 0):
+                raise ValueError(f"lr_factors must be {steps} finite factors ≥ 0, got shape {fac.shape}")
         hp = opt.row_hyper(n)
-        groups.append(_Group(opt, n, hp, opt.spec.init(x[off : off + n], hp), slice(int(off), int(off + n))))
+        groups.append(
+            _Group(opt, n, hp, opt.spec.init(x[off : off + n], hp), slice(int(off), int(off + n)), fac)
+        )
 
     path = np.full((steps + 1, total, dim), np.nan)
     grads = np.full((steps, total, dim), np.nan)
@@ -226,6 +245,8 @@ def race(
                     g = g + sigma_rows * draws[tt - 1]
                 for grp in groups:
                     sl = grp.slice
+                    if grp.lr_factors is not None:
+                        grp.hp["lr"] = grp.base_lr * grp.lr_factors[tt - 1]
                     delta, grp.state = grp.update(g[sl], grp.state, x[sl], tt, grp.hp)
                     x[sl] += delta
                     if record_state:
@@ -288,6 +309,7 @@ def run(
     noise: Any = 0.0,
     seed: Any = 0,
     record_state: bool = True,
+    lr_factors: Any = None,
 ) -> Trajectory:
     """Run one optimizer (or one batch of configurations) on ``surface`` from ``start``.
 
@@ -297,7 +319,10 @@ def run(
     """
     if start is None:
         start = surface.default_start
-    return race([opt], surface, start, steps=steps, noise=noise, seed=seed, record_state=record_state)[0]
+    return race(
+        [opt], surface, start, steps=steps, noise=noise, seed=seed, record_state=record_state,
+        lr_factors=None if lr_factors is None else [lr_factors],
+    )[0]
 
 
 def internals(tr: Trajectory) -> dict[str, np.ndarray]:

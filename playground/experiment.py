@@ -1,0 +1,460 @@
+"""One typed object describes an experiment; links, lessons, exports and the CLI all read and write it.
+
+The query-string form is compact and human-readable::
+
+    surface=bowl:b=25,angle=30&opt=adam:lr=0.05,beta1=0.8;sgd:lr=0.001&start=-2.5,1.5&steps=300
+
+``opt`` lists the optimizer entries separated by ``;``; each is ``key:name=value,...`` holding only
+what differs from the defaults (a learning rate left out takes the surface's suggested one), plus
+``label``, ``color`` and a learning-rate schedule. :func:`decode` never raises: it keeps what is
+valid, falls back to defaults for the rest, and returns a warning for everything it ignored or
+clamped, in words the page can show.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field, replace
+from typing import Any
+from urllib.parse import parse_qs, quote, unquote, urlencode
+
+import optimizers
+import surfaces
+
+from . import defaults
+from .caps import CAPS
+
+VIEWS = ("race", "side", "3d", "curves", "table", "equations", "sweep", "internals")
+SCHEDULES = ("constant", "step", "exponential", "cosine", "inv_sqrt")
+ENTRY_KEYS = ("label", "color", "sched", "warmup", "gamma", "every")
+COLOR_RE = re.compile(r"^#[0-9a-fA-F]{6}$")
+LABEL_MAX = 40
+RAW_MAX = 4000
+
+
+@dataclass(frozen=True)
+class Schedule:
+    """A learning-rate schedule: the lr at step t is ``lr · factor(t)``; only the lr changes.
+
+    ``kind``: constant, step (× ``gamma`` every ``every`` steps), exponential (× ``gamma`` per
+    step), cosine (to 0 at the last step), inv_sqrt (1/√t). ``warmup`` steps ramp linearly up first.
+    """
+
+    kind: str = "constant"
+    warmup: int = 0
+    gamma: float = 0.5
+    every: int = 100
+
+    def is_default(self) -> bool:
+        return self == Schedule()
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One optimizer in the race. ``hyper`` holds only the values set explicitly, as sorted pairs."""
+
+    optimizer: str
+    hyper: tuple[tuple[str, float | bool], ...] = ()
+    label: str = ""
+    color: str = ""
+    schedule: Schedule = field(default_factory=Schedule)
+
+    @property
+    def hyper_dict(self) -> dict[str, float | bool]:
+        return dict(self.hyper)
+
+    def with_hyper(self, **values: Any) -> Entry:
+        merged = {**self.hyper_dict, **values}
+        return replace(self, hyper=tuple(sorted(merged.items())))
+
+    def display_label(self) -> str:
+        return self.label or optimizers.spec(self.optimizer).name
+
+
+@dataclass(frozen=True)
+class Experiment:
+    """Everything that determines a race and how it is shown."""
+
+    surface: str = "rosenbrock"
+    surface_params: tuple[tuple[str, float], ...] = ()
+    formula: str = ""
+    bounds: tuple[tuple[float, float], ...] = ()
+    entries: tuple[Entry, ...] = ()
+    start: tuple[float, ...] = ()
+    steps: int = 300
+    noise: float = 0.0
+    seed: int = 0
+    seeds: int = 1
+    view: str = "race"
+    lesson: str = ""
+    present: bool = False
+    speed: float = 1.0
+
+    def build_surface(self) -> surfaces.Surface:
+        if self.surface == "custom":
+            bounds = [list(b) for b in self.bounds] or [[-3.0, 3.0], [-3.0, 3.0]]
+            return surfaces.from_formula(self.formula, bounds=bounds, start=self.start or None)
+        return surfaces.get(self.surface, **dict(self.surface_params))
+
+    def start_point(self, surface: surfaces.Surface | None = None) -> tuple[float, ...]:
+        surface = surface or self.build_surface()
+        if len(self.start) == surface.dim:
+            return self.start
+        return surface.default_start
+
+    def resolve(self, entry: Entry) -> optimizers.Optimizer:
+        """The optimizer an entry stands for on this experiment's surface."""
+        hyper = {"lr": defaults.learning_rate(self.surface, entry.optimizer), **entry.hyper_dict}
+        return optimizers.make(entry.optimizer, **hyper)
+
+    def labels(self) -> list[str]:
+        """Entry labels, made unique ("Adam", "Adam (2)") so legends and tables stay readable."""
+        seen: dict[str, int] = {}
+        out = []
+        for e in self.entries:
+            base = e.display_label()
+            seen[base] = seen.get(base, 0) + 1
+            out.append(base if seen[base] == 1 else f"{base} ({seen[base]})")
+        return out
+
+    def colors(self) -> list[str]:
+        return [e.color or defaults.PALETTE[i % len(defaults.PALETTE)] for i, e in enumerate(self.entries)]
+
+
+def default_experiment() -> Experiment:
+    return Experiment(entries=tuple(Entry(k) for k in ("sgd", "momentum", "rmsprop", "adam")))
+
+
+# --- Encoding -------------------------------------------------------------------------------------
+
+
+def _num(v: float | bool | int) -> str:
+    if isinstance(v, bool):
+        return "1" if v else "0"
+    if isinstance(v, int):
+        return str(v)
+    r = repr(float(v))
+    return r[:-2] if r.endswith(".0") else r
+
+
+def _esc(text: str) -> str:
+    """Percent-escape the characters that structure an entry (``, ; = : %``) inside a label."""
+    return "".join(f"%{ord(ch):02X}" if ch in ",;=:%&+" else ch for ch in text)
+
+
+def _encode_entry(e: Entry) -> str:
+    parts = [f"{k}={_num(v)}" for k, v in e.hyper]
+    if e.label:
+        parts.append(f"label={_esc(e.label)}")
+    if e.color:
+        parts.append(f"color={e.color}")
+    s = e.schedule
+    if not s.is_default():
+        parts.append(f"sched={s.kind}")
+        if s.warmup:
+            parts.append(f"warmup={s.warmup}")
+        if s.kind in ("step", "exponential"):
+            parts.append(f"gamma={_num(s.gamma)}")
+        if s.kind == "step":
+            parts.append(f"every={s.every}")
+    return e.optimizer + (":" + ",".join(parts) if parts else "")
+
+
+def encode(exp: Experiment) -> dict[str, str]:
+    """The experiment as query parameters, leaving out what equals the defaults."""
+    base = Experiment()
+    q: dict[str, str] = {}
+    surface = exp.surface
+    if exp.surface_params:
+        surface += ":" + ",".join(f"{k}={_num(v)}" for k, v in exp.surface_params)
+    q["surface"] = surface
+    if exp.surface == "custom":
+        q["formula"] = exp.formula
+        if exp.bounds:
+            q["bounds"] = ",".join(_num(v) for b in exp.bounds for v in b)
+    q["opt"] = ";".join(_encode_entry(e) for e in exp.entries)
+    if exp.start:
+        q["start"] = ",".join(_num(v) for v in exp.start)
+    for name in ("steps", "noise", "seed", "seeds", "view", "lesson", "speed"):
+        value = getattr(exp, name)
+        if value != getattr(base, name):
+            q[name] = _num(value) if not isinstance(value, str) else value
+    if exp.present:
+        q["present"] = "1"
+    return q
+
+
+def to_query_string(exp: Experiment) -> str:
+    return urlencode(encode(exp), safe=":;,=*()/", quote_via=quote)
+
+
+# --- Decoding -------------------------------------------------------------------------------------
+
+
+def _shorten(text: str, n: int = 60) -> str:
+    text = "".join(ch if ch.isprintable() else "?" for ch in text)
+    return text if len(text) <= n else text[: n - 1] + "…"
+
+
+def _float(text: str, what: str, warn: list[str]) -> float | None:
+    try:
+        v = float(text)
+    except ValueError:
+        warn.append(f"{what}: {_shorten(text)!r} is not a number; ignored")
+        return None
+    if not math.isfinite(v):
+        warn.append(f"{what}: {_shorten(text)!r} is not finite; ignored")
+        return None
+    return v
+
+
+def _int(text: str, what: str, warn: list[str], low: int, high: int) -> int | None:
+    v = _float(text, what, warn)
+    if v is None:
+        return None
+    if v != int(v):
+        warn.append(f"{what}: {_shorten(text)!r} is not a whole number; ignored")
+        return None
+    if not low <= v <= high:
+        clamped = int(min(max(v, low), high))
+        warn.append(f"{what}: {int(v)} is outside {low}–{high}; using {clamped}")
+        return clamped
+    return int(v)
+
+
+def _pairs(text: str) -> Iterable[tuple[str, str]]:
+    for part in text.split(","):
+        if not part:
+            continue
+        name, sep, value = part.partition("=")
+        yield name.strip(), (unquote(value) if sep else "")
+
+
+def clean_label(text: str) -> str:
+    """A label safe to show anywhere: printable, no markup characters, at most 40 characters."""
+    text = "".join(ch for ch in text if ch.isprintable() and ch not in "<>&\"'`{}[]\\$*_|")
+    return text.strip()[:LABEL_MAX]
+
+
+def _decode_entry(text: str, index: int, warn: list[str]) -> Entry | None:
+    key, _, rest = text.partition(":")
+    key = key.strip()
+    where = f"optimizer {index + 1}"
+    if key not in optimizers.REGISTRY:
+        warn.append(f"{where}: unknown optimizer {_shorten(key)!r}; ignored")
+        return None
+    spec = optimizers.spec(key)
+    names = {h.name for h in spec.hypers}
+    hyper: dict[str, float | bool] = {}
+    extras: dict[str, str] = {}
+    for name, value in _pairs(rest):
+        if name in ENTRY_KEYS:
+            extras[name] = value
+            continue
+        if name not in names:
+            warn.append(f"{where} ({key}): unknown hyperparameter {_shorten(name)!r}; ignored")
+            continue
+        h = spec.hyper(name)
+        if h.is_flag:
+            if value.lower() in ("1", "true", "yes", "on"):
+                hyper[name] = True
+            elif value.lower() in ("0", "false", "no", "off"):
+                hyper[name] = False
+            else:
+                warn.append(f"{where} ({key}): {name} must be 0 or 1, got {_shorten(value)!r}; using the default")
+            continue
+        v = _float(value, f"{where} ({key}) {name}", warn)
+        if v is None:
+            continue
+        try:
+            h.validate(v)
+        except ValueError as err:
+            warn.append(f"{where} ({key}): {err}; using the default")
+            continue
+        hyper[name] = v
+    label = clean_label(extras.get("label", ""))
+    if extras.get("label") and label != extras["label"][:LABEL_MAX].strip():
+        warn.append(f"{where}: label had characters that are not allowed; they were removed")
+    color = extras.get("color", "")
+    if color and not COLOR_RE.match(color):
+        warn.append(f"{where}: colour {_shorten(color)!r} is not #rrggbb; using the palette")
+        color = ""
+    schedule = _decode_schedule(extras, where, warn)
+    return Entry(key, tuple(sorted(hyper.items())), label, color.lower(), schedule)
+
+
+def _decode_schedule(extras: Mapping[str, str], where: str, warn: list[str]) -> Schedule:
+    kind = extras.get("sched", "constant") or "constant"
+    if kind not in SCHEDULES:
+        warn.append(f"{where}: unknown schedule {_shorten(kind)!r}; using a constant learning rate")
+        return Schedule()
+    s = Schedule(kind=kind)
+    if "warmup" in extras:
+        w = _int(extras["warmup"], f"{where} warmup", warn, 0, CAPS.steps)
+        if w is not None:
+            s = replace(s, warmup=w)
+    if "gamma" in extras:
+        g = _float(extras["gamma"], f"{where} gamma", warn)
+        if g is not None:
+            if 0 < g <= 1:
+                s = replace(s, gamma=g)
+            else:
+                warn.append(f"{where}: gamma must lie in (0, 1], got {g!r}; using {s.gamma}")
+    if "every" in extras:
+        e = _int(extras["every"], f"{where} every", warn, 1, CAPS.steps)
+        if e is not None:
+            s = replace(s, every=e)
+    return s
+
+
+def _first(value: Any) -> str:
+    if isinstance(value, list | tuple):
+        return str(value[0]) if value else ""
+    return str(value)
+
+
+def decode(params: Mapping[str, Any] | str) -> tuple[Experiment, list[str]]:
+    """Read an experiment from query parameters (a mapping, or a query string).
+
+    Never raises on bad input: returns the experiment built from what was valid, and a list of
+    warnings naming what was ignored, clamped or replaced by a default.
+    """
+    if isinstance(params, str):
+        params = parse_qs(params.lstrip("?"), keep_blank_values=True)
+    warn: list[str] = []
+    raw = {}
+    for k, v in params.items():
+        text = _first(v)
+        if len(text) > RAW_MAX:
+            warn.append(f"{_shorten(str(k), 20)!r} is {len(text)} characters long (limit {RAW_MAX}); ignored")
+            continue
+        raw[str(k)] = text
+    known = {"surface", "formula", "bounds", "opt", "start", "steps", "noise", "seed", "seeds", "view",
+             "lesson", "present", "speed"}
+    for k in raw:
+        if k not in known:
+            warn.append(f"unknown parameter {_shorten(k, 30)!r}; ignored")
+
+    exp = Experiment()
+    if "lesson" in raw and raw["lesson"]:
+        from . import lessons
+
+        lesson = lessons.find(raw["lesson"])
+        if lesson is None:
+            warn.append(f"unknown lesson {_shorten(raw['lesson'])!r}; ignored")
+        else:
+            exp = lesson.experiment
+    elif "opt" not in raw:
+        exp = default_experiment()
+
+    exp = _decode_surface(raw, exp, warn)
+
+    if "opt" in raw:
+        entries = []
+        parts = [p for p in raw["opt"].split(";") if p.strip()]
+        if len(parts) > CAPS.entries:
+            warn.append(f"{len(parts)} optimizers requested; only the first {CAPS.entries} are kept")
+            parts = parts[: CAPS.entries]
+        for i, part in enumerate(parts):
+            entry = _decode_entry(part, i, warn)
+            if entry is not None:
+                entries.append(entry)
+        exp = replace(exp, entries=tuple(entries))
+
+    surface = None
+    if "start" in raw:
+        try:
+            surface = exp.build_surface()
+        except ValueError:
+            surface = None
+        coords = [_float(c, "start", warn) for c in raw["start"].split(",")]
+        dim = surface.dim if surface else len(coords)
+        if any(c is None for c in coords) or len(coords) != dim:
+            warn.append(f"start: expected {dim} number(s); using the surface's default start")
+        elif any(abs(c) > CAPS.coordinate for c in coords):
+            warn.append(f"start: coordinates beyond ±{CAPS.coordinate:g} are not allowed; using the default start")
+        else:
+            exp = replace(exp, start=tuple(coords))
+    if "steps" in raw:
+        v = _int(raw["steps"], "steps", warn, 1, CAPS.steps)
+        if v is not None:
+            exp = replace(exp, steps=v)
+    if "noise" in raw:
+        v = _float(raw["noise"], "noise", warn)
+        if v is not None:
+            if 0 <= v <= CAPS.noise:
+                exp = replace(exp, noise=v)
+            else:
+                clamped = min(max(v, 0.0), CAPS.noise)
+                warn.append(f"noise: {v:g} is outside 0–{CAPS.noise:g}; using {clamped:g}")
+                exp = replace(exp, noise=clamped)
+    if "seed" in raw:
+        v = _int(raw["seed"], "seed", warn, 0, 2**31 - 1)
+        if v is not None:
+            exp = replace(exp, seed=v)
+    if "seeds" in raw:
+        v = _int(raw["seeds"], "seeds", warn, 1, CAPS.seeds)
+        if v is not None:
+            exp = replace(exp, seeds=v)
+    if "speed" in raw:
+        v = _float(raw["speed"], "speed", warn)
+        if v is not None:
+            if 0.1 <= v <= 10:
+                exp = replace(exp, speed=v)
+            else:
+                warn.append(f"speed: {v:g} is outside 0.1–10; ignored")
+    if "view" in raw:
+        if raw["view"] in VIEWS:
+            exp = replace(exp, view=raw["view"])
+        else:
+            warn.append(f"unknown view {_shorten(raw['view'])!r}; showing the race")
+    if "present" in raw:
+        exp = replace(exp, present=raw["present"].lower() in ("1", "true", "yes", "on"))
+    return exp, warn
+
+
+def _decode_surface(raw: Mapping[str, str], exp: Experiment, warn: list[str]) -> Experiment:
+    if "surface" not in raw:
+        return exp
+    key, _, rest = raw["surface"].partition(":")
+    key = key.strip()
+    if key == "custom":
+        formula = raw.get("formula", "")
+        bounds: tuple[tuple[float, float], ...] = ()
+        if "bounds" in raw:
+            vals = [_float(v, "bounds", warn) for v in raw["bounds"].split(",")]
+            if any(v is None for v in vals) or len(vals) not in (2, 4):
+                warn.append("bounds: expected 2 or 4 numbers; using the default window")
+            else:
+                bounds = tuple((vals[i], vals[i + 1]) for i in range(0, len(vals), 2))
+        if len(formula) > CAPS.formula_length:
+            warn.append(f"formula is longer than {CAPS.formula_length} characters; keeping the previous surface")
+            return exp
+        try:
+            surfaces.from_formula(formula, bounds=[list(b) for b in bounds] or [[-3, 3], [-3, 3]])
+        except ValueError as err:
+            warn.append(f"formula: {err}; keeping the previous surface")
+            return exp
+        return replace(exp, surface="custom", surface_params=(), formula=formula, bounds=bounds, start=())
+    if key not in surfaces.REGISTRY:
+        warn.append(f"unknown surface {_shorten(key)!r}; keeping {exp.surface}")
+        return exp
+    spec = surfaces.spec(key)
+    known = {p.name: p for p in spec.params}
+    params: dict[str, float] = {}
+    for name, value in _pairs(rest):
+        if name not in known:
+            warn.append(f"surface {key}: unknown parameter {_shorten(name)!r}; ignored")
+            continue
+        v = _float(value, f"surface {key} {name}", warn)
+        if v is None:
+            continue
+        try:
+            params[name] = known[name].validate(v)
+        except ValueError as err:
+            warn.append(f"surface {key}: {err}; using the default")
+    keep_start = exp.start if key == exp.surface else ()
+    return replace(exp, surface=key, surface_params=tuple(sorted(params.items())), formula="", bounds=(),
+                   start=keep_start)

@@ -1,0 +1,193 @@
+"""What every figure shares: plain-dict building blocks, the shaded background, iso-lines, themes.
+
+Figures are built as plain dicts (Plotly's JSON schema) rather than graph objects: validating a few
+hundred animation frames through ``plotly.graph_objects`` takes seconds, building the dict takes
+milliseconds. Arrays go out as Plotly's typed-array spec (base64 float32), which keeps the payload
+small and linear in the number of points.
+"""
+
+from __future__ import annotations
+
+import base64
+import io
+from dataclasses import dataclass
+
+import numpy as np
+from contourpy import contour_generator
+from matplotlib import colormaps
+from PIL import Image
+
+MAX_FRAMES = 200
+TAIL_FRAMES = 8
+GRID = 200
+
+
+@dataclass(frozen=True)
+class Theme:
+    """Sizes and colours; ``present`` scales everything up for a lecture hall."""
+
+    dark: bool = False
+    present: bool = False
+
+    @property
+    def font(self) -> int:
+        return 22 if self.present else 15
+
+    @property
+    def marker(self) -> int:
+        return 20 if self.present else 13
+
+    @property
+    def line(self) -> float:
+        return 4.0 if self.present else 2.5
+
+    @property
+    def faint(self) -> float:
+        return 0.45
+
+    @property
+    def ink(self) -> str:
+        return "#f0f0f0" if self.dark else "#222222"
+
+    @property
+    def paper(self) -> str:
+        return "#0e1117" if self.dark else "#ffffff"
+
+    @property
+    def iso(self) -> str:
+        return "rgba(255,255,255,0.28)" if self.dark else "rgba(20,30,60,0.22)"
+
+    @property
+    def colormap(self) -> str:
+        return "cividis" if self.dark else "PuBu_r"
+
+    @property
+    def shade_range(self) -> tuple[float, float]:
+        # Only the lighter part of the map, so coloured paths stand out against it.
+        return (0.0, 0.75) if self.dark else (0.3, 1.0)
+
+
+def typed(values: np.ndarray, dtype: str = "f4") -> dict:
+    """Plotly's typed-array spec: compact base64 instead of a JSON list of numbers."""
+    arr = np.ascontiguousarray(values, dtype="<" + dtype)
+    return {"dtype": dtype, "bdata": base64.b64encode(arr.tobytes()).decode("ascii")}
+
+
+def frame_steps(steps_run: int) -> np.ndarray:
+    """The step shown by each animation frame: every step for short runs, ≤ 200 evenly spaced."""
+    count = min(steps_run + 1, MAX_FRAMES)
+    return np.unique(np.round(np.linspace(0, steps_run, count)).astype(int))
+
+
+def position_at(path: np.ndarray, steps: np.ndarray) -> np.ndarray:
+    """Positions at the given steps, holding the last good position after a divergence."""
+    if len(path) == 0:
+        return np.full((len(steps), path.shape[-1]), np.nan)
+    return path[np.minimum(steps, len(path) - 1)]
+
+
+def surface_grid(surface, resolution: int = GRID) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    (x0, x1), (y0, y1) = surface.bounds
+    xs = np.linspace(x0, x1, resolution)
+    ys = np.linspace(y0, y1, resolution)
+    X, Y = np.meshgrid(xs, ys)
+    with np.errstate(all="ignore"):
+        Z = surface.value(np.stack([X, Y], axis=-1))
+    return xs, ys, Z
+
+
+def equalised(Z: np.ndarray) -> np.ndarray:
+    """Each value's rank in [0, 1]: the shading and iso-lines then show structure on any scale,
+    from a quadratic bowl to Rosenbrock's steep walls and flat floor."""
+    flat = Z.ravel()
+    finite = np.isfinite(flat)
+    out = np.full(flat.shape, 1.0)
+    if finite.any():
+        order = np.argsort(flat[finite], kind="stable")
+        ranks = np.empty(order.size)
+        ranks[order] = np.linspace(0.0, 1.0, order.size)
+        out[finite] = ranks
+    return out.reshape(Z.shape)
+
+
+def background_image(surface, theme: Theme, resolution: int = GRID) -> dict:
+    """The surface as a shaded PNG placed under the axes (never a contour trace: it vanishes on Play)."""
+    _, _, Z = surface_grid(surface, resolution)
+    lo, hi = theme.shade_range
+    shade = lo + (hi - lo) * equalised(Z)
+    rgba = colormaps[theme.colormap](shade)
+    rgb = (rgba[::-1, :, :3] * 255).astype(np.uint8)  # image rows run top-down
+    buf = io.BytesIO()
+    Image.fromarray(rgb).save(buf, format="PNG", optimize=True)
+    (x0, x1), (y0, y1) = surface.bounds
+    return {
+        "source": "data:image/png;base64," + base64.b64encode(buf.getvalue()).decode("ascii"),
+        "x": float(x0), "y": float(y1), "sizex": float(x1 - x0), "sizey": float(y1 - y0),
+        "sizing": "stretch", "layer": "below", "opacity": 1.0,
+    }
+
+
+def iso_lines(surface, levels: int = 14, resolution: int = 120) -> tuple[np.ndarray, np.ndarray]:
+    """Iso-lines at evenly spaced ranks, as one polyline broken by NaNs (one static trace)."""
+    xs, ys, Z = surface_grid(surface, resolution)
+    E = equalised(Z)
+    gen = contour_generator(xs, ys, E)
+    px, py = [], []
+    for level in np.linspace(0.0, 1.0, levels + 2)[1:-1]:
+        for line in gen.lines(level):
+            px.extend([line[:, 0], [np.nan]])
+            py.extend([line[:, 1], [np.nan]])
+    if not px:
+        return np.empty(0), np.empty(0)
+    return np.concatenate(px), np.concatenate(py)
+
+
+def animation_controls(steps: np.ndarray, speed: float, theme: Theme, y: float = -0.08) -> tuple[list, list]:
+    """Play/Pause buttons and a step slider driving the frames named by their step."""
+    duration = max(int(round(1000 / 30 / max(speed, 0.05))), 1)
+    play = {"frame": {"duration": duration, "redraw": False}, "fromcurrent": True,
+            "transition": {"duration": 0}, "mode": "immediate"}
+    pause = {"frame": {"duration": 0, "redraw": False}, "transition": {"duration": 0}, "mode": "immediate"}
+    menus = [{
+        "type": "buttons", "direction": "left", "showactive": False, "x": 0.0, "y": y, "xanchor": "left",
+        "yanchor": "top", "pad": {"r": 10, "t": 0},
+        "font": {"size": theme.font},
+        "buttons": [
+            {"label": "▶ Play", "method": "animate", "args": [None, play]},
+            {"label": "❚❚ Pause", "method": "animate", "args": [[None], pause]},
+        ],
+    }]
+    sliders = [{
+        "active": 0, "x": 0.2, "len": 0.8, "y": y + 0.02, "yanchor": "top", "pad": {"t": 0, "b": 0},
+        "currentvalue": {"prefix": "Step ", "font": {"size": theme.font}},
+        "font": {"size": max(theme.font - 4, 10)},
+        "steps": [
+            {"label": str(int(s)), "method": "animate",
+             "args": [[str(int(s))], {"frame": {"duration": 0, "redraw": False}, "mode": "immediate",
+                                      "transition": {"duration": 0}}]}
+            for s in steps
+        ],
+    }]
+    return menus, sliders
+
+
+def base_layout(theme: Theme, height: int) -> dict:
+    return {
+        "height": height,
+        "margin": {"l": 50, "r": 20, "t": 30, "b": 20},
+        "font": {"size": theme.font, "color": theme.ink},
+        "paper_bgcolor": theme.paper,
+        "plot_bgcolor": theme.paper,
+        "legend": {"font": {"size": theme.font}, "bgcolor": "rgba(0,0,0,0)", "itemclick": "toggle"},
+        "hovermode": "closest",
+        "uirevision": "keep",
+    }
+
+
+def slim(traces: list[dict]) -> list[dict]:
+    """What a frame needs of each moving trace: only its coordinates (Plotly merges the rest)."""
+    return [{k: t[k] for k in ("x", "y") if k in t} for t in traces]
+
+
+def diverged_text(label: str, diverged_at: int | None) -> str:
+    return label if diverged_at is None else f"{label} — diverged at step {diverged_at}"

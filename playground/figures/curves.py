@@ -1,0 +1,71 @@
+"""Curves over steps: loss above the minimum, distance to the nearest minimum, step length."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .. import metrics
+from ..simulate import Race
+from ._common import Theme, base_layout, typed
+
+
+def _log_helps(series: list[np.ndarray]) -> bool:
+    vals = np.concatenate([s[np.isfinite(s)] for s in series]) if series else np.empty(0)
+    if vals.size == 0 or np.any(vals <= 0):
+        return False
+    return float(vals.max() / max(vals.min(), 1e-300)) > 100.0
+
+
+def curves_figure(race: Race, theme: Theme = Theme(), height: int = 760) -> dict:
+    surface = race.surface
+    panels = []
+    known = bool(surface.minimum_values)
+    loss_title = "loss above the minimum" if known else "loss"
+    loss = [metrics.gap(tr, surface) for tr in race.trajectories]
+    panels.append((loss_title, loss))
+    dist = [metrics.distance_to_minimum(tr, surface) for tr in race.trajectories]
+    if all(d is not None for d in dist) and dist:
+        panels.append(("distance to the nearest minimum", dist))
+    panels.append(("step length", [metrics.step_lengths(tr) for tr in race.trajectories]))
+    layout = base_layout(theme, height)
+    gap = 0.07
+    h = (1.0 - gap * (len(panels) - 1)) / len(panels)
+    data = []
+    for p, (title, series) in enumerate(panels):
+        suffix = "" if p == 0 else str(p + 1)
+        top = 1.0 - p * (h + gap)
+        log = _log_helps(series)
+        layout["xaxis" + suffix] = {"domain": [0, 1], "anchor": "y" + suffix, "matches": "x" if p else None,
+                                    "showticklabels": p == len(panels) - 1,
+                                    "title": {"text": "step"} if p == len(panels) - 1 else None}
+        layout["yaxis" + suffix] = {"domain": [top - h, top], "anchor": "x" + suffix,
+                                    "type": "log" if log else "linear", "title": {"text": title},
+                                    "exponentformat": "power"}
+        for i, (s, label, color) in enumerate(zip(series, race.labels, race.colors, strict=True)):
+            steps = np.arange(len(s)) + (1 if title == "step length" else 0)
+            data.append({"type": "scatter", "mode": "lines", "x": typed(steps), "y": typed(s, "f8"),
+                         "xaxis": "x" + suffix, "yaxis": "y" + suffix, "name": label, "legendgroup": label,
+                         "showlegend": p == 0, "line": {"color": color, "width": theme.line},
+                         "hovertemplate": f"{label}<br>step %{{x}}<br>{title}: %{{y:.4g}}<extra></extra>"})
+            if p == 0 and race.spread is not None:
+                data += _band(race.spread[i], surface, color, label)
+    for key in list(layout):
+        if key.startswith("xaxis") and layout[key].get("matches") is None:
+            layout[key].pop("matches", None)
+    layout["legend"].update({"orientation": "h", "y": 1.02, "yanchor": "bottom"})
+    return {"data": data, "layout": layout}
+
+
+def _band(spread, surface, color: str, label: str) -> list[dict]:
+    """The 10–90% range of the loss over the noise seeds, as a shaded band."""
+    g = spread.loss - (min(surface.minimum_values) if surface.minimum_values else 0.0)
+    with np.errstate(all="ignore"):
+        lo = np.nanpercentile(g, 10, axis=1)
+        hi = np.nanpercentile(g, 90, axis=1)
+    steps = np.arange(len(lo))
+    x = np.concatenate([steps, steps[::-1]])
+    y = np.concatenate([hi, lo[::-1]])
+    ok = np.isfinite(y)
+    return [{"type": "scatter", "mode": "lines", "x": typed(x[ok]), "y": typed(y[ok], "f8"), "fill": "toself",
+             "fillcolor": color, "opacity": 0.18, "line": {"width": 0}, "name": f"{label} (10–90% of seeds)",
+             "legendgroup": label, "showlegend": False, "hoverinfo": "skip"}]

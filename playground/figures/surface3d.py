@@ -1,0 +1,38 @@
+"""The surface in 3-D with every path lying on it (rotate with the mouse; not animated)."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ..simulate import Race
+from ._common import Theme, base_layout, diverged_text, equalised, surface_grid, typed
+
+
+def surface3d_figure(race: Race, theme: Theme = Theme(), height: int = 680) -> dict:
+    surface = race.surface
+    xs, ys, Z = surface_grid(surface, 80)
+    finite = Z[np.isfinite(Z)]
+    # Clip the tallest 2% so steep walls (Rosenbrock, Beale) do not flatten the interesting part.
+    top = float(np.quantile(finite, 0.98)) if finite.size else 1.0
+    Zc = np.minimum(Z, top)
+    lift = 0.01 * (top - (float(finite.min()) if finite.size else 0.0))
+    data = [{
+        "type": "surface", "x": xs.tolist(), "y": ys.tolist(), "z": np.round(Zc, 6).tolist(),
+        "surfacecolor": np.round(equalised(Z), 4).tolist(), "colorscale": "PuBu_r" if not theme.dark else "Cividis",
+        "showscale": False, "opacity": 0.9, "name": "surface", "hoverinfo": "skip",
+    }]
+    for tr, label, color in zip(race.trajectories, race.labels, race.colors, strict=True):
+        p = tr.path
+        z = np.minimum(tr.loss, top) + lift
+        data.append({"type": "scatter3d", "mode": "lines", "x": typed(p[:, 0]), "y": typed(p[:, 1]),
+                     "z": typed(z), "name": diverged_text(label, tr.diverged_at),
+                     "line": {"color": color, "width": theme.line * 2.5}})
+        if len(p):
+            data.append({"type": "scatter3d", "mode": "markers", "x": [float(p[-1, 0])], "y": [float(p[-1, 1])],
+                         "z": [float(z[-1])], "showlegend": False, "marker": {"size": 5, "color": color}})
+    layout = base_layout(theme, height)
+    layout["scene"] = {"xaxis": {"title": {"text": "x"}}, "yaxis": {"title": {"text": "y"}},
+                       "zaxis": {"title": {"text": "f"}}, "aspectmode": "manual",
+                       "aspectratio": {"x": 1, "y": 1, "z": 0.6}}
+    layout["legend"].update({"orientation": "h", "y": 1.02, "yanchor": "bottom"})
+    return {"data": data, "layout": layout}

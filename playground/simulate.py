@@ -1,0 +1,50 @@
+"""Run an experiment on the core. Pure: the same experiment always gives the same numbers."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+import optimizers
+import surfaces
+
+from . import schedules
+from .experiment import Experiment
+
+
+@dataclass(frozen=True)
+class Race:
+    """An experiment's results: one trajectory per entry, in entry order.
+
+    ``spread`` holds, per entry, a batched trajectory over ``seeds`` noise seeds (``seed``,
+    ``seed+1``, …) when the experiment asks for more than one; otherwise None.
+    """
+
+    experiment: Experiment
+    surface: surfaces.Surface
+    start: tuple[float, ...]
+    labels: list[str]
+    colors: list[str]
+    trajectories: list[optimizers.Trajectory]
+    spread: list[optimizers.Trajectory] | None = None
+    lr: list[np.ndarray] | None = None  # the learning rate used at each step, per entry
+
+
+def simulate(exp: Experiment) -> Race:
+    surface = exp.build_surface()
+    start = exp.start_point(surface)
+    opts = [exp.resolve(e) for e in exp.entries]
+    facs = [schedules.factors(e.schedule, exp.steps) for e in exp.entries]
+    trajectories = optimizers.race(opts, surface, start, steps=exp.steps, noise=exp.noise, seed=exp.seed,
+                                   lr_factors=facs)
+    spread = None
+    if exp.seeds > 1 and exp.noise > 0 and opts:
+        seeds = exp.seed + np.arange(exp.seeds)
+        spread = optimizers.race(opts, surface, start, steps=exp.steps, noise=exp.noise, seed=seeds,
+                                 record_state=False, lr_factors=facs)
+    lr = [
+        np.full(exp.steps, float(o.hyper["lr"])) if f is None else float(o.hyper["lr"]) * f
+        for o, f in zip(opts, facs, strict=True)
+    ]
+    return Race(exp, surface, start, exp.labels(), exp.colors(), trajectories, spread, lr)
