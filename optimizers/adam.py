@@ -36,10 +36,10 @@ Follows ``torch.optim.Adam``, which is Algorithm 1 of the paper: the correction 
 applied under the root, :math:`\\epsilon` outside it. AMSGrad keeps the running maximum of
 :math:`v_t` (torch's form: the maximum of the raw average, corrected afterwards).
 
-``bias_correction=False`` drops both :math:`1/(1-\\beta^t)` factors: the averages then start near
-zero and the first steps are small (a ratio of two biased averages is close to :math:`\\sqrt{{1-\\beta_2}}/(1-\\beta_1)`
-times the corrected one at step 1). On a constant slope the bias-corrected step is almost exactly
-:math:`\\eta`, whatever the slope's size.
+``bias_correction=False`` drops both :math:`1/(1-\\beta^t)` factors. Both averages then start too
+small, but not equally: at step 1 the ratio :math:`m_1/\\sqrt{{v_1}}` is :math:`(1-\\beta_1)/\\sqrt{{1-\\beta_2}}`
+times its corrected value (about 3.2 with the defaults), so the first steps are several times too
+long. On a constant slope the bias-corrected step is exactly :math:`\\eta`, whatever the slope's size.
 
 AdamW (``adamw.py``, Loshchilov & Hutter, 2019) first shrinks the weights by :math:`1-\\eta\\lambda`,
 decoupled from the gradient:

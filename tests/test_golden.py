@@ -36,7 +36,7 @@ def test_path_matches_torch(case):
         step, coord = np.argwhere(off)[0]
         pytest.fail(
             f"{case['id']}: first differs from torch {case['torch']} at step {step} "
-            f"(coordinate {coord}): ours {tr.path[step, coord]!r}, torch {want[step, coord]!r}; "
+            f"(coordinate {coord}): ours {float(tr.path[step, coord])!r}, torch {float(want[step, coord])!r}; "
             f"{int(off.any(axis=1).sum())} of {case['steps']} steps differ"
         )
 

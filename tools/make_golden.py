@@ -11,8 +11,8 @@ torch is not a project dependency. Regenerate with any Python that has torch and
 
     /path/to/python-with-torch tools/make_golden.py
 
-Before writing, each case is checked to stay finite, to move visibly and not to amplify a tiny
-change of its start by much (a chaotic path would turn rounding differences into real ones).
+Before writing, each case is checked to stay finite, to move visibly and not to amplify small errors
+(a chaotic path, or one that cancels its way into a minimum, turns rounding differences into real ones).
 """
 
 from __future__ import annotations
@@ -51,10 +51,10 @@ LR = {
     "heavy": {"rosenbrock": 1e-4, "bowl": 0.01, "himmelblau": 1e-3, "beale": 1e-3, "double_well": 2e-3},
     "adaptive": {"rosenbrock": 0.01, "bowl": 0.02, "himmelblau": 0.02, "beale": 0.01, "double_well": 0.02},
     "rmsprop": {"rosenbrock": 3e-3, "bowl": 0.02, "himmelblau": 0.02, "beale": 0.01, "double_well": 0.02},
-    "rmsprop_rho": {"himmelblau": 0.01, "double_well": 0.01},
+    "rmsprop_rho": {"bowl": 0.01, "beale": 0.01, "double_well": 0.01},
     "adagrad": {"rosenbrock": 0.1, "bowl": 0.2, "himmelblau": 0.2, "beale": 0.1, "double_well": 0.2},
-    "adadelta": {"rosenbrock": 0.2, "bowl": 3.0, "himmelblau": 2.0, "beale": 2.0, "double_well": 2.0},
-    "adadelta_rho": {"bowl": 1.0, "himmelblau": 1.0, "double_well": 1.0},
+    "adadelta": {"rosenbrock": 0.2, "bowl": 2.0, "beale": 2.0, "double_well": 2.0},
+    "adadelta_rho": {"bowl": 0.5, "beale": 0.5, "double_well": 0.5},
 }
 
 # (optimizer key, setting label, learning-rate row of LR, our hyperparameters other than lr, surfaces).
@@ -71,13 +71,14 @@ SETTINGS = [
     ("adagrad", "default", "adagrad", {}, ALL),
     ("adagrad", "eps", "adagrad", {"eps": 1e-3}, ("rosenbrock", "double_well")),
     ("rmsprop", "default", "rmsprop", {}, ALL),
-    ("rmsprop", "rho_eps", "rmsprop_rho", {"rho": 0.9, "eps": 1e-6}, ("himmelblau", "double_well")),
+    ("rmsprop", "rho_eps", "rmsprop_rho", {"rho": 0.95, "eps": 1e-4}, ("bowl", "beale", "double_well")),
     ("rmsprop", "momentum", "rmsprop", {"momentum": 0.5}, ("rosenbrock", "bowl", "beale", "double_well")),
     ("rmsprop", "centered", "rmsprop", {"centered": True}, ("rosenbrock", "bowl", "himmelblau")),
     ("rmsprop", "centered_momentum", "rmsprop", {"centered": True, "momentum": 0.5},
      ("rosenbrock", "himmelblau", "double_well")),
-    ("adadelta", "default", "adadelta", {}, ALL),
-    ("adadelta", "rho_eps", "adadelta_rho", {"rho": 0.95, "eps": 1e-4}, ("bowl", "himmelblau", "double_well")),
+    # Adadelta's start on himmelblau sits by the local maximum and lets small errors grow.
+    ("adadelta", "default", "adadelta", {}, ("rosenbrock", "bowl", "beale", "double_well")),
+    ("adadelta", "rho_eps", "adadelta_rho", {"rho": 0.95, "eps": 1e-4}, ("bowl", "beale", "double_well")),
     ("adam", "default", "adaptive", {}, ALL),
     ("adam", "amsgrad", "adaptive", {"amsgrad": True}, ("rosenbrock", "himmelblau", "double_well")),
     ("adam", "betas_eps", "adaptive", {"beta1": 0.8, "beta2": 0.99, "eps": 1e-6}, ("bowl", "beale")),
@@ -129,30 +130,42 @@ def torch_optimizer(key: str, params: list[torch.Tensor], hyper: dict) -> torch.
     return classes[key](params, **hp, **betas, **common)
 
 
-def torch_path(key: str, hyper: dict, surface, start) -> np.ndarray:
-    """Positions ``(STEPS + 1, dim)`` of torch's optimizer, fed our surface's gradient."""
+def torch_path(key: str, hyper: dict, surface, start, jitter: float = 0.0) -> np.ndarray:
+    """Positions ``(STEPS + 1, dim)`` of torch's optimizer, fed our surface's gradient.
+
+    ``jitter > 0`` scales every coordinate by ``1 ± jitter`` after each step (seeded signs): a
+    stand-in for the rounding differences between torch and NumPy, far larger than they are.
+    """
+    signs = np.random.default_rng(0).choice([-1.0, 1.0], size=(STEPS, len(start)))
     p = torch.tensor(start, dtype=torch.float64, requires_grad=True)
     opt = torch_optimizer(key, [p], hyper)
     path = [p.detach().numpy().copy()]
-    for _ in range(STEPS):
+    for t in range(STEPS):
         p.grad = torch.from_numpy(surface.grad(p.detach().numpy().copy()))
         opt.step()
+        if jitter:
+            with torch.no_grad():
+                p.mul_(torch.from_numpy(1.0 + signs[t] * jitter))
         path.append(p.detach().numpy().copy())
     return np.array(path)
 
 
-def check(case_id: str, path: np.ndarray, nudged: np.ndarray, nudge: float) -> list[str]:
-    """Reasons to reject a case: not finite, hardly moving, or too sensitive to its start."""
+# Rounding noise this large must leave the path well inside the test's tolerance (1e-9 relative).
+JITTER, JITTER_LIMIT = 1e-13, 1e-11
+
+
+def check(case_id: str, path: np.ndarray, jittered: np.ndarray) -> list[str]:
+    """Reasons to reject a case: not finite, hardly moving, or amplifying small errors."""
     problems = []
     if not np.all(np.isfinite(path)) or np.abs(path).max() > 1e3:
         problems.append("leaves the finite region")
     travel = np.abs(np.diff(path, axis=0)).sum()
     if travel < 0.1:
         problems.append(f"hardly moves (travel {travel:.3g})")
-    gain = np.abs(nudged - path).max() / nudge
-    if not gain < 1e4:
-        problems.append(f"amplifies a change of its start {gain:.3g}×")
-    print(f"{case_id:45s} travel {travel:8.3g}  end {path[-1]}  sensitivity {gain:8.3g}")
+    drift = (np.abs(jittered - path) / np.maximum(1.0, np.abs(path))).max()
+    if not drift <= JITTER_LIMIT:
+        problems.append(f"jitter of {JITTER:g} per step grows to {drift:.3g}")
+    print(f"{case_id:45s} travel {travel:7.3g}  drift {drift:8.3g}  end {path[-1]}")
     return [f"{case_id}: {p}" for p in problems]
 
 
@@ -166,10 +179,8 @@ def main() -> None:
             hyper = {"lr": LR[lr_row][skey], **extra}
             start = [float(c) for c in surface.default_start]
             path = torch_path(key, hyper, surface, start)
-            nudge = 1e-10
-            nudged = torch_path(key, hyper, surface, [c + nudge for c in start])
             case_id = f"{key}-{label}-{skey}"
-            problems += check(case_id, path, nudged, nudge)
+            problems += check(case_id, path, torch_path(key, hyper, surface, start, JITTER))
             cases.append(
                 {
                     "id": case_id,
