@@ -18,7 +18,7 @@ _LR: dict[str, dict[str, float]] = {
     "slope": {"sgd": 0.01, "momentum": 0.001, "nesterov": 0.001, "ema_momentum": 0.01, "adagrad": 0.06,
               "rmsprop": 0.01, "adadelta": 1.0, "lion": 0.01, **dict.fromkeys(_ADAPTIVE, 0.01)},
     "rosenbrock": {"sgd": 0.001, "momentum": 0.001, "nesterov": 0.001, "ema_momentum": 0.005, "adagrad": 0.5,
-                   "rmsprop": 0.01, "adadelta": 5.0, "lion": 0.01, **dict.fromkeys(_ADAPTIVE, 0.05)},
+                   "rmsprop": 0.01, "adadelta": 5.0, "lion": 0.01, **dict.fromkeys(_ADAPTIVE, 0.1), "nadam": 0.05},
     "beale": {"sgd": 0.01, "momentum": 0.002, "nesterov": 0.002, "ema_momentum": 0.02, "adagrad": 0.5,
               "rmsprop": 0.02, "adadelta": 5.0, "lion": 0.02, **dict.fromkeys(_ADAPTIVE, 0.05)},
     "himmelblau": {"sgd": 0.005, "momentum": 0.001, "nesterov": 0.001, "ema_momentum": 0.01, "adagrad": 0.5,

@@ -124,7 +124,8 @@ class Experiment:
 
 
 def default_experiment() -> Experiment:
-    return Experiment(entries=tuple(Entry(k) for k in ("sgd", "momentum", "rmsprop", "adam")))
+    """The race a first visit shows: four classic rules on Rosenbrock's valley."""
+    return Experiment(entries=tuple(Entry(k) for k in ("sgd", "momentum", "rmsprop", "adam")), steps=500)
 
 
 # --- Encoding -------------------------------------------------------------------------------------
@@ -338,7 +339,7 @@ def decode(params: Mapping[str, Any] | str) -> tuple[Experiment, list[str]]:
             warn.append(f"unknown parameter {_shorten(k, 30)!r}; ignored")
 
     exp = Experiment()
-    if "lesson" in raw and raw["lesson"]:
+    if raw.get("lesson"):
         from . import lessons
 
         lesson = lessons.find(raw["lesson"])

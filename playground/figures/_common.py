@@ -43,7 +43,7 @@ class Theme:
 
     @property
     def faint(self) -> float:
-        return 0.45
+        return 0.75
 
     @property
     def ink(self) -> str:
@@ -64,7 +64,10 @@ class Theme:
     @property
     def shade_range(self) -> tuple[float, float]:
         # Only the lighter part of the map, so coloured paths stand out against it.
-        return (0.0, 0.75) if self.dark else (0.3, 1.0)
+        return (0.0, 0.7) if self.dark else (0.5, 1.0)
+
+
+DEFAULT_THEME = Theme()
 
 
 def typed(values: np.ndarray, dtype: str = "f4") -> dict:
@@ -144,7 +147,7 @@ def iso_lines(surface, levels: int = 14, resolution: int = 120) -> tuple[np.ndar
 
 def animation_controls(steps: np.ndarray, speed: float, theme: Theme, y: float = -0.08) -> tuple[list, list]:
     """Play/Pause buttons and a step slider driving the frames named by their step."""
-    duration = max(int(round(1000 / 30 / max(speed, 0.05))), 1)
+    duration = max(round(1000 / 30 / max(speed, 0.05)), 1)
     play = {"frame": {"duration": duration, "redraw": False}, "fromcurrent": True,
             "transition": {"duration": 0}, "mode": "immediate"}
     pause = {"frame": {"duration": 0, "redraw": False}, "transition": {"duration": 0}, "mode": "immediate"}
@@ -160,7 +163,8 @@ def animation_controls(steps: np.ndarray, speed: float, theme: Theme, y: float =
     sliders = [{
         "active": 0, "x": 0.2, "len": 0.8, "y": y + 0.02, "yanchor": "top", "pad": {"t": 0, "b": 0},
         "currentvalue": {"prefix": "Step ", "font": {"size": theme.font}},
-        "font": {"size": max(theme.font - 4, 10)},
+        # Tick labels for up to 200 frames would be an unreadable smear: the current value says the step.
+        "font": {"size": 1, "color": "rgba(0,0,0,0)"}, "ticklen": 3, "minorticklen": 0,
         "steps": [
             {"label": str(int(s)), "method": "animate",
              "args": [[str(int(s))], {"frame": {"duration": 0, "redraw": False}, "mode": "immediate",

@@ -6,7 +6,7 @@ import numpy as np
 
 from .. import metrics
 from ..simulate import Race
-from ._common import Theme, base_layout, typed
+from ._common import DEFAULT_THEME, Theme, base_layout, typed
 
 
 def _log_helps(series: list[np.ndarray]) -> bool:
@@ -16,7 +16,7 @@ def _log_helps(series: list[np.ndarray]) -> bool:
     return float(vals.max() / max(vals.min(), 1e-300)) > 100.0
 
 
-def curves_figure(race: Race, theme: Theme = Theme(), height: int = 760) -> dict:
+def curves_figure(race: Race, theme: Theme = DEFAULT_THEME, height: int = 760) -> dict:
     surface = race.surface
     panels = []
     known = bool(surface.minimum_values)

@@ -6,6 +6,7 @@ import numpy as np
 
 from ..simulate import Race
 from ._common import (
+    DEFAULT_THEME,
     TAIL_FRAMES,
     Theme,
     animation_controls,
@@ -18,7 +19,7 @@ from ._common import (
 )
 
 
-def oned_figure(race: Race, theme: Theme = Theme(), height: int = 700) -> dict:
+def oned_figure(race: Race, theme: Theme = DEFAULT_THEME, height: int = 700) -> dict:
     surface, exp = race.surface, race.experiment
     (x0, x1), = surface.bounds
     xs = np.linspace(x0, x1, 400)

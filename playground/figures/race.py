@@ -11,6 +11,7 @@ import numpy as np
 
 from ..simulate import Race
 from ._common import (
+    DEFAULT_THEME,
     TAIL_FRAMES,
     Theme,
     animation_controls,
@@ -65,7 +66,7 @@ def run_layers(path, label, color, diverged_at, theme: Theme, xaxis="x", yaxis="
     layers = [{
         "type": "scatter", "mode": "lines", "name": label, "legendgroup": label, "showlegend": False,
         "x": typed(path[:, 0]), "y": typed(path[:, 1]), "xaxis": xaxis, "yaxis": yaxis,
-        "line": {"color": color, "width": theme.line * 0.6}, "opacity": theme.faint,
+        "line": {"color": color, "width": theme.line * 0.8}, "opacity": theme.faint,
         "hovertemplate": f"{label}<br>step %{{pointNumber}}<br>(%{{x:.4g}}, %{{y:.4g}})<extra></extra>",
     }]
     if diverged_at is not None and len(path):
@@ -115,7 +116,7 @@ def axes(surface, theme: Theme, domain_x=(0.0, 1.0), domain_y=(0.0, 1.0), equal:
     return {"xaxis" + suffix: xa, "yaxis" + suffix: ya}
 
 
-def race_figure(race: Race, theme: Theme = Theme(), height: int = 640) -> dict:
+def race_figure(race: Race, theme: Theme = DEFAULT_THEME, height: int = 640) -> dict:
     """The animated race on a 2-D surface, as a Plotly figure dict."""
     surface, exp = race.surface, race.experiment
     ix, iy = iso_lines(surface)

@@ -6,6 +6,7 @@ import math
 
 from ..simulate import Race
 from ._common import (
+    DEFAULT_THEME,
     Theme,
     animation_controls,
     background_image,
@@ -19,7 +20,7 @@ from ._common import (
 from .race import axes, landmarks, moving, run_layers
 
 
-def side_figure(race: Race, theme: Theme = Theme(), height: int | None = None) -> dict:
+def side_figure(race: Race, theme: Theme = DEFAULT_THEME, height: int | None = None) -> dict:
     surface, exp = race.surface, race.experiment
     n = max(len(race.trajectories), 1)
     cols = min(n, 4)

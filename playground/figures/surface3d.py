@@ -5,10 +5,10 @@ from __future__ import annotations
 import numpy as np
 
 from ..simulate import Race
-from ._common import Theme, base_layout, diverged_text, equalised, surface_grid, typed
+from ._common import DEFAULT_THEME, Theme, base_layout, diverged_text, equalised, surface_grid, typed
 
 
-def surface3d_figure(race: Race, theme: Theme = Theme(), height: int = 680) -> dict:
+def surface3d_figure(race: Race, theme: Theme = DEFAULT_THEME, height: int = 680) -> dict:
     surface = race.surface
     xs, ys, Z = surface_grid(surface, 80)
     finite = Z[np.isfinite(Z)]

@@ -1,0 +1,34 @@
+"""Optimizer Playground: watch gradient-descent optimizers race on loss surfaces.
+
+Run with ``make run`` (or ``streamlit run app.py``). The page reads like a script: state from the
+link, widgets, then the chosen view. Everything else lives in the ``playground`` package.
+"""
+
+import streamlit as st
+
+from playground import ui
+
+st.set_page_config(page_title="Optimizer Playground", page_icon="📉", layout="wide")
+
+ui.init_state()
+ui.apply_chart_click()
+experiment = ui.sidebar(st.session_state.experiment)
+
+if not experiment.present:
+    st.title("Optimizer Playground")
+    st.caption("Pick a surface and some optimizers in the sidebar, then press ▶ Play. Every optimizer runs the exact "
+               "update rule shown under Equations, in float64.")
+ui.show_warnings()
+ui.lesson_box(experiment)
+ui.surface_header(experiment)
+
+top = st.columns([5, 1])
+with top[0]:
+    view = ui.view_picker(experiment)
+with top[1]:
+    ui.share_box(experiment)
+experiment = ui.with_view(experiment, view)
+
+st.session_state.experiment = experiment
+ui.sync_url(experiment)
+ui.show_view(experiment)

@@ -1,0 +1,535 @@
+"""The page's widgets and views. ``app.py`` calls these in order; no optimizer maths happens here.
+
+State: the current :class:`Experiment` lives in ``st.session_state["experiment"]``; widgets are
+drawn from it and read back into a new one on every run. Keys carry a generation number that
+changes when the experiment is replaced wholesale (a lesson, a reset), so the widgets start afresh
+from it; entry widgets also carry a stable id per entry, so adding, removing or duplicating one
+leaves the others' settings alone.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import replace
+from typing import Any
+
+import numpy as np
+import streamlit as st
+
+import optimizers
+import surfaces
+
+from . import defaults, figures, lessons, metrics, schedules
+from .caps import CAPS
+from .experiment import (
+    LABEL_MAX,
+    SCHEDULES,
+    Entry,
+    Experiment,
+    Schedule,
+    clean_label,
+    decode,
+    default_experiment,
+    encode,
+    to_query_string,
+)
+from .simulate import Race, simulate
+
+VIEW_NAMES = {
+    "race": "Race",
+    "side": "Side by side",
+    "3d": "3-D",
+    "curves": "Curves",
+    "table": "Summary",
+    "equations": "Equations",
+    "sweep": "Sweep",
+    "internals": "Internals",
+}
+
+# --- State ------------------------------------------------------------------------------------
+
+
+def init_state() -> None:
+    """Read the experiment from the URL once per session."""
+    ss = st.session_state
+    if "experiment" in ss:
+        return
+    exp, warnings = decode(st.query_params.to_dict())
+    ss.experiment = exp
+    ss.warnings = warnings
+    ss.gen = 0
+    ss.ids = list(range(len(exp.entries)))
+    ss.next_id = len(exp.entries)
+    ss.last_click = None
+
+
+def _replace_experiment(exp: Experiment) -> None:
+    ss = st.session_state
+    ss.experiment = exp
+    ss.gen += 1
+    ss.ids = list(range(ss.next_id, ss.next_id + len(exp.entries)))
+    ss.next_id += len(exp.entries)
+
+
+def _on_lesson() -> None:
+    key = st.session_state.get(f"lesson-{st.session_state.gen}")
+    lesson = lessons.find(key) if key else None
+    if lesson is not None:
+        _replace_experiment(replace(lesson.experiment, present=st.session_state.experiment.present))
+        st.session_state.warnings = []
+
+
+def _on_reset() -> None:
+    _replace_experiment(default_experiment())
+    st.session_state.warnings = []
+
+
+def _on_add() -> None:
+    ss = st.session_state
+    exp: Experiment = ss.experiment
+    if len(exp.entries) >= CAPS.entries:
+        return
+    used = {e.optimizer for e in exp.entries}
+    key = next((k for k in optimizers.names() if k not in used), "adam")
+    ss.experiment = replace(exp, entries=(*exp.entries, Entry(key)))
+    ss.ids.append(ss.next_id)
+    ss.next_id += 1
+
+
+def _on_remove(i: int) -> None:
+    ss = st.session_state
+    exp: Experiment = ss.experiment
+    ss.experiment = replace(exp, entries=exp.entries[:i] + exp.entries[i + 1 :])
+    del ss.ids[i]
+
+
+def _on_duplicate(i: int) -> None:
+    ss = st.session_state
+    exp: Experiment = ss.experiment
+    if len(exp.entries) >= CAPS.entries:
+        return
+    copy = exp.entries[i]
+    copy = replace(copy, label=(copy.label + " copy")[:LABEL_MAX] if copy.label else "", color="")
+    ss.experiment = replace(exp, entries=(*exp.entries[: i + 1], copy, *exp.entries[i + 1 :]))
+    ss.ids.insert(i + 1, ss.next_id)
+    ss.next_id += 1
+
+
+def apply_chart_click() -> None:
+    """A click on the race chart's click target sets the start (read before the widgets are drawn)."""
+    ss = st.session_state
+    event = ss.get(f"chart-{ss.gen}")
+    try:
+        points = event["selection"]["points"] if event else []
+    except (KeyError, TypeError):
+        points = []
+    if not points:
+        return
+    p = points[0]
+    token = (p.get("x"), p.get("y"), p.get("curve_number"))
+    if token == ss.last_click or p.get("curve_number") != 1:
+        return
+    ss.last_click = token
+    exp: Experiment = ss.experiment
+    try:
+        start = (float(p["x"]), float(p["y"]))
+    except (KeyError, TypeError, ValueError):
+        return
+    if all(math.isfinite(c) for c in start):
+        ss.experiment = replace(exp, start=start)
+        for i, c in enumerate(start):
+            ss[f"start{i}-{ss.gen}-{exp.surface}"] = c
+
+
+# --- Widgets ------------------------------------------------------------------------------------
+
+
+def _nice_options(low: float, high: float) -> list[float]:
+    out = []
+    for k in range(math.floor(math.log10(low)) - 1, math.ceil(math.log10(high)) + 1):
+        for m in (1, 2, 5):
+            v = float(f"{m}e{k}")
+            if low * 0.999 <= v <= high * 1.001:
+                out.append(v)
+    return out
+
+
+def _nearest(options: list[float], value: float) -> float:
+    return min(options, key=lambda o: abs(math.log10(o) - math.log10(max(value, 1e-300))))
+
+
+def _sync_from_slider(kn: str, ks: str) -> None:
+    st.session_state[kn] = float(st.session_state[ks])
+
+
+def _sync_from_number(kn: str, ks: str, options: list[float]) -> None:
+    value = st.session_state.get(kn)
+    if value is not None and value > 0:
+        st.session_state[ks] = _nearest(options, value)
+
+
+def log_number(label: str, value: float, ui_low: float, ui_high: float, key: str, help: str,
+               min_value: float | None = None, max_value: float | None = None) -> float:
+    """A log-scale slider of round values plus a number box for the exact value, kept in step."""
+    options = _nice_options(ui_low, ui_high)
+    ks, kn = key + "-s", key + "-n"
+    c1, c2 = st.columns([3, 2])
+    with c1:
+        st.select_slider(label, options=options, value=_nearest(options, value), key=ks, help=help,
+                         format_func=lambda v: f"{v:g}", on_change=_sync_from_slider, args=(kn, ks))
+    with c2:
+        step = 10.0 ** math.floor(math.log10(value)) if value > 0 else 1e-3
+        out = st.number_input(f"{label} (exact)", value=float(value), min_value=min_value, max_value=max_value,
+                              step=step, format="%g", key=kn, label_visibility="hidden",
+                              on_change=_sync_from_number, args=(kn, ks, options))
+    return float(out)
+
+
+def linear_number(label: str, value: float, ui_low: float, ui_high: float, key: str, help: str) -> float:
+    lo, hi = min(ui_low, value), max(ui_high, value)
+    step = 0.001 if hi - lo <= 2 else round((hi - lo) / 1000, 6) or 0.001
+    return float(st.slider(label, min_value=float(lo), max_value=float(hi), value=float(value), step=step,
+                           key=key, help=help, format="%.4g"))
+
+
+def hyper_widget(h: optimizers.Hyper, value: Any, key: str) -> Any:
+    label = h.name
+    if h.is_flag:
+        return bool(st.toggle(label, value=bool(value), key=key, help=h.help))
+    low = max(h.low, 0.0) if h.low_open else h.low
+    if h.log:
+        min_value = low if not h.low_open else min(1e-12, h.ui_low or 1e-12)
+        max_value = None if math.isinf(h.high) else (h.high if not h.high_open else h.high - 1e-9)
+        return log_number(label, float(value), h.ui_low, h.ui_high, key, h.help, min_value, max_value)
+    return linear_number(label, float(value), h.ui_low if h.ui_low is not None else low,
+                         h.ui_high if h.ui_high is not None else h.high, key, h.help)
+
+
+def surface_controls(exp: Experiment, gen: int) -> Experiment:
+    keys = [*surfaces.names(), "custom"]
+    index = keys.index(exp.surface) if exp.surface in keys else 0
+    key = st.selectbox("Surface", keys, index=index, key=f"surface-{gen}",
+                       format_func=lambda k: "Custom formula" if k == "custom" else surfaces.spec(k).name)
+    if key == "custom":
+        text = st.text_input("f(x, y) =", value=exp.formula or "0.5*x**2 + 3*sin(y)**2", key=f"formula-{gen}",
+                             max_chars=CAPS.formula_length,
+                             help="Numbers, x, y, + − * / **, and sin cos tan exp log sqrt abs tanh sinh cosh "
+                                  "arctan, pi, e. Uses only x → a 1-D surface.")
+        c1, c2 = st.columns(2)
+        b = exp.bounds if exp.bounds else ((-3.0, 3.0), (-3.0, 3.0))
+        lo = c1.number_input("window from", value=float(b[0][0]), key=f"blo-{gen}", step=0.5)
+        hi = c2.number_input("to", value=float(b[0][1]), key=f"bhi-{gen}", step=0.5)
+        bounds = ((float(lo), float(hi)), (float(lo), float(hi)))
+        try:
+            s = surfaces.from_formula(text, bounds=[list(r) for r in bounds])
+        except ValueError as err:
+            st.error(f"That formula can't be used: {err}")
+            return exp if exp.surface != "custom" else replace(exp, surface="rosenbrock", formula="", bounds=())
+        start = exp.start if exp.surface == "custom" and exp.formula == text and len(exp.start) == s.dim else ()
+        return replace(exp, surface="custom", surface_params=(), formula=text, bounds=bounds, start=start)
+    spec = surfaces.spec(key)
+    same = key == exp.surface
+    current = dict(exp.surface_params) if same else {}
+    st.caption(spec.summary)
+    params = {}
+    for p in spec.params:
+        value = current.get(p.name, p.default)
+        lo = p.ui_low if p.ui_low is not None else p.low
+        hi = p.ui_high if p.ui_high is not None else p.high
+        v = linear_number(f"{p.name} ({p.help})", value, lo, hi, f"sp-{gen}-{key}-{p.name}", p.help)
+        if v != p.default:
+            params[p.name] = v
+    return replace(exp, surface=key, surface_params=tuple(sorted(params.items())), formula="", bounds=(),
+                   start=exp.start if same else ())
+
+
+def run_controls(exp: Experiment, gen: int) -> Experiment:
+    try:
+        surface = exp.build_surface()
+    except ValueError:
+        surface = surfaces.get("rosenbrock")
+    start = exp.start_point(surface)
+    cols = st.columns(surface.dim)
+    coords = []
+    for i, c in enumerate(cols):
+        with c:
+            coords.append(float(st.number_input(f"start {'xy'[i]}", value=float(start[i]), step=0.1, format="%.3f",
+                                                key=f"start{i}-{gen}-{exp.surface}",
+                                                min_value=-CAPS.coordinate, max_value=CAPS.coordinate)))
+    new_start = tuple(coords)
+    if surface.dim == 2:
+        st.caption("Or click on the race chart to start there.")
+    steps = st.slider("Steps", 10, CAPS.steps, int(min(max(exp.steps, 10), CAPS.steps)), step=10, key=f"steps-{gen}")
+    speed = st.select_slider("Animation speed", options=[0.25, 0.5, 1.0, 2.0, 4.0], value=exp.speed
+                             if exp.speed in (0.25, 0.5, 1.0, 2.0, 4.0) else 1.0, key=f"speed-{gen}",
+                             format_func=lambda v: f"{v:g}×")
+    with st.expander("Noisy gradients", expanded=exp.noise > 0):
+        noise = st.number_input("Noise σ (added to every gradient)", min_value=0.0, max_value=CAPS.noise,
+                                value=float(exp.noise), step=0.1, key=f"noise-{gen}", format="%g")
+        seed = st.number_input("Seed", min_value=0, max_value=2**31 - 1, value=int(exp.seed), step=1,
+                               key=f"seed-{gen}")
+        seeds = st.slider("Seeds shown as a spread (curves view)", 1, CAPS.seeds, int(exp.seeds), key=f"seeds-{gen}")
+    return replace(exp, start=() if new_start == tuple(surface.default_start) else new_start, steps=int(steps),
+                   speed=float(speed), noise=float(noise), seed=int(seed), seeds=int(seeds))
+
+
+def entry_controls(exp: Experiment, i: int, entry: Entry, uid: int, color: str, label: str) -> Entry:
+    keys = optimizers.names()
+    k = f"e{uid}"
+    c1, c2 = st.columns([3, 1])
+    opt = c1.selectbox("Optimizer", keys, index=keys.index(entry.optimizer), key=f"{k}-opt",
+                       format_func=lambda o: optimizers.spec(o).name)
+    picked = c2.color_picker("Colour", value=color, key=f"{k}-color")
+    spec = optimizers.spec(opt)
+    st.caption(spec.summary)
+    name = st.text_input("Label", value=entry.label, key=f"{k}-label", max_chars=LABEL_MAX, placeholder=label)
+    overrides = entry.hyper_dict if opt == entry.optimizer else {}
+    base = {**spec.defaults, "lr": defaults.learning_rate(exp.surface, opt)}
+    hyper = {}
+    for h in spec.hypers:
+        value = overrides.get(h.name, base[h.name])
+        wkey = f"{k}-{opt}-{exp.surface if h.name == 'lr' else ''}-{h.name}"
+        v = hyper_widget(h, value, wkey)
+        if v != base[h.name]:
+            hyper[h.name] = v
+    sched = schedule_controls(entry.schedule if opt == entry.optimizer else Schedule(), f"{k}-{opt}", exp.steps)
+    b1, b2 = st.columns(2)
+    b1.button("Duplicate", key=f"{k}-dup", on_click=_on_duplicate, args=(i,),
+              disabled=len(exp.entries) >= CAPS.entries, use_container_width=True)
+    b2.button("Remove", key=f"{k}-rm", on_click=_on_remove, args=(i,), use_container_width=True)
+    default_color = defaults.PALETTE[i % len(defaults.PALETTE)]
+    return Entry(opt, tuple(sorted(hyper.items())), clean_label(name or ""),
+                 "" if picked.lower() == default_color.lower() else picked.lower(), sched)
+
+
+def schedule_controls(sched: Schedule, key: str, steps: int) -> Schedule:
+    kind = st.selectbox("Learning-rate schedule", SCHEDULES, index=SCHEDULES.index(sched.kind), key=f"{key}-sched",
+                        format_func=lambda s: schedules.NAMES[s])
+    warmup = st.number_input("Warm-up steps", min_value=0, max_value=CAPS.steps, value=int(sched.warmup), step=10,
+                             key=f"{key}-warmup")
+    gamma, every = sched.gamma, sched.every
+    if kind in ("step", "exponential"):
+        gamma = st.number_input("Decay factor γ", min_value=1e-6, max_value=1.0, value=float(sched.gamma),
+                                format="%g", key=f"{key}-gamma", step=0.05 if kind == "step" else 0.001)
+    if kind == "step":
+        every = st.number_input("Every k steps", min_value=1, max_value=CAPS.steps, value=int(sched.every),
+                                key=f"{key}-every")
+    out = Schedule(kind, int(warmup), float(gamma), int(every))
+    fac = schedules.factors(out, steps)
+    if fac is not None:
+        st.latex(schedules.LATEX[kind])
+        st.line_chart(fac, height=90, x_label="step", y_label="lr factor")
+    return out
+
+
+def sidebar(exp: Experiment) -> Experiment:
+    ss = st.session_state
+    gen = ss.gen
+    with st.sidebar:
+        st.header("Optimizer Playground")
+        titles = {lesson.key: lesson.title for lesson in lessons.LESSONS}
+        options = ["", *titles]
+        st.selectbox("Lessons", options, index=options.index(exp.lesson) if exp.lesson in options else 0,
+                     key=f"lesson-{gen}", on_change=_on_lesson,
+                     format_func=lambda k: titles.get(k, "— choose a lesson —"))
+        present = st.toggle("Presentation mode", value=exp.present, key=f"present-{gen}",
+                            help="Large fonts and markers, chart filling the screen; also ?present=1 in a link.")
+        with st.expander("Surface", expanded=True):
+            exp = surface_controls(exp, gen)
+        with st.expander("Start and run", expanded=True):
+            exp = run_controls(exp, gen)
+        st.subheader("Optimizers")
+        colors = exp.colors()
+        labels = exp.labels()
+        entries = []
+        for i, (entry, uid) in enumerate(zip(exp.entries, ss.ids, strict=True)):
+            with st.expander(f"{labels[i]}", expanded=len(exp.entries) <= 2):
+                entries.append(entry_controls(exp, i, entry, uid, colors[i], labels[i]))
+        st.button("＋ Add optimizer", on_click=_on_add, disabled=len(exp.entries) >= CAPS.entries,
+                  use_container_width=True, key="add",
+                  help=f"Up to {CAPS.entries} optimizers; the same one may appear with different settings.")
+        st.button("Reset to the default race", on_click=_on_reset, use_container_width=True, key="reset")
+    return replace(exp, entries=tuple(entries), present=present)
+
+
+def sync_url(exp: Experiment) -> None:
+    """Make the address bar describe the current experiment (so a reload or a shared link restores it)."""
+    wanted = encode(exp)
+    if st.query_params.to_dict() != wanted:
+        st.query_params.from_dict(wanted)
+
+
+# --- Cached computation --------------------------------------------------------------------------
+
+
+def race_key(exp: Experiment) -> str:
+    return to_query_string(replace(exp, view="race", present=False, speed=1.0, lesson=""))
+
+
+@st.cache_resource(max_entries=32, ttl=3600, show_spinner=False)
+def cached_race(key: str) -> Race:
+    exp, _ = decode(key)
+    return simulate(exp)
+
+
+@st.cache_data(max_entries=48, ttl=3600, show_spinner=False)
+def cached_figure(key: str, view: str, speed: float, dark: bool, present: bool) -> dict:
+    race = cached_race(key)
+    race = replace(race, experiment=replace(race.experiment, speed=speed))
+    theme = figures.Theme(dark=dark, present=present)
+    height = 860 if present else 680
+    if race.surface.dim == 1 and view in ("race", "side", "3d"):
+        return figures.oned_figure(race, theme, height=height)
+    if view == "side":
+        return figures.side_figure(race, theme)
+    if view == "3d":
+        return figures.surface3d_figure(race, theme, height=height)
+    if view == "curves":
+        return figures.curves_figure(race, theme, height=height + 80)
+    return figures.race_figure(race, theme, height=height)
+
+
+# --- Main area ------------------------------------------------------------------------------------
+
+
+def dark_theme() -> bool:
+    try:
+        return st.context.theme.type == "dark"
+    except AttributeError:
+        return False
+
+
+def show_warnings() -> None:
+    warnings = st.session_state.get("warnings") or []
+    if not warnings:
+        return
+    with st.container(border=True):
+        st.warning("Parts of this link could not be used, so defaults stand in for them:\n\n"
+                   + "\n".join(f"- {w}" for w in warnings[:20])
+                   + (f"\n- … and {len(warnings) - 20} more" if len(warnings) > 20 else ""))
+        if st.button("Dismiss", key="dismiss-warnings"):
+            st.session_state.warnings = []
+            st.rerun()
+
+
+def view_picker(exp: Experiment) -> str:
+    gen = st.session_state.gen
+    view = st.segmented_control("View", list(VIEW_NAMES), default=exp.view, key=f"view-{gen}",
+                                format_func=VIEW_NAMES.get, label_visibility="collapsed")
+    return view or exp.view
+
+
+def with_view(exp: Experiment, view: str) -> Experiment:
+    return replace(exp, view=view)
+
+
+def show_view(exp: Experiment) -> None:
+    if not exp.entries:
+        st.info("Add an optimizer in the sidebar to start a race.")
+        return
+    key = race_key(exp)
+    with st.spinner("Running the optimizers…"):
+        race = cached_race(key)
+    diverged = [f"{label} diverged at step {tr.diverged_at}" for label, tr in zip(race.labels, race.trajectories,
+                                                                                    strict=True)
+                if tr.diverged_at is not None]
+    if diverged:
+        st.warning(" · ".join(diverged) + " — its path stops at the last finite position (|coordinate| ≤ 10⁶).")
+    view = exp.view
+    if view in ("race", "side", "3d", "curves"):
+        if view == "3d" and race.surface.dim == 1:
+            st.caption("A 1-D surface has no 3-D view; here is the curve instead.")
+        spec = cached_figure(key, view, exp.speed, dark_theme(), exp.present)
+        fig = figures.for_streamlit(spec)
+        clickable = view == "race" and race.surface.dim == 2
+        if clickable:
+            st.plotly_chart(fig, key=f"chart-{st.session_state.gen}", on_select="rerun", selection_mode="points",
+                            config={"displaylogo": False, "modeBarButtonsToRemove": ["lasso2d", "select2d"]})
+        else:
+            st.plotly_chart(fig, config={"displaylogo": False})
+        if view in ("race", "side"):
+            st.caption("▶ Play runs every optimizer on one clock; drag the slider to scrub back and forth. "
+                       "Faint lines are the whole paths; ★ marks the known minima, ○ the start.")
+    elif view == "table":
+        summary_table(race)
+    elif view == "equations":
+        equations(exp, race)
+    elif view == "sweep":
+        from . import sweep_ui
+
+        sweep_ui.show(exp, race)
+    elif view == "internals":
+        from . import internals_ui
+
+        internals_ui.show(exp, race)
+
+
+def summary_table(race: Race) -> None:
+    rows = []
+    for label, color, tr in zip(race.labels, race.colors, race.trajectories, strict=True):
+        row = {"optimizer": label, "colour": color}
+        row.update(metrics.summary(tr, race.surface))
+        rows.append(row)
+    st.dataframe(rows, hide_index=True, use_container_width=True,
+                 column_config={"colour": st.column_config.TextColumn(width="small")})
+    st.caption("Steps to within 0.001: the first step from which the loss stays within 0.001 of the known minimum "
+               "value. Path length: the distance travelled, summed over the steps.")
+
+
+def equations(exp: Experiment, race: Race) -> None:
+    for entry, label, tr in zip(exp.entries, race.labels, race.trajectories, strict=True):
+        spec = optimizers.spec(entry.optimizer)
+        st.markdown(f"#### :material/circle: {label}")
+        st.caption(f"{spec.name} — {spec.reference}")
+        st.latex(spec.rule_latex)
+        values = ", ".join(f"{h.symbol} = {_fmt(tr.optimizer.hyper[h.name])}" for h in spec.hypers)
+        st.latex(values)
+        if not entry.schedule.is_default():
+            st.latex(schedules.LATEX[entry.schedule.kind] + (
+                rf"\quad(\text{{warm-up }} {entry.schedule.warmup} \text{{ steps}})" if entry.schedule.warmup else ""))
+
+
+def _fmt(v: Any) -> str:
+    """A hyperparameter value in LaTeX: 0.05, 1 \\times 10^{-8}, on/off."""
+    if isinstance(v, bool | np.bool_):
+        return r"\text{on}" if v else r"\text{off}"
+    text = f"{float(v):g}"
+    if "e" in text:
+        mantissa, exponent = text.split("e")
+        return rf"{mantissa} \times 10^{{{int(exponent)}}}"
+    return text
+
+
+def share_box(exp: Experiment) -> None:
+    query = to_query_string(exp)
+    base = ""
+    try:
+        url = st.context.url
+        if url:
+            base = url.split("?")[0]
+    except AttributeError:
+        base = ""
+    with st.popover("Copy link", icon=":material/link:", use_container_width=False):
+        st.caption("This link reopens exactly this race (copy button at the right of the box).")
+        st.code(f"{base}?{query}", language=None, wrap_lines=True)
+
+
+def surface_header(exp: Experiment) -> None:
+    """The surface's name and formula above the chart, large enough to read from the back."""
+    try:
+        surface = exp.build_surface()
+    except ValueError:
+        return
+    params = ", ".join(f"{k} = {v:g}" for k, v in surface.params.items())
+    st.markdown(f"**{surface.name}**" + (f" &nbsp; ({params})" if params else ""))
+    st.latex(surface.latex)
+
+
+def lesson_box(exp: Experiment) -> None:
+    lesson = lessons.find(exp.lesson) if exp.lesson else None
+    if lesson is None:
+        return
+    with st.container(border=True):
+        st.markdown(f"**{lesson.title}**")
+        st.markdown(lesson.explanation)
+        st.markdown(f"**What to watch:** {lesson.watch}")
