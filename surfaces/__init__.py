@@ -13,6 +13,7 @@ from typing import Any
 
 from . import beale, bowl, double_well, himmelblau, rastrigin, rosenbrock, saddle, slope
 from ._base import Param, Surface, SurfaceSpec, build
+from .formula import from_formula
 
 REGISTRY: dict[str, SurfaceSpec] = {
     "bowl": bowl.SPEC,
@@ -25,7 +26,7 @@ REGISTRY: dict[str, SurfaceSpec] = {
     "rastrigin": rastrigin.SPEC,
 }
 
-__all__ = ["REGISTRY", "Param", "Surface", "SurfaceSpec", "get", "names", "spec"]
+__all__ = ["REGISTRY", "Param", "Surface", "SurfaceSpec", "from_formula", "get", "names", "spec"]
 
 
 def names() -> list[str]:
