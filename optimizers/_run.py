@@ -136,6 +136,8 @@ def race(
     seed: Any = 0,
     record_state: bool = True,
     lr_factors: Sequence[Any] | None = None,
+    record_path: bool = True,
+    observe: Any = None,
 ) -> list[Trajectory]:
     """Run several optimizers from the same start, in lockstep, on one clock.
 
@@ -145,6 +147,12 @@ def race(
 
     ``lr_factors`` (one per optimizer, each ``None`` or a length-``steps`` array) schedules the
     learning rate: step ``t`` runs the same rule with ``lr · factor[t-1]``.
+
+    For sweeps of thousands of configurations, ``record_path=False`` keeps memory flat: ``path``
+    and ``loss`` then hold only two rows, the start and the last good position, and ``grads`` and
+    ``state`` are empty. ``observe(t, positions, rows)`` is called with each block of positions
+    (steps ``t, t+1, …``; ``positions`` is ``(steps_in_block, rows, dim)``, ``rows`` the global row
+    numbers still running) so a caller can track its own per-step measure.
     """
     if isinstance(steps, bool) or not isinstance(steps, int | np.integer) or steps < 0:
         raise ValueError(f"steps must be a whole number ≥ 0, got {steps!r}")
@@ -199,6 +207,7 @@ def race(
         else:
             draws = np.random.default_rng(seeds).standard_normal((steps, 1, dim))
 
+    record_state = record_state and record_path
     factors = list(lr_factors) if lr_factors is not None else [None] * len(opts)
     if len(factors) != len(opts):
         raise ValueError(f"lr_factors needs one entry per optimizer ({len(opts)}), got {len(factors)}")
@@ -213,17 +222,21 @@ def race(
             _Group(opt, n, hp, opt.spec.init(x[off : off + n], hp), slice(int(off), int(off + n)), fac)
         )
 
-    path = np.full((steps + 1, total, dim), np.nan)
-    grads = np.full((steps, total, dim), np.nan)
-    path[0] = x
+    if record_path:
+        path = np.full((steps + 1, total, dim), np.nan)
+        grads = np.full((steps, total, dim), np.nan)
+        path[0] = x
+    last_good = x.copy()
+    diverged = np.full(total, -1, dtype=np.int64)
     live = np.arange(total)  # global row numbers still running
-    bad_start = ~(np.abs(x).max(axis=1) <= DIVERGENCE_LIMIT)
+    keep = np.abs(x).max(axis=1) <= DIVERGENCE_LIMIT
+    diverged[~keep] = 0
+    if observe is not None:
+        observe(0, x[None], live)
 
     with np.errstate(all="ignore"):
         t = 1
         while t <= steps:
-            # Drop rows that left the finite region; their exact divergence step is found at the end.
-            keep = np.abs(path[t - 1, live]).max(axis=1) <= DIVERGENCE_LIMIT if t > 1 else ~bad_start
             if not keep.all():
                 x, live = x[keep], live[keep]
                 if isinstance(sigma_rows, np.ndarray):
@@ -253,26 +266,43 @@ def race(
                         grp.trail.append(grp.state)
                 xs.append(x.copy())
                 gs.append(g)
-            if len(live) == total:
-                path[t : stop + 1] = xs
-                grads[t - 1 : stop] = gs
-            else:
-                path[t : stop + 1, live] = xs
-                grads[t - 1 : stop, live] = gs
+            chunk = np.stack(xs)
+            # A row diverges at the first step whose position leaves the finite region; it is
+            # dropped from the working arrays before the next chunk.
+            bad = ~(np.abs(chunk) <= DIVERGENCE_LIMIT).all(axis=2)
+            keep = ~bad.any(axis=0)
+            first = bad.argmax(axis=0)
+            gone = np.flatnonzero(~keep)
+            diverged[live[gone]] = t + first[gone]
+            last_good[live[keep]] = chunk[-1, keep]
+            moved = gone[first[gone] > 0]
+            last_good[live[moved]] = chunk[first[moved] - 1, moved]
+            if record_path:
+                if len(live) == total:
+                    path[t : stop + 1] = chunk
+                    grads[t - 1 : stop] = gs
+                else:
+                    path[t : stop + 1, live] = chunk
+                    grads[t - 1 : stop, live] = gs
+            if observe is not None:
+                observe(t, chunk, live)
             t = stop + 1
 
-        # The first step whose position is bad, per row; everything from there on is blanked.
-        bad = ~(np.abs(path) <= DIVERGENCE_LIMIT).all(axis=2)
-        ever = bad.any(axis=0)
-        diverged = np.where(ever, bad.argmax(axis=0), -1)
-        for row in np.flatnonzero(ever):
-            d = diverged[row]
-            path[d:, row] = np.nan
-            grads[max(d - 1, 0) :, row] = np.nan
+        if record_path:
+            for row in np.flatnonzero(diverged >= 0):
+                d = diverged[row]
+                path[d:, row] = np.nan
+                grads[max(d - 1, 0) :, row] = np.nan
+        else:
+            # Only where each run started and where it ended (its last good position).
+            path = np.stack([path0 := np.empty_like(last_good), last_good])
+            path0[:] = x0 if x0.ndim == 1 else np.concatenate([x0] * len(opts))
+            path[1, diverged == 0] = np.nan
+            grads = np.empty((0, total, dim))
         loss = surface.value(path)
 
     records = [
-        grp.records(steps, dim, diverged[off : off + grp.n]) if record_state else {}
+        grp.records(steps, dim, diverged[off : off + grp.n]) if record_state and record_path else {}
         for grp, off in zip(groups, offsets[:-1], strict=True)
     ]
     results = []
@@ -285,6 +315,8 @@ def race(
             continue
         d = int(div[0])
         end = steps + 1 if d < 0 else d
+        if not record_path:
+            end = 2 if d != 0 else 0
         results.append(
             Trajectory(
                 opt,
@@ -310,6 +342,8 @@ def run(
     seed: Any = 0,
     record_state: bool = True,
     lr_factors: Any = None,
+    record_path: bool = True,
+    observe: Any = None,
 ) -> Trajectory:
     """Run one optimizer (or one batch of configurations) on ``surface`` from ``start``.
 
@@ -321,7 +355,7 @@ def run(
         start = surface.default_start
     return race(
         [opt], surface, start, steps=steps, noise=noise, seed=seed, record_state=record_state,
-        lr_factors=None if lr_factors is None else [lr_factors],
+        lr_factors=None if lr_factors is None else [lr_factors], record_path=record_path, observe=observe,
     )[0]
 
 

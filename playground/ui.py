@@ -63,7 +63,7 @@ def init_state() -> None:
     ss.last_click = None
 
 
-def _replace_experiment(exp: Experiment) -> None:
+def replace_experiment(exp: Experiment) -> None:
     ss = st.session_state
     ss.experiment = exp
     ss.gen += 1
@@ -75,12 +75,12 @@ def _on_lesson() -> None:
     key = st.session_state.get(f"lesson-{st.session_state.gen}")
     lesson = lessons.find(key) if key else None
     if lesson is not None:
-        _replace_experiment(replace(lesson.experiment, present=st.session_state.experiment.present))
+        replace_experiment(replace(lesson.experiment, present=st.session_state.experiment.present))
         st.session_state.warnings = []
 
 
 def _on_reset() -> None:
-    _replace_experiment(default_experiment())
+    replace_experiment(default_experiment())
     st.session_state.warnings = []
 
 

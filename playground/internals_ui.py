@@ -1,0 +1,33 @@
+"""The Internals view: for one entry, everything its rule keeps over the run."""
+
+from __future__ import annotations
+
+import numpy as np
+import streamlit as st
+
+import optimizers
+
+from . import figures
+from .experiment import Experiment
+from .figures.internals import internals_figure
+from .simulate import Race
+from .ui import dark_theme
+
+
+def show(exp: Experiment, race: Race) -> None:
+    gen = st.session_state.gen
+    idx = st.selectbox("Entry", range(len(race.labels)), format_func=lambda i: race.labels[i], key=f"in-entry-{gen}")
+    tr = race.trajectories[idx]
+    spec = optimizers.spec(exp.entries[idx].optimizer)
+    quantities = optimizers.internals(tr)
+    lr = race.lr[idx][: len(tr.grads)] if race.lr is not None else None
+    st.caption(f"{spec.name} keeps: {', '.join(spec.state_names) or 'nothing but the position'}. "
+               "Solid lines are the x coordinate, dotted ones y. The step taken is the change of position; for the "
+               "Adam family it equals −η·m̂/(√v̂ + ε) per coordinate.")
+    st.latex(spec.rule_latex)
+    if len(tr.grads) == 0:
+        st.info("This run stopped before its first step.")
+        return
+    fig = internals_figure(quantities, race.labels[idx], race.colors[idx], lr if lr is not None and
+                           not np.all(lr == lr[0]) else None, figures.Theme(dark=dark_theme(), present=exp.present))
+    st.plotly_chart(figures.for_streamlit(fig), config={"displaylogo": False})

@@ -1,0 +1,105 @@
+"""The Sweep view: pick an entry, two hyperparameters, ranges and a metric; see the heatmap; add a
+cell's setting to the race."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import streamlit as st
+
+import optimizers
+
+from . import figures
+from .caps import CAPS
+from .experiment import Experiment
+from .figures.sweep import sweep_figure
+from .simulate import Race
+from .sweep import METRICS, SweepResult, SweepSpec, default_spec, numeric_hypers, run_sweep
+from .ui import dark_theme, race_key, replace_experiment
+
+
+@st.cache_data(max_entries=16, ttl=3600, show_spinner=False)
+def cached_sweep(key: str, spec: SweepSpec) -> SweepResult:
+    from .experiment import decode
+
+    exp, _ = decode(key)
+    return run_sweep(exp, spec)
+
+
+def _add_setting(values: dict) -> None:
+    ss = st.session_state
+    exp: Experiment = ss.experiment
+    if len(exp.entries) >= CAPS.entries:
+        return
+    src = exp.entries[values.pop("_entry")]
+    entry = src.with_hyper(**values)
+    label = ", ".join(f"{k} {v:.3g}" for k, v in values.items())
+    entry = replace(entry, label=f"{src.display_label()} ({label})"[:40], color="")
+    replace_experiment(replace(exp, entries=(*exp.entries, entry), view="race"))
+
+
+def show(exp: Experiment, race: Race) -> None:
+    gen = st.session_state.gen
+    labels = race.labels
+    c1, c2, c3 = st.columns([2, 2, 2])
+    idx = c1.selectbox("Entry to sweep", range(len(exp.entries)), format_func=lambda i: labels[i],
+                       key=f"sw-entry-{gen}")
+    key = exp.entries[idx].optimizer
+    base = default_spec(exp, idx)
+    hypers = numeric_hypers(key)
+    names = [h.name for h in hypers]
+    x = c2.selectbox("Across (x)", names, index=names.index(base.x), key=f"sw-x-{gen}-{key}")
+    y_options = ["", *[n for n in names if n != x]]
+    y_default = base.y if base.y in y_options else ""
+    y = c3.selectbox("Up (y)", y_options, index=y_options.index(y_default), key=f"sw-y-{gen}-{key}-{x}",
+                     format_func=lambda n: n or "— one hyperparameter —")
+    spec = optimizers.spec(key)
+    hx = spec.hyper(x)
+    c4, c5, c6, c7 = st.columns(4)
+    x_default = base.x_range if x == base.x else (hx.ui_low, hx.ui_high)
+    x_lo = c4.number_input(f"{x} from", value=float(x_default[0]), format="%g", key=f"sw-xlo-{gen}-{key}-{x}")
+    x_hi = c5.number_input(f"{x} to", value=float(x_default[1]), format="%g", key=f"sw-xhi-{gen}-{key}-{x}")
+    y_range = (0.0, 1.0)
+    if y:
+        hy = spec.hyper(y)
+        y_lo = c6.number_input(f"{y} from", value=float(hy.ui_low), format="%g", key=f"sw-ylo-{gen}-{key}-{y}")
+        y_hi = c7.number_input(f"{y} to", value=float(hy.ui_high), format="%g", key=f"sw-yhi-{gen}-{key}-{y}")
+        y_range = (float(y_lo), float(y_hi))
+    c8, c9, c10 = st.columns(3)
+    res = c8.slider("Resolution (cells per side)", 8, CAPS.sweep_resolution, 48, step=8, key=f"sw-res-{gen}")
+    metric = c9.selectbox("Metric", list(METRICS), format_func=METRICS.get, key=f"sw-metric-{gen}")
+    tol = 1e-3
+    if metric == "steps":
+        tol = c10.number_input("Tolerance", min_value=1e-12, value=1e-3, format="%g", key=f"sw-tol-{gen}")
+    sweep_spec = SweepSpec(idx, x, (float(x_lo), float(x_hi)), y, y_range, int(res), metric, float(tol))
+    n = res * (res if y else 1)
+    with st.spinner(f"Running {n:,} configurations × {exp.steps:,} steps in one vectorised pass…"):
+        result = cached_sweep(race_key(exp), sweep_spec)
+    for m in result.messages:
+        st.info(m)
+    fig = figures.for_streamlit(sweep_figure(result, figures.Theme(dark=dark_theme(), present=exp.present)))
+    event = st.plotly_chart(fig, key=f"sweep-chart-{gen}", on_select="rerun", selection_mode="points",
+                            config={"displaylogo": False})
+    share = f"{result.diverged.mean():.0%}" if result.diverged.size else "0%"
+    st.caption(f"Red cells diverged ({share} of the grid). ★ is the entry's current setting. "
+               + ("The dashed line is the theory's stability limit; ◆ its best setting. " if result.theory else "")
+               + "Click a cell to pick its setting.")
+    points = []
+    try:
+        points = event["selection"]["points"] if event else []
+    except (KeyError, TypeError):
+        points = []
+    picked = points[-1] if points else None
+    if picked is not None and picked.get("x") is not None:
+        values = {x: float(picked["x"])}
+        if y and picked.get("y") is not None:
+            values[y] = float(picked["y"])
+        try:
+            optimizers.make(key, **{**exp.resolve(exp.entries[idx]).hyper, **values})
+        except ValueError as err:
+            st.warning(f"That cell's setting is not valid: {err}")
+            return
+        text = ", ".join(f"{k} = {v:.4g}" for k, v in values.items())
+        st.button(f"Add {labels[idx]} with {text} to the race", key=f"sw-add-{gen}", on_click=_add_setting,
+                  args=({**values, "_entry": idx},), disabled=len(exp.entries) >= CAPS.entries, type="primary")
+
