@@ -8,11 +8,12 @@ import streamlit as st
 
 from playground import ui
 
-st.set_page_config(page_title="Optimizer Playground", page_icon="📉", layout="wide")
-
 ui.init_state()
+st.set_page_config(page_title="Optimizer Playground", page_icon="📉", layout="wide",
+                   initial_sidebar_state="collapsed" if st.session_state.experiment.present else "auto")
 ui.apply_chart_click()
 experiment = ui.sidebar(st.session_state.experiment)
+ui.page_style(experiment.present)
 
 if not experiment.present:
     st.title("Optimizer Playground")

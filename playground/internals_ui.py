@@ -30,4 +30,4 @@ def show(exp: Experiment, race: Race) -> None:
         return
     fig = internals_figure(quantities, race.labels[idx], race.colors[idx], lr if lr is not None and
                            not np.all(lr == lr[0]) else None, figures.Theme(dark=dark_theme(), present=exp.present))
-    st.plotly_chart(figures.for_streamlit(fig), config={"displaylogo": False})
+    st.plotly_chart(figures.for_streamlit(fig), config={"displaylogo": False}, theme=None)

@@ -157,12 +157,16 @@ LESSONS: tuple[Lesson, ...] = (
             _e("adam", "Adam (β₂ = 0.99)", lr=0.05, beta2=0.99),
             _e("momentum", "SGD with momentum 0.9", lr=0.01, momentum=0.9),
         ], steps=3000, view="curves", params={"a": 1.0, "b": 25.0}),
-        "With a constant learning rate, Adam's step is lr times a ratio of averages. When the squared-gradient "
-        "average forgets fast enough (here β₂ = 0.99) it shrinks together with the gradient near the minimum, so "
-        "the ratio does not go to zero: Adam keeps taking steps of a fixed fraction of lr and circles the minimum "
-        "for ever. SGD with momentum's step is proportional to the gradient itself, so it shrinks to zero and the "
-        "run converges. (With the default β₂ = 0.999 on this noise-free bowl Adam does settle: try it.)",
-        "The distance curves: momentum's falls without end on the log scale; Adam's flattens out and wobbles.",
+        "With a constant learning rate Adam's step is lr times a ratio of two averages, m̂/(√v̂ + ε). Here the "
+        "squared-gradient average forgets quickly (β₂ = 0.99). For a while Adam homes in on the minimum as fast as "
+        "momentum does. But once the gradient is about as small as ε, the denominator is ε alone and the effective "
+        "learning rate becomes lr/ε, millions of times too large for the steep axis: the run is flung back out "
+        "and from then on wanders around the minimum without settling. SGD with momentum's step is proportional "
+        "to the gradient itself, so it keeps shrinking and the run converges to the limit of float64. (With the "
+        "default β₂ = 0.999 the averages forget slowly enough that Adam settles on this noise-free bowl within "
+        "3,000 steps: try it.)",
+        "The curves: both losses fall together on the log scale until Adam's jumps back up, around step 1,300, and "
+        "never comes down again, while momentum's keeps falling.",
     ),
 )
 

@@ -42,8 +42,9 @@ def show(exp: Experiment, race: Race) -> None:
     gen = st.session_state.gen
     labels = race.labels
     c1, c2, c3 = st.columns([2, 2, 2])
-    idx = c1.selectbox("Entry to sweep", range(len(exp.entries)), format_func=lambda i: labels[i],
-                       key=f"sw-entry-{gen}")
+    idx = c1.selectbox(
+        "Entry to sweep", range(len(exp.entries)), format_func=lambda i: labels[i], key=f"sw-entry-{gen}"
+    )
     key = exp.entries[idx].optimizer
     base = default_spec(exp, idx)
     hypers = numeric_hypers(key)
@@ -51,8 +52,13 @@ def show(exp: Experiment, race: Race) -> None:
     x = c2.selectbox("Across (x)", names, index=names.index(base.x), key=f"sw-x-{gen}-{key}")
     y_options = ["", *[n for n in names if n != x]]
     y_default = base.y if base.y in y_options else ""
-    y = c3.selectbox("Up (y)", y_options, index=y_options.index(y_default), key=f"sw-y-{gen}-{key}-{x}",
-                     format_func=lambda n: n or "— one hyperparameter —")
+    y = c3.selectbox(
+        "Up (y)",
+        y_options,
+        index=y_options.index(y_default),
+        key=f"sw-y-{gen}-{key}-{x}",
+        format_func=lambda n: n or "— one hyperparameter —",
+    )
     spec = optimizers.spec(key)
     hx = spec.hyper(x)
     c4, c5, c6, c7 = st.columns(4)
@@ -78,12 +84,20 @@ def show(exp: Experiment, race: Race) -> None:
     for m in result.messages:
         st.info(m)
     fig = figures.for_streamlit(sweep_figure(result, figures.Theme(dark=dark_theme(), present=exp.present)))
-    event = st.plotly_chart(fig, key=f"sweep-chart-{gen}", on_select="rerun", selection_mode="points",
-                            config={"displaylogo": False})
+    event = st.plotly_chart(
+        fig,
+        key=f"sweep-chart-{gen}",
+        on_select="rerun",
+        selection_mode="points",
+        theme=None,
+        config={"displaylogo": False},
+    )
     share = f"{result.diverged.mean():.0%}" if result.diverged.size else "0%"
-    st.caption(f"Red cells diverged ({share} of the grid). ★ is the entry's current setting. "
-               + ("The dashed line is the theory's stability limit; ◆ its best setting. " if result.theory else "")
-               + "Click a cell to pick its setting.")
+    st.caption(
+        f"Red cells diverged ({share} of the grid). ★ is the entry's current setting. "
+        + ("The dashed line is the theory's stability limit; ◆ its best setting. " if result.theory else "")
+        + "Click a cell to pick its setting."
+    )
     points = []
     try:
         points = event["selection"]["points"] if event else []
@@ -100,6 +114,11 @@ def show(exp: Experiment, race: Race) -> None:
             st.warning(f"That cell's setting is not valid: {err}")
             return
         text = ", ".join(f"{k} = {v:.4g}" for k, v in values.items())
-        st.button(f"Add {labels[idx]} with {text} to the race", key=f"sw-add-{gen}", on_click=_add_setting,
-                  args=({**values, "_entry": idx},), disabled=len(exp.entries) >= CAPS.entries, type="primary")
-
+        st.button(
+            f"Add {labels[idx]} with {text} to the race",
+            key=f"sw-add-{gen}",
+            on_click=_add_setting,
+            args=({**values, "_entry": idx},),
+            disabled=len(exp.entries) >= CAPS.entries,
+            type="primary",
+        )

@@ -168,28 +168,63 @@ def _sync_from_number(kn: str, ks: str, options: list[float]) -> None:
         st.session_state[ks] = _nearest(options, value)
 
 
-def log_number(label: str, value: float, ui_low: float, ui_high: float, key: str, help: str,
-               min_value: float | None = None, max_value: float | None = None) -> float:
+def log_number(
+    label: str,
+    value: float,
+    ui_low: float,
+    ui_high: float,
+    key: str,
+    help: str,
+    min_value: float | None = None,
+    max_value: float | None = None,
+) -> float:
     """A log-scale slider of round values plus a number box for the exact value, kept in step."""
     options = _nice_options(ui_low, ui_high)
     ks, kn = key + "-s", key + "-n"
     c1, c2 = st.columns([3, 2])
     with c1:
-        st.select_slider(label, options=options, value=_nearest(options, value), key=ks, help=help,
-                         format_func=lambda v: f"{v:g}", on_change=_sync_from_slider, args=(kn, ks))
+        st.select_slider(
+            label,
+            options=options,
+            value=_nearest(options, value),
+            key=ks,
+            help=help,
+            format_func=lambda v: f"{v:g}",
+            on_change=_sync_from_slider,
+            args=(kn, ks),
+        )
     with c2:
         step = 10.0 ** math.floor(math.log10(value)) if value > 0 else 1e-3
-        out = st.number_input(f"{label} (exact)", value=float(value), min_value=min_value, max_value=max_value,
-                              step=step, format="%g", key=kn, label_visibility="hidden",
-                              on_change=_sync_from_number, args=(kn, ks, options))
+        out = st.number_input(
+            f"{label} (exact)",
+            value=float(value),
+            min_value=min_value,
+            max_value=max_value,
+            step=step,
+            format="%g",
+            key=kn,
+            label_visibility="hidden",
+            on_change=_sync_from_number,
+            args=(kn, ks, options),
+        )
     return float(out)
 
 
 def linear_number(label: str, value: float, ui_low: float, ui_high: float, key: str, help: str) -> float:
     lo, hi = min(ui_low, value), max(ui_high, value)
     step = 0.001 if hi - lo <= 2 else round((hi - lo) / 1000, 6) or 0.001
-    return float(st.slider(label, min_value=float(lo), max_value=float(hi), value=float(value), step=step,
-                           key=key, help=help, format="%.4g"))
+    return float(
+        st.slider(
+            label,
+            min_value=float(lo),
+            max_value=float(hi),
+            value=float(value),
+            step=step,
+            key=key,
+            help=help,
+            format="%.4g",
+        )
+    )
 
 
 def hyper_widget(h: optimizers.Hyper, value: Any, key: str) -> Any:
@@ -201,20 +236,35 @@ def hyper_widget(h: optimizers.Hyper, value: Any, key: str) -> Any:
         min_value = low if not h.low_open else min(1e-12, h.ui_low or 1e-12)
         max_value = None if math.isinf(h.high) else (h.high if not h.high_open else h.high - 1e-9)
         return log_number(label, float(value), h.ui_low, h.ui_high, key, h.help, min_value, max_value)
-    return linear_number(label, float(value), h.ui_low if h.ui_low is not None else low,
-                         h.ui_high if h.ui_high is not None else h.high, key, h.help)
+    return linear_number(
+        label,
+        float(value),
+        h.ui_low if h.ui_low is not None else low,
+        h.ui_high if h.ui_high is not None else h.high,
+        key,
+        h.help,
+    )
 
 
 def surface_controls(exp: Experiment, gen: int) -> Experiment:
     keys = [*surfaces.names(), "custom"]
     index = keys.index(exp.surface) if exp.surface in keys else 0
-    key = st.selectbox("Surface", keys, index=index, key=f"surface-{gen}",
-                       format_func=lambda k: "Custom formula" if k == "custom" else surfaces.spec(k).name)
+    key = st.selectbox(
+        "Surface",
+        keys,
+        index=index,
+        key=f"surface-{gen}",
+        format_func=lambda k: "Custom formula" if k == "custom" else surfaces.spec(k).name,
+    )
     if key == "custom":
-        text = st.text_input("f(x, y) =", value=exp.formula or "0.5*x**2 + 3*sin(y)**2", key=f"formula-{gen}",
-                             max_chars=CAPS.formula_length,
-                             help="Numbers, x, y, + − * / **, and sin cos tan exp log sqrt abs tanh sinh cosh "
-                                  "arctan, pi, e. Uses only x → a 1-D surface.")
+        text = st.text_input(
+            "f(x, y) =",
+            value=exp.formula or "0.5*x**2 + 3*sin(y)**2",
+            key=f"formula-{gen}",
+            max_chars=CAPS.formula_length,
+            help="Numbers, x, y, + − * / **, and sin cos tan exp log sqrt abs tanh sinh cosh "
+            "arctan, pi, e. Uses only x → a 1-D surface.",
+        )
         c1, c2 = st.columns(2)
         b = exp.bounds if exp.bounds else ((-3.0, 3.0), (-3.0, 3.0))
         lo = c1.number_input("window from", value=float(b[0][0]), key=f"blo-{gen}", step=0.5)
@@ -239,8 +289,14 @@ def surface_controls(exp: Experiment, gen: int) -> Experiment:
         v = linear_number(f"{p.name} ({p.help})", value, lo, hi, f"sp-{gen}-{key}-{p.name}", p.help)
         if v != p.default:
             params[p.name] = v
-    return replace(exp, surface=key, surface_params=tuple(sorted(params.items())), formula="", bounds=(),
-                   start=exp.start if same else ())
+    return replace(
+        exp,
+        surface=key,
+        surface_params=tuple(sorted(params.items())),
+        formula="",
+        bounds=(),
+        start=exp.start if same else (),
+    )
 
 
 def run_controls(exp: Experiment, gen: int) -> Experiment:
@@ -253,32 +309,64 @@ def run_controls(exp: Experiment, gen: int) -> Experiment:
     coords = []
     for i, c in enumerate(cols):
         with c:
-            coords.append(float(st.number_input(f"start {'xy'[i]}", value=float(start[i]), step=0.1, format="%.3f",
-                                                key=f"start{i}-{gen}-{exp.surface}",
-                                                min_value=-CAPS.coordinate, max_value=CAPS.coordinate)))
+            coords.append(
+                float(
+                    st.number_input(
+                        f"start {'xy'[i]}",
+                        value=float(start[i]),
+                        step=0.1,
+                        format="%.3f",
+                        key=f"start{i}-{gen}-{exp.surface}",
+                        min_value=-CAPS.coordinate,
+                        max_value=CAPS.coordinate,
+                    )
+                )
+            )
     new_start = tuple(coords)
     if surface.dim == 2:
         st.caption("Or click on the race chart to start there.")
     steps = st.slider("Steps", 10, CAPS.steps, int(min(max(exp.steps, 10), CAPS.steps)), step=10, key=f"steps-{gen}")
-    speed = st.select_slider("Animation speed", options=[0.25, 0.5, 1.0, 2.0, 4.0], value=exp.speed
-                             if exp.speed in (0.25, 0.5, 1.0, 2.0, 4.0) else 1.0, key=f"speed-{gen}",
-                             format_func=lambda v: f"{v:g}×")
+    speed = st.select_slider(
+        "Animation speed",
+        options=[0.25, 0.5, 1.0, 2.0, 4.0],
+        value=exp.speed if exp.speed in (0.25, 0.5, 1.0, 2.0, 4.0) else 1.0,
+        key=f"speed-{gen}",
+        format_func=lambda v: f"{v:g}×",
+    )
     with st.expander("Noisy gradients", expanded=exp.noise > 0):
-        noise = st.number_input("Noise σ (added to every gradient)", min_value=0.0, max_value=CAPS.noise,
-                                value=float(exp.noise), step=0.1, key=f"noise-{gen}", format="%g")
-        seed = st.number_input("Seed", min_value=0, max_value=2**31 - 1, value=int(exp.seed), step=1,
-                               key=f"seed-{gen}")
+        noise = st.number_input(
+            "Noise σ (added to every gradient)",
+            min_value=0.0,
+            max_value=CAPS.noise,
+            value=float(exp.noise),
+            step=0.1,
+            key=f"noise-{gen}",
+            format="%g",
+        )
+        seed = st.number_input("Seed", min_value=0, max_value=2**31 - 1, value=int(exp.seed), step=1, key=f"seed-{gen}")
         seeds = st.slider("Seeds shown as a spread (curves view)", 1, CAPS.seeds, int(exp.seeds), key=f"seeds-{gen}")
-    return replace(exp, start=() if new_start == tuple(surface.default_start) else new_start, steps=int(steps),
-                   speed=float(speed), noise=float(noise), seed=int(seed), seeds=int(seeds))
+    return replace(
+        exp,
+        start=() if new_start == tuple(surface.default_start) else new_start,
+        steps=int(steps),
+        speed=float(speed),
+        noise=float(noise),
+        seed=int(seed),
+        seeds=int(seeds),
+    )
 
 
 def entry_controls(exp: Experiment, i: int, entry: Entry, uid: int, color: str, label: str) -> Entry:
     keys = optimizers.names()
     k = f"e{uid}"
     c1, c2 = st.columns([3, 1])
-    opt = c1.selectbox("Optimizer", keys, index=keys.index(entry.optimizer), key=f"{k}-opt",
-                       format_func=lambda o: optimizers.spec(o).name)
+    opt = c1.selectbox(
+        "Optimizer",
+        keys,
+        index=keys.index(entry.optimizer),
+        key=f"{k}-opt",
+        format_func=lambda o: optimizers.spec(o).name,
+    )
     picked = c2.color_picker("Colour", value=color, key=f"{k}-color")
     spec = optimizers.spec(opt)
     st.caption(spec.summary)
@@ -294,26 +382,51 @@ def entry_controls(exp: Experiment, i: int, entry: Entry, uid: int, color: str, 
             hyper[h.name] = v
     sched = schedule_controls(entry.schedule if opt == entry.optimizer else Schedule(), f"{k}-{opt}", exp.steps)
     b1, b2 = st.columns(2)
-    b1.button("Duplicate", key=f"{k}-dup", on_click=_on_duplicate, args=(i,),
-              disabled=len(exp.entries) >= CAPS.entries, use_container_width=True)
+    b1.button(
+        "Duplicate",
+        key=f"{k}-dup",
+        on_click=_on_duplicate,
+        args=(i,),
+        disabled=len(exp.entries) >= CAPS.entries,
+        use_container_width=True,
+    )
     b2.button("Remove", key=f"{k}-rm", on_click=_on_remove, args=(i,), use_container_width=True)
     default_color = defaults.PALETTE[i % len(defaults.PALETTE)]
-    return Entry(opt, tuple(sorted(hyper.items())), clean_label(name or ""),
-                 "" if picked.lower() == default_color.lower() else picked.lower(), sched)
+    return Entry(
+        opt,
+        tuple(sorted(hyper.items())),
+        clean_label(name or ""),
+        "" if picked.lower() == default_color.lower() else picked.lower(),
+        sched,
+    )
 
 
 def schedule_controls(sched: Schedule, key: str, steps: int) -> Schedule:
-    kind = st.selectbox("Learning-rate schedule", SCHEDULES, index=SCHEDULES.index(sched.kind), key=f"{key}-sched",
-                        format_func=lambda s: schedules.NAMES[s])
-    warmup = st.number_input("Warm-up steps", min_value=0, max_value=CAPS.steps, value=int(sched.warmup), step=10,
-                             key=f"{key}-warmup")
+    kind = st.selectbox(
+        "Learning-rate schedule",
+        SCHEDULES,
+        index=SCHEDULES.index(sched.kind),
+        key=f"{key}-sched",
+        format_func=lambda s: schedules.NAMES[s],
+    )
+    warmup = st.number_input(
+        "Warm-up steps", min_value=0, max_value=CAPS.steps, value=int(sched.warmup), step=10, key=f"{key}-warmup"
+    )
     gamma, every = sched.gamma, sched.every
     if kind in ("step", "exponential"):
-        gamma = st.number_input("Decay factor γ", min_value=1e-6, max_value=1.0, value=float(sched.gamma),
-                                format="%g", key=f"{key}-gamma", step=0.05 if kind == "step" else 0.001)
+        gamma = st.number_input(
+            "Decay factor γ",
+            min_value=1e-6,
+            max_value=1.0,
+            value=float(sched.gamma),
+            format="%g",
+            key=f"{key}-gamma",
+            step=0.05 if kind == "step" else 0.001,
+        )
     if kind == "step":
-        every = st.number_input("Every k steps", min_value=1, max_value=CAPS.steps, value=int(sched.every),
-                                key=f"{key}-every")
+        every = st.number_input(
+            "Every k steps", min_value=1, max_value=CAPS.steps, value=int(sched.every), key=f"{key}-every"
+        )
     out = Schedule(kind, int(warmup), float(gamma), int(every))
     fac = schedules.factors(out, steps)
     if fac is not None:
@@ -329,11 +442,20 @@ def sidebar(exp: Experiment) -> Experiment:
         st.header("Optimizer Playground")
         titles = {lesson.key: lesson.title for lesson in lessons.LESSONS}
         options = ["", *titles]
-        st.selectbox("Lessons", options, index=options.index(exp.lesson) if exp.lesson in options else 0,
-                     key=f"lesson-{gen}", on_change=_on_lesson,
-                     format_func=lambda k: titles.get(k, "— choose a lesson —"))
-        present = st.toggle("Presentation mode", value=exp.present, key=f"present-{gen}",
-                            help="Large fonts and markers, chart filling the screen; also ?present=1 in a link.")
+        st.selectbox(
+            "Lessons",
+            options,
+            index=options.index(exp.lesson) if exp.lesson in options else 0,
+            key=f"lesson-{gen}",
+            on_change=_on_lesson,
+            format_func=lambda k: titles.get(k, "— choose a lesson —"),
+        )
+        present = st.toggle(
+            "Presentation mode",
+            value=exp.present,
+            key=f"present-{gen}",
+            help="Large fonts and markers, chart filling the screen; also ?present=1 in a link.",
+        )
         with st.expander("Surface", expanded=True):
             exp = surface_controls(exp, gen)
         with st.expander("Start and run", expanded=True):
@@ -345,9 +467,14 @@ def sidebar(exp: Experiment) -> Experiment:
         for i, (entry, uid) in enumerate(zip(exp.entries, ss.ids, strict=True)):
             with st.expander(f"{labels[i]}", expanded=len(exp.entries) <= 2):
                 entries.append(entry_controls(exp, i, entry, uid, colors[i], labels[i]))
-        st.button("＋ Add optimizer", on_click=_on_add, disabled=len(exp.entries) >= CAPS.entries,
-                  use_container_width=True, key="add",
-                  help=f"Up to {CAPS.entries} optimizers; the same one may appear with different settings.")
+        st.button(
+            "＋ Add optimizer",
+            on_click=_on_add,
+            disabled=len(exp.entries) >= CAPS.entries,
+            use_container_width=True,
+            key="add",
+            help=f"Up to {CAPS.entries} optimizers; the same one may appear with different settings.",
+        )
         st.button("Reset to the default race", on_click=_on_reset, use_container_width=True, key="reset")
     return replace(exp, entries=tuple(entries), present=present)
 
@@ -373,7 +500,7 @@ def cached_race(key: str) -> Race:
 
 
 @st.cache_data(max_entries=48, ttl=3600, show_spinner=False)
-def cached_figure(key: str, view: str, speed: float, dark: bool, present: bool) -> dict:
+def cached_figure(key: str, view: str, speed: float, dark: bool, present: bool, arrows: bool = False) -> dict:
     race = cached_race(key)
     race = replace(race, experiment=replace(race.experiment, speed=speed))
     theme = figures.Theme(dark=dark, present=present)
@@ -386,10 +513,30 @@ def cached_figure(key: str, view: str, speed: float, dark: bool, present: bool) 
         return figures.surface3d_figure(race, theme, height=height)
     if view == "curves":
         return figures.curves_figure(race, theme, height=height + 80)
-    return figures.race_figure(race, theme, height=height)
+    return figures.race_figure(race, theme, height=height, with_arrows=arrows)
 
 
 # --- Main area ------------------------------------------------------------------------------------
+
+
+_STYLE = """
+<style>
+.block-container {padding-top: 2.2rem;}
+</style>
+"""
+
+_PRESENT_STYLE = """
+<style>
+.block-container {padding-top: 0.6rem; padding-left: 1rem; padding-right: 1rem; max-width: 100%;}
+header[data-testid="stHeader"] {height: 0; min-height: 0; visibility: hidden;}
+.stMarkdown p, .stMarkdown li {font-size: 1.25rem;}
+</style>
+"""
+
+
+def page_style(present: bool) -> None:
+    """Tighter margins; in presentation mode, chrome hidden and larger text (fixed CSS, no user input)."""
+    st.markdown(_PRESENT_STYLE if present else _STYLE, unsafe_allow_html=True)
 
 
 def dark_theme() -> bool:
@@ -404,9 +551,11 @@ def show_warnings() -> None:
     if not warnings:
         return
     with st.container(border=True):
-        st.warning("Parts of this link could not be used, so defaults stand in for them:\n\n"
-                   + "\n".join(f"- {w}" for w in warnings[:20])
-                   + (f"\n- … and {len(warnings) - 20} more" if len(warnings) > 20 else ""))
+        st.warning(
+            "Parts of this link could not be used, so defaults stand in for them:\n\n"
+            + "\n".join(f"- {w}" for w in warnings[:20])
+            + (f"\n- … and {len(warnings) - 20} more" if len(warnings) > 20 else "")
+        )
         if st.button("Dismiss", key="dismiss-warnings"):
             st.session_state.warnings = []
             st.rerun()
@@ -414,8 +563,14 @@ def show_warnings() -> None:
 
 def view_picker(exp: Experiment) -> str:
     gen = st.session_state.gen
-    view = st.segmented_control("View", list(VIEW_NAMES), default=exp.view, key=f"view-{gen}",
-                                format_func=VIEW_NAMES.get, label_visibility="collapsed")
+    view = st.segmented_control(
+        "View",
+        list(VIEW_NAMES),
+        default=exp.view,
+        key=f"view-{gen}",
+        format_func=VIEW_NAMES.get,
+        label_visibility="collapsed",
+    )
     return view or exp.view
 
 
@@ -430,26 +585,40 @@ def show_view(exp: Experiment) -> None:
     key = race_key(exp)
     with st.spinner("Running the optimizers…"):
         race = cached_race(key)
-    diverged = [f"{label} diverged at step {tr.diverged_at}" for label, tr in zip(race.labels, race.trajectories,
-                                                                                    strict=True)
-                if tr.diverged_at is not None]
+    diverged = [
+        f"{label} diverged at step {tr.diverged_at}"
+        for label, tr in zip(race.labels, race.trajectories, strict=True)
+        if tr.diverged_at is not None
+    ]
     if diverged:
         st.warning(" · ".join(diverged) + " — its path stops at the last finite position (|coordinate| ≤ 10⁶).")
     view = exp.view
     if view in ("race", "side", "3d", "curves"):
         if view == "3d" and race.surface.dim == 1:
             st.caption("A 1-D surface has no 3-D view; here is the curve instead.")
-        spec = cached_figure(key, view, exp.speed, dark_theme(), exp.present)
+        arrows = False
+        if view == "race" and race.surface.dim == 2:
+            arrows = st.toggle("Show the downhill direction (dotted) and the step taken (solid) at the current step",
+                               key=f"arrows-{st.session_state.gen}")
+        spec = cached_figure(key, view, exp.speed, dark_theme(), exp.present, arrows)
         fig = figures.for_streamlit(spec)
         clickable = view == "race" and race.surface.dim == 2
         if clickable:
-            st.plotly_chart(fig, key=f"chart-{st.session_state.gen}", on_select="rerun", selection_mode="points",
-                            config={"displaylogo": False, "modeBarButtonsToRemove": ["lasso2d", "select2d"]})
+            st.plotly_chart(
+                fig,
+                key=f"chart-{st.session_state.gen}",
+                on_select="rerun",
+                selection_mode="points",
+                theme=None,
+                config={"displaylogo": False, "modeBarButtonsToRemove": ["lasso2d", "select2d"]},
+            )
         else:
-            st.plotly_chart(fig, config={"displaylogo": False})
+            st.plotly_chart(fig, config={"displaylogo": False}, theme=None)
         if view in ("race", "side"):
-            st.caption("▶ Play runs every optimizer on one clock; drag the slider to scrub back and forth. "
-                       "Faint lines are the whole paths; ★ marks the known minima, ○ the start.")
+            st.caption(
+                "▶ Play runs every optimizer on one clock; drag the slider to scrub back and forth. "
+                "Faint lines are the whole paths; ★ marks the known minima, ○ the start."
+            )
     elif view == "table":
         summary_table(race)
     elif view == "equations":
@@ -470,10 +639,16 @@ def summary_table(race: Race) -> None:
         row = {"optimizer": label, "colour": color}
         row.update(metrics.summary(tr, race.surface))
         rows.append(row)
-    st.dataframe(rows, hide_index=True, use_container_width=True,
-                 column_config={"colour": st.column_config.TextColumn(width="small")})
-    st.caption("Steps to within 0.001: the first step from which the loss stays within 0.001 of the known minimum "
-               "value. Path length: the distance travelled, summed over the steps.")
+    st.dataframe(
+        rows,
+        hide_index=True,
+        use_container_width=True,
+        column_config={"colour": st.column_config.TextColumn(width="small")},
+    )
+    st.caption(
+        "Steps to within 0.001: the first step from which the loss stays within 0.001 of the known minimum "
+        "value. Path length: the distance travelled, summed over the steps."
+    )
 
 
 def equations(exp: Experiment, race: Race) -> None:
@@ -485,8 +660,14 @@ def equations(exp: Experiment, race: Race) -> None:
         values = ", ".join(f"{h.symbol} = {_fmt(tr.optimizer.hyper[h.name])}" for h in spec.hypers)
         st.latex(values)
         if not entry.schedule.is_default():
-            st.latex(schedules.LATEX[entry.schedule.kind] + (
-                rf"\quad(\text{{warm-up }} {entry.schedule.warmup} \text{{ steps}})" if entry.schedule.warmup else ""))
+            st.latex(
+                schedules.LATEX[entry.schedule.kind]
+                + (
+                    rf"\quad(\text{{warm-up }} {entry.schedule.warmup} \text{{ steps}})"
+                    if entry.schedule.warmup
+                    else ""
+                )
+            )
 
 
 def _fmt(v: Any) -> str:
@@ -529,7 +710,9 @@ def lesson_box(exp: Experiment) -> None:
     lesson = lessons.find(exp.lesson) if exp.lesson else None
     if lesson is None:
         return
-    with st.container(border=True):
-        st.markdown(f"**{lesson.title}**")
+    box = st.expander(lesson.title, expanded=False) if exp.present else st.container(border=True)
+    with box:
+        if not exp.present:
+            st.markdown(f"**{lesson.title}**")
         st.markdown(lesson.explanation)
         st.markdown(f"**What to watch:** {lesson.watch}")

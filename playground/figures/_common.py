@@ -162,7 +162,7 @@ def animation_controls(steps: np.ndarray, speed: float, theme: Theme, y: float =
     }]
     sliders = [{
         "active": 0, "x": 0.2, "len": 0.8, "y": y + 0.02, "yanchor": "top", "pad": {"t": 0, "b": 0},
-        "currentvalue": {"prefix": "Step ", "font": {"size": theme.font}},
+        "currentvalue": {"prefix": "Step ", "font": {"size": theme.font, "color": theme.ink}},
         # Tick labels for up to 200 frames would be an unreadable smear: the current value says the step.
         "font": {"size": 1, "color": "rgba(0,0,0,0)"}, "ticklen": 3, "minorticklen": 0,
         "steps": [

@@ -116,8 +116,37 @@ def axes(surface, theme: Theme, domain_x=(0.0, 1.0), domain_y=(0.0, 1.0), equal:
     return {"xaxis" + suffix: xa, "yaxis" + suffix: ya}
 
 
-def race_figure(race: Race, theme: Theme = DEFAULT_THEME, height: int = 640) -> dict:
-    """The animated race on a 2-D surface, as a Plotly figure dict."""
+def arrows(tr, shown, f, color, span: float, theme: Theme) -> list[dict]:
+    """Two unit-length arrows at the head: downhill (−gradient, dashed) and the step actually taken.
+
+    Both have the same fixed length, so what they show is direction: the angle between them is
+    what momentum and per-coordinate scaling do to plain descent.
+    """
+    k = len(tr.grads)
+    step = int(min(shown[f], k - 1)) if k else -1
+    out = []
+    for vec, dash, name, c in (
+        (-tr.grads[step] if step >= 0 else None, "dot", "downhill (−g)", theme.ink),
+        (tr.path[step + 1] - tr.path[step] if step >= 0 else None, "solid", "step taken", color),
+    ):
+        if vec is None or not np.all(np.isfinite(vec)) or not np.any(vec):
+            xs, ys = [None, None], [None, None]
+        else:
+            start = tr.path[step]
+            end = start + vec / np.linalg.norm(vec) * 0.08 * span
+            xs, ys = [float(start[0]), float(end[0])], [float(start[1]), float(end[1])]
+        out.append({"type": "scatter", "mode": "lines+markers", "x": xs, "y": ys, "name": name,
+                    "showlegend": False, "hoverinfo": "skip", "line": {"color": c, "width": 2.5, "dash": dash},
+                    "marker": {"symbol": ["circle", "arrow"], "size": [0, theme.marker], "angleref": "previous",
+                               "color": c}})
+    return out
+
+
+def race_figure(race: Race, theme: Theme = DEFAULT_THEME, height: int = 640, with_arrows: bool = False) -> dict:
+    """The animated race on a 2-D surface, as a Plotly figure dict.
+
+    ``with_arrows`` adds, at the current step of each run, the downhill direction and the step taken.
+    """
     surface, exp = race.surface, race.experiment
     ix, iy = iso_lines(surface)
     data = [
@@ -130,16 +159,22 @@ def race_figure(race: Race, theme: Theme = DEFAULT_THEME, height: int = 640) -> 
         data += run_layers(tr.path, label, color, tr.diverged_at, theme)
     longest = max((len(tr.path) - 1 for tr in race.trajectories), default=0)
     shown = frame_steps(max(longest, exp.steps if race.trajectories else 0))
-    first = len(data)
-    moving_idx = list(range(first, first + 2 * len(race.trajectories)))
-    for tr, label, color in zip(race.trajectories, race.labels, race.colors, strict=True):
-        data += moving(tr.path, shown, 0, label, color, tr.diverged_at, theme)
-    frames = []
-    for f, step in enumerate(shown):
-        fdata = []
+    (x0, x1), (y0, y1) = surface.bounds
+    span = float(np.hypot(x1 - x0, y1 - y0))
+    per_run = 4 if with_arrows else 2
+
+    def frame(f: int) -> list[dict]:
+        out = []
         for tr, label, color in zip(race.trajectories, race.labels, race.colors, strict=True):
-            fdata += moving(tr.path, shown, f, label, color, tr.diverged_at, theme)
-        frames.append({"name": str(int(step)), "data": slim(fdata), "traces": moving_idx})
+            out += moving(tr.path, shown, f, label, color, tr.diverged_at, theme)
+            if with_arrows:
+                out += arrows(tr, shown, f, color, span, theme)
+        return out
+
+    first = len(data)
+    moving_idx = list(range(first, first + per_run * len(race.trajectories)))
+    data += frame(0)
+    frames = [{"name": str(int(step)), "data": slim(frame(f)), "traces": moving_idx} for f, step in enumerate(shown)]
     menus, sliders = animation_controls(shown, exp.speed, theme)
     layout = base_layout(theme, height)
     layout.update(axes(surface, theme))
