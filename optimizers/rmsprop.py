@@ -48,12 +48,16 @@ def update(g, state, x, t, hp):
     else:
         grad_avg = lerp(state.grad_avg, g, 1.0 - rho)
         denom = np.sqrt(where(centered, square_avg - grad_avg * grad_avg, square_avg)) + hp["eps"]
+        # An uncentered row of a batch keeps its unused average at zero, as it does when run alone.
+        grad_avg = where(centered, grad_avg, state.grad_avg)
     scaled = g / denom
     if isinstance(mu, float) and mu == 0.0:
         return -hp["lr"] * scaled, State(square_avg, grad_avg, state.velocity)
     velocity = mu * state.velocity + scaled
     direction = where(hp["nesterov"], scaled + mu * velocity, velocity)
     direction = where(np.equal(mu, 0.0), scaled, direction)
+    # Likewise a row without momentum keeps no buffer, as when run alone.
+    velocity = where(np.equal(mu, 0.0), state.velocity, velocity)
     return -hp["lr"] * direction, State(square_avg, grad_avg, velocity)
 
 
