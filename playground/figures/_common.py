@@ -76,6 +76,21 @@ def typed(values: np.ndarray, dtype: str = "f4") -> dict:
     return {"dtype": dtype, "bdata": base64.b64encode(arr.tobytes()).decode("ascii")}
 
 
+def gapped(values: np.ndarray, digits: int = 5) -> list:
+    """A JSON list with ``None`` where a value is not finite: Plotly draws a gap there, and no NaN or
+    inf ever reaches the page."""
+    arr = np.asarray(values, dtype=np.float64)
+    out = np.round(arr, digits).astype(object)
+    out[~np.isfinite(arr)] = None
+    return out.tolist()
+
+
+def finite_pairs(x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Only the points whose coordinates are both finite."""
+    ok = np.isfinite(x) & np.isfinite(y)
+    return x[ok], y[ok]
+
+
 def frame_steps(steps_run: int) -> np.ndarray:
     """The step shown by each animation frame: every step for short runs, ≤ 200 evenly spaced."""
     count = min(steps_run + 1, MAX_FRAMES)

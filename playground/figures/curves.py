@@ -6,7 +6,7 @@ import numpy as np
 
 from .. import metrics
 from ..simulate import Race
-from ._common import DEFAULT_THEME, Theme, base_layout, typed
+from ._common import DEFAULT_THEME, Theme, base_layout, finite_pairs, typed
 
 
 def _log_helps(series: list[np.ndarray]) -> bool:
@@ -42,7 +42,7 @@ def curves_figure(race: Race, theme: Theme = DEFAULT_THEME, height: int = 760) -
                                     "type": "log" if log else "linear", "title": {"text": title},
                                     "exponentformat": "power"}
         for i, (s, label, color) in enumerate(zip(series, race.labels, race.colors, strict=True)):
-            steps = np.arange(len(s)) + (1 if title == "step length" else 0)
+            steps, s = finite_pairs(np.arange(len(s)) + (1.0 if title == "step length" else 0.0), s)
             data.append({"type": "scatter", "mode": "lines", "x": typed(steps), "y": typed(s, "f8"),
                          "xaxis": "x" + suffix, "yaxis": "y" + suffix, "name": label, "legendgroup": label,
                          "showlegend": p == 0, "line": {"color": color, "width": theme.line},
@@ -59,9 +59,14 @@ def curves_figure(race: Race, theme: Theme = DEFAULT_THEME, height: int = 760) -
 def _band(spread, surface, color: str, label: str) -> list[dict]:
     """The 10–90% range of the loss over the noise seeds, as a shaded band."""
     g = spread.loss - (min(surface.minimum_values) if surface.minimum_values else 0.0)
+    # Steps where every seed has diverged are all-NaN rows: leave them NaN (dropped below) rather than
+    # asking nanpercentile, which warns on them (a RuntimeWarning per rerun, an error under pytest).
+    rows = np.isfinite(g).any(axis=1)
+    lo = np.full(g.shape[0], np.nan)
+    hi = np.full(g.shape[0], np.nan)
     with np.errstate(all="ignore"):
-        lo = np.nanpercentile(g, 10, axis=1)
-        hi = np.nanpercentile(g, 90, axis=1)
+        lo[rows] = np.nanpercentile(g[rows], 10, axis=1)
+        hi[rows] = np.nanpercentile(g[rows], 90, axis=1)
     steps = np.arange(len(lo))
     x = np.concatenate([steps, steps[::-1]])
     y = np.concatenate([hi, lo[::-1]])

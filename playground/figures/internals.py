@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._common import DEFAULT_THEME, Theme, base_layout, typed
+from ._common import DEFAULT_THEME, Theme, base_layout, finite_pairs, typed
 
 NAMES = {
     "grad": "gradient g",
@@ -53,7 +53,7 @@ def internals_figure(quantities: dict[str, np.ndarray], label: str, color: str, 
             arr = quantities[key]
             series = [arr[:, i] for i in range(arr.shape[1])]
         for i, s in enumerate(series):
-            steps = np.arange(1, len(s) + 1)
+            steps, s = finite_pairs(np.arange(1.0, len(s) + 1), s)
             data.append({"type": "scatter", "mode": "lines", "x": typed(steps), "y": typed(s, "f8"),
                          "xaxis": "x" + suffix, "yaxis": "y" + suffix, "showlegend": p == 0,
                          "name": f"{'xy'[i]} coordinate" if len(series) > 1 else label,

@@ -13,6 +13,7 @@ from ._common import (
     base_layout,
     diverged_text,
     frame_steps,
+    gapped,
     position_at,
     slim,
     typed,
@@ -28,7 +29,7 @@ def oned_figure(race: Race, theme: Theme = DEFAULT_THEME, height: int = 700) -> 
     finite = ys[np.isfinite(ys)]
     y_lo, y_hi = (float(finite.min()), float(finite.max())) if finite.size else (0.0, 1.0)
     pad = 0.08 * (y_hi - y_lo or 1.0)
-    data = [{"type": "scatter", "mode": "lines", "x": typed(xs), "y": typed(ys), "name": "f(x)",
+    data = [{"type": "scatter", "mode": "lines", "x": typed(xs), "y": gapped(ys), "name": "f(x)",
              "line": {"color": theme.ink, "width": theme.line}, "hoverinfo": "skip", "showlegend": False}]
     if surface.minima:
         m = np.asarray(surface.minima)[:, 0]

@@ -19,6 +19,7 @@ from ._common import (
     base_layout,
     diverged_text,
     frame_steps,
+    gapped,
     iso_lines,
     position_at,
     slim,
@@ -150,7 +151,7 @@ def race_figure(race: Race, theme: Theme = DEFAULT_THEME, height: int = 640, wit
     surface, exp = race.surface, race.experiment
     ix, iy = iso_lines(surface)
     data = [
-        {"type": "scatter", "mode": "lines", "x": typed(ix), "y": typed(iy), "hoverinfo": "skip",
+        {"type": "scatter", "mode": "lines", "x": gapped(ix, 4), "y": gapped(iy, 4), "hoverinfo": "skip",
          "line": {"color": theme.iso, "width": 1}, "showlegend": False, "name": "iso-lines"},
         click_target(surface),
         *landmarks(surface, race.start, theme),

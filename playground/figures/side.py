@@ -13,6 +13,7 @@ from ._common import (
     base_layout,
     diverged_text,
     frame_steps,
+    gapped,
     iso_lines,
     slim,
     typed,
@@ -43,7 +44,7 @@ def side_figure(race: Race, theme: Theme = DEFAULT_THEME, height: int | None = N
         layout["yaxis" + suffix]["showticklabels"] = c == 0
         xa, ya = "x" + suffix, "y" + suffix
         images.append({**image, "xref": xa, "yref": ya})
-        data.append({"type": "scatter", "mode": "lines", "x": typed(ix), "y": typed(iy), "xaxis": xa, "yaxis": ya,
+        data.append({"type": "scatter", "mode": "lines", "x": gapped(ix, 4), "y": gapped(iy, 4), "xaxis": xa, "yaxis": ya,
                      "hoverinfo": "skip", "line": {"color": theme.iso, "width": 1}, "showlegend": False})
         data += landmarks(surface, race.start, theme, xa, ya, legend=False)
         data += run_layers(tr.path, label, color, tr.diverged_at, theme, xa, ya, legend=False)

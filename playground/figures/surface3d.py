@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..simulate import Race
-from ._common import DEFAULT_THEME, Theme, base_layout, diverged_text, equalised, surface_grid, typed
+from ._common import DEFAULT_THEME, Theme, base_layout, diverged_text, equalised, gapped, surface_grid, typed
 
 
 def surface3d_figure(race: Race, theme: Theme = DEFAULT_THEME, height: int = 680) -> dict:
@@ -15,15 +15,17 @@ def surface3d_figure(race: Race, theme: Theme = DEFAULT_THEME, height: int = 680
     # Clip the tallest 2% so steep walls (Rosenbrock, Beale) do not flatten the interesting part.
     top = float(np.quantile(finite, 0.98)) if finite.size else 1.0
     Zc = np.minimum(Z, top)
-    lift = 0.01 * (top - (float(finite.min()) if finite.size else 0.0))
+    bottom = float(finite.min()) if finite.size else 0.0
+    lift = 0.01 * (top - bottom)
     data = [{
-        "type": "surface", "x": xs.tolist(), "y": ys.tolist(), "z": np.round(Zc, 6).tolist(),
+        "type": "surface", "x": xs.tolist(), "y": ys.tolist(), "z": gapped(Zc, 6),
         "surfacecolor": np.round(equalised(Z), 4).tolist(), "colorscale": "PuBu_r" if not theme.dark else "Cividis",
         "showscale": False, "opacity": 0.9, "name": "surface", "hoverinfo": "skip",
     }]
     for tr, label, color in zip(race.trajectories, race.labels, race.colors, strict=True):
-        p = tr.path
-        z = np.minimum(tr.loss, top) + lift
+        keep = np.isfinite(tr.loss)
+        p = tr.path[keep]
+        z = np.clip(tr.loss[keep], bottom, top) + lift
         data.append({"type": "scatter3d", "mode": "lines", "x": typed(p[:, 0]), "y": typed(p[:, 1]),
                      "z": typed(z), "name": diverged_text(label, tr.diverged_at),
                      "line": {"color": color, "width": theme.line * 2.5}})
