@@ -16,7 +16,6 @@ from ._common import (
     gapped,
     iso_lines,
     slim,
-    typed,
 )
 from .race import axes, landmarks, moving, run_layers
 
@@ -44,15 +43,34 @@ def side_figure(race: Race, theme: Theme = DEFAULT_THEME, height: int | None = N
         layout["yaxis" + suffix]["showticklabels"] = c == 0
         xa, ya = "x" + suffix, "y" + suffix
         images.append({**image, "xref": xa, "yref": ya})
-        data.append({"type": "scatter", "mode": "lines", "x": gapped(ix, 4), "y": gapped(iy, 4), "xaxis": xa, "yaxis": ya,
-                     "hoverinfo": "skip", "line": {"color": theme.iso, "width": 1}, "showlegend": False})
+        data.append(
+            {
+                "type": "scatter",
+                "mode": "lines",
+                "x": gapped(ix, 4),
+                "y": gapped(iy, 4),
+                "xaxis": xa,
+                "yaxis": ya,
+                "hoverinfo": "skip",
+                "line": {"color": theme.iso, "width": 1},
+                "showlegend": False,
+            }
+        )
         data += landmarks(surface, race.start, theme, xa, ya, legend=False)
         data += run_layers(tr.path, label, color, tr.diverged_at, theme, xa, ya, legend=False)
-        annotations.append({
-            "text": f"<b>{diverged_text(label, tr.diverged_at)}</b>", "x": sum(dx) / 2, "y": dy[1],
-            "xref": "paper", "yref": "paper", "xanchor": "center", "yanchor": "bottom", "showarrow": False,
-            "font": {"color": color, "size": theme.font},
-        })
+        annotations.append(
+            {
+                "text": f"<b>{diverged_text(label, tr.diverged_at)}</b>",
+                "x": sum(dx) / 2,
+                "y": dy[1],
+                "xref": "paper",
+                "yref": "paper",
+                "xanchor": "center",
+                "yanchor": "bottom",
+                "showarrow": False,
+                "font": {"color": color, "size": theme.font},
+            }
+        )
     longest = max((len(tr.path) - 1 for tr in race.trajectories), default=0)
     shown = frame_steps(max(longest, exp.steps))
     first = len(data)
@@ -62,14 +80,16 @@ def side_figure(race: Race, theme: Theme = DEFAULT_THEME, height: int | None = N
         out = []
         for i, (tr, label, color) in enumerate(zip(race.trajectories, race.labels, race.colors, strict=True)):
             suffix = "" if i == 0 else str(i + 1)
-            out += moving(tr.path, shown, f, label, color, tr.diverged_at, theme, "x" + suffix, "y" + suffix,
-                          legend=False)
+            out += moving(
+                tr.path, shown, f, label, color, tr.diverged_at, theme, "x" + suffix, "y" + suffix, legend=False
+            )
         return out
 
     data += frame(0)
     frames = [{"name": str(int(s)), "data": slim(frame(f)), "traces": moving_idx} for f, s in enumerate(shown)]
     menus, sliders = animation_controls(shown, exp.speed, theme, y=-0.04)
-    layout.update({"images": images, "annotations": annotations, "updatemenus": menus, "sliders": sliders,
-                   "showlegend": False})
+    layout.update(
+        {"images": images, "annotations": annotations, "updatemenus": menus, "sliders": sliders, "showlegend": False}
+    )
     layout["margin"].update({"t": 50, "b": 100})
     return {"data": data, "layout": layout, "frames": frames}
