@@ -178,35 +178,26 @@ def log_number(
     min_value: float | None = None,
     max_value: float | None = None,
 ) -> float:
-    """A log-scale slider of round values plus a number box for the exact value, kept in step."""
+    """A log-scale slider of round values plus a number box for the exact value, kept in step.
+
+    Both widgets are keyed and seeded through session state (never ``value=`` as well), because
+    each one's callback writes the other's value.
+    """
     options = _nice_options(ui_low, ui_high)
     ks, kn = key + "-s", key + "-n"
+    ss = st.session_state
+    if kn not in ss:
+        ss[kn] = float(value)
+    if ks not in ss or ss[ks] not in options:
+        ss[ks] = _nearest(options, ss[kn])
     c1, c2 = st.columns([3, 2])
     with c1:
-        st.select_slider(
-            label,
-            options=options,
-            value=_nearest(options, value),
-            key=ks,
-            help=help,
-            format_func=lambda v: f"{v:g}",
-            on_change=_sync_from_slider,
-            args=(kn, ks),
-        )
+        st.select_slider(label, options=options, key=ks, help=help, format_func=lambda v: f"{v:g}",
+                         on_change=_sync_from_slider, args=(kn, ks))
     with c2:
         step = 10.0 ** math.floor(math.log10(value)) if value > 0 else 1e-3
-        out = st.number_input(
-            f"{label} (exact)",
-            value=float(value),
-            min_value=min_value,
-            max_value=max_value,
-            step=step,
-            format="%g",
-            key=kn,
-            label_visibility="hidden",
-            on_change=_sync_from_number,
-            args=(kn, ks, options),
-        )
+        out = st.number_input(f"{label} (exact)", min_value=min_value, max_value=max_value, step=step, format="%g",
+                              key=kn, label_visibility="hidden", on_change=_sync_from_number, args=(kn, ks, options))
     return float(out)
 
 
@@ -388,9 +379,9 @@ def entry_controls(exp: Experiment, i: int, entry: Entry, uid: int, color: str, 
         on_click=_on_duplicate,
         args=(i,),
         disabled=len(exp.entries) >= CAPS.entries,
-        use_container_width=True,
+        width="stretch",
     )
-    b2.button("Remove", key=f"{k}-rm", on_click=_on_remove, args=(i,), use_container_width=True)
+    b2.button("Remove", key=f"{k}-rm", on_click=_on_remove, args=(i,), width="stretch")
     default_color = defaults.PALETTE[i % len(defaults.PALETTE)]
     return Entry(
         opt,
@@ -471,11 +462,11 @@ def sidebar(exp: Experiment) -> Experiment:
             "＋ Add optimizer",
             on_click=_on_add,
             disabled=len(exp.entries) >= CAPS.entries,
-            use_container_width=True,
+            width="stretch",
             key="add",
             help=f"Up to {CAPS.entries} optimizers; the same one may appear with different settings.",
         )
-        st.button("Reset to the default race", on_click=_on_reset, use_container_width=True, key="reset")
+        st.button("Reset to the default race", on_click=_on_reset, width="stretch", key="reset")
     return replace(exp, entries=tuple(entries), present=present)
 
 
@@ -642,7 +633,7 @@ def summary_table(race: Race) -> None:
     st.dataframe(
         rows,
         hide_index=True,
-        use_container_width=True,
+        width="stretch",
         column_config={"colour": st.column_config.TextColumn(width="small")},
     )
     st.caption(
@@ -690,7 +681,7 @@ def share_box(exp: Experiment) -> None:
             base = url.split("?")[0]
     except AttributeError:
         base = ""
-    with st.popover("Copy link", icon=":material/link:", use_container_width=False):
+    with st.popover("Copy link", icon=":material/link:", width="content"):
         st.caption("This link reopens exactly this race (copy button at the right of the box).")
         st.code(f"{base}?{query}", language=None, wrap_lines=True)
 

@@ -1,0 +1,335 @@
+"""The Streamlit page, driven headless with ``streamlit.testing.v1.AppTest`` (no browser, no JavaScript).
+
+Each check reads the page back: the Plotly spec Streamlit would send, the address bar
+(``at.query_params``) and the warnings. The figure caches are process-wide, so later tests reuse
+races computed by earlier ones.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from playground import figures, lessons
+from playground.experiment import VIEWS, Entry, Experiment, Schedule, decode, default_experiment, encode
+from playground.simulate import simulate
+
+APP = str(Path(__file__).resolve().parent.parent / "app.py")
+TIMEOUT = 60
+
+
+def new_app(**params: str) -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=TIMEOUT)
+    for k, v in params.items():
+        at.query_params[k] = v
+    return at.run()
+
+
+def no_exception(at: AppTest) -> None:
+    assert not at.exception, "\n".join(e.value for e in at.exception)
+
+
+def chart(at: AppTest) -> dict:
+    charts = at.get("plotly_chart")
+    assert len(charts) == 1, f"expected one chart, found {len(charts)}"
+    return json.loads(charts[0].proto.spec)
+
+
+def url(at: AppTest) -> dict[str, str]:
+    return {k: v if isinstance(v, str) else v[0] for k, v in at.query_params.items()}
+
+
+def url_experiment(at: AppTest) -> Experiment:
+    exp, warnings = decode(url(at))
+    assert not warnings, f"the page wrote a URL it cannot read back: {warnings}"
+    return exp
+
+
+def assert_same_race(got: Experiment, want: Experiment) -> None:
+    """Same race, whether a value is written out or left to its default (the page drops defaults)."""
+    assert got.surface == want.surface and got.formula == want.formula
+    assert got.build_surface().params == want.build_surface().params
+    assert got.start_point() == want.start_point()
+    for name in ("steps", "noise", "seed", "seeds", "view", "lesson", "present", "speed"):
+        assert getattr(got, name) == getattr(want, name), name
+    assert [e.optimizer for e in got.entries] == [e.optimizer for e in want.entries]
+    assert [got.resolve(e).hyper for e in got.entries] == [want.resolve(e).hyper for e in want.entries]
+    assert [e.schedule for e in got.entries] == [e.schedule for e in want.entries]
+    assert got.labels() == want.labels() and got.colors() == want.colors()
+
+
+def moving(spec: dict) -> list[int]:
+    assert spec.get("frames"), "the chart has no animation frames"
+    return spec["frames"][0]["traces"]
+
+
+def heads(spec: dict) -> list[dict]:
+    """The moving markers of the main panel (not the 1-D figure's x-over-steps markers)."""
+    return [spec["data"][i] for i in moving(spec)
+            if spec["data"][i].get("mode") == "markers" and spec["data"][i].get("xaxis") != "x2"]
+
+
+def arr(value) -> np.ndarray:
+    if isinstance(value, dict):
+        return np.frombuffer(base64.b64decode(value["bdata"]), dtype=np.dtype(value["dtype"]).newbyteorder("<"))
+    return np.asarray(value, dtype=float)
+
+
+def assert_chart_shows(at: AppTest, exp: Experiment) -> None:
+    """The chart animates exactly the race of ``exp``: one head per entry, with its label and colour,
+    at that entry's simulated position in every frame."""
+    spec = chart(at)
+    hs = heads(spec)
+    assert len(hs) == len(exp.entries)
+    assert [h["name"].split(" — ")[0] for h in hs] == exp.labels()
+    assert [h["marker"]["color"] for h in hs] == exp.colors()
+    race = simulate(exp)
+    index = {id(t): i for i, t in enumerate(spec["data"])}
+    head_idx = [index[id(h)] for h in hs]
+    frames = spec["frames"]
+    assert int(frames[-1]["name"]) == exp.steps
+    for f in frames[:: max(1, len(frames) // 20)] + frames[-1:]:
+        updates = dict(zip(f["traces"], f["data"], strict=True))
+        s = int(f["name"])
+        for i, tr in zip(head_idx, race.trajectories, strict=True):
+            x, y = arr(updates[i]["x"]), arr(updates[i]["y"])
+            want = tr.path[min(s, len(tr.path) - 1)]
+            got = [x[-1]] if race.surface.dim == 1 else [x[-1], y[-1]]
+            np.testing.assert_allclose(got, want, rtol=1e-5, atol=1e-6, err_msg=f"frame {s}")
+
+
+# --- Default page and sidebar edits ---------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def default_app() -> AppTest:
+    return new_app()
+
+
+def test_default_page_renders_the_race(default_app):
+    at = default_app
+    no_exception(at)
+    spec = chart(at)
+    assert 0 < len(spec["frames"]) <= figures.MAX_FRAMES
+    exp = default_experiment()
+    assert len(heads(spec)) == len(exp.entries) == 4
+    assert len(moving(spec)) == 2 * len(exp.entries)
+    assert url_experiment(at) == exp
+    assert_chart_shows(at, exp)
+    assert not at.warning, [w.value for w in at.warning]
+    assert any("Optimizer Playground" in t.value for t in at.title)
+
+
+def test_add_remove_duplicate_and_edit_follow_into_chart_and_url(default_app):
+    at = default_app
+    n0 = len(heads(chart(at)))
+
+    at.button(key="add").click().run()
+    no_exception(at)
+    exp = url_experiment(at)
+    assert len(exp.entries) == n0 + 1
+    assert len(heads(chart(at))) == n0 + 1 and len(moving(chart(at))) == 2 * (n0 + 1)
+    assert_chart_shows(at, exp)
+
+    removed = exp.entries[1]
+    at.button(key="e1-rm").click().run()
+    no_exception(at)
+    exp = url_experiment(at)
+    assert len(exp.entries) == n0
+    assert [e.optimizer for e in exp.entries].count(removed.optimizer) == 0
+    assert len(heads(chart(at))) == n0
+    assert_chart_shows(at, exp)
+
+    first = exp.entries[0]
+    at.button(key="e0-dup").click().run()
+    no_exception(at)
+    exp = url_experiment(at)
+    assert len(exp.entries) == n0 + 1
+    assert exp.entries[1].optimizer == first.optimizer
+    assert len(moving(chart(at))) == 2 * (n0 + 1)
+    assert_chart_shows(at, exp)
+
+    # Change Adam's learning rate through its exact-value box (uid 3: the default race's fourth entry).
+    adam = next(i for i, e in enumerate(exp.entries) if e.optimizer == "adam")
+    before = chart(at)
+    at.number_input(key="e3-adam-rosenbrock-lr-n").set_value(0.02).run()
+    no_exception(at)
+    exp = url_experiment(at)
+    assert exp.entries[adam].hyper_dict.get("lr") == 0.02
+    assert "adam:lr=0.02" in url(at)["opt"]
+    after = chart(at)
+    assert after["data"] != before["data"]
+
+    def last_head(spec: dict) -> dict:
+        i = spec["data"].index(heads(spec)[adam])
+        return spec["frames"][-1]["data"][spec["frames"][-1]["traces"].index(i)]
+
+    assert last_head(after) != last_head(before), "Adam's head should end somewhere else"
+    # The log slider followed the exact value.
+    assert at.select_slider(key="e3-adam-rosenbrock-lr-s").value == 0.02
+    assert_chart_shows(at, exp)
+
+
+def test_switching_to_slope_gives_the_1d_figure():
+    at = new_app()
+    at.selectbox(key="surface-0").set_value("slope").run()
+    no_exception(at)
+    assert url(at)["surface"] == "slope"
+    spec = chart(at)
+    assert spec["layout"]["xaxis2"]["title"]["text"] == "step"
+    assert not spec["layout"].get("images")
+    exp = url_experiment(at)
+    assert exp.surface == "slope" and len(heads(spec)) == len(exp.entries)
+    assert len(moving(spec)) == 3 * len(exp.entries)
+    assert_chart_shows(at, exp)
+
+
+# --- Links ----------------------------------------------------------------------------------------
+
+
+def test_a_link_reproduces_its_experiment():
+    exp = Experiment(surface="bowl", surface_params=(("angle", 30.0), ("b", 10.0)),
+                     entries=(Entry("adam", (("beta1", 0.8), ("lr", 0.07)), label="Fast Adam", color="#aa3377"),
+                              Entry("nesterov", (("lr", 0.02),), schedule=Schedule("cosine", warmup=20))),
+                     start=(-2.0, 1.5), steps=140, view="race")
+    at = new_app(**encode(exp))
+    no_exception(at)
+    assert not at.warning
+    assert url_experiment(at) == exp
+    assert url(at) == encode(exp)
+    assert at.slider(key="steps-0").value == 140
+    assert at.slider(key="sp-0-bowl-angle").value == 30.0
+    assert at.number_input(key="start0-0-bowl").value == -2.0
+    assert at.text_input(key="e0-label").value == "Fast Adam"
+    assert at.number_input(key="e0-adam-bowl-lr-n").value == 0.07
+    assert at.selectbox(key="e1-nesterov-sched").value == "cosine"
+    spec = chart(at)
+    assert heads(spec)[0]["name"] == "Fast Adam"
+    assert heads(spec)[0]["marker"]["color"] == "#aa3377"
+    assert_chart_shows(at, exp)
+
+
+def test_a_mangled_link_keeps_the_valid_parts_and_says_what_it_ignored():
+    opt = ";".join(["bogus", "adam:lr=-1", "sgd:lr=0.01,label=<script>alert(1)</script>", *["momentum"] * 50])
+    at = new_app(surface="bowl:b=10", opt=opt, steps="99999", start="nan,1", frobnicate="1", view="nope")
+    no_exception(at)
+    assert at.warning, "a mangled link must be reported"
+    text = "\n".join(w.value for w in at.warning)
+    for named in ("frobnicate", "bogus", "lr", "label", "99999", "start", "optimizers requested", "nope"):
+        assert named in text, f"warning does not mention {named!r}:\n{text}"
+    exp = url_experiment(at)
+    assert exp.surface == "bowl" and dict(exp.surface_params) == {"b": 10.0}
+    assert exp.steps == 5000
+    assert exp.start == ()
+    assert len(exp.entries) == 7  # 8 kept, 'bogus' dropped
+    assert exp.entries[0] == Entry("adam")  # the bad lr fell back to the default
+    assert exp.entries[1].optimizer == "sgd" and exp.entries[1].hyper_dict == {"lr": 0.01}
+    assert "<" not in exp.entries[1].label and "script" in exp.entries[1].label
+    spec = chart(at)
+    assert len(heads(spec)) == 7
+    assert all("<" not in h["name"] for h in heads(spec))
+    assert len(spec["frames"]) <= figures.MAX_FRAMES
+    # The warning can be dismissed.
+    at.button(key="dismiss-warnings").click().run()
+    no_exception(at)
+    assert not at.warning
+
+
+# --- Views, presentation, lessons -----------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def views_app() -> AppTest:
+    # A noisy race with a spread over seeds, where gradient descent diverges (lr 0.1 > 2/25): every
+    # view must cope with a run that stops early and with seeds that blow up.
+    return new_app(surface="bowl", opt="adam;sgd:lr=0.1", steps="200", noise="1", seeds="4")
+
+
+@pytest.mark.parametrize("view", VIEWS)
+def test_every_view_renders(views_app, view):
+    at = views_app
+    at.segmented_control(key="view-0").set_value(view).run()
+    errors = [e.value for e in at.exception]
+    if view in ("sweep", "internals") and any("No module named" in e for e in errors):
+        pytest.skip(f"the {view} view's module is not written yet: {errors}")
+    no_exception(at)
+    assert url(at).get("view", "race") == view
+    n = 2
+    k = simulate(url_experiment(at)).trajectories[1].diverged_at
+    assert k is not None
+    assert any(f"diverged at step {k}" in w.value for w in at.warning)
+    if view == "race":
+        assert len(heads(chart(at))) == n
+        assert f"diverged at step {k}" in heads(chart(at))[1]["name"]
+    elif view == "side":
+        spec = chart(at)
+        assert "xaxis2" in spec["layout"] and len(spec["layout"]["images"]) == n
+    elif view == "3d":
+        spec = chart(at)
+        assert any(t["type"] == "surface" for t in spec["data"])
+        assert sum(t["type"] == "scatter3d" and t.get("mode") == "lines" for t in spec["data"]) == n
+    elif view == "curves":
+        spec = chart(at)
+        assert not spec.get("frames")
+        assert sum(bool(t.get("showlegend")) for t in spec["data"]) == n
+        assert sum(t.get("fill") == "toself" for t in spec["data"]) == n, "one seed band per run"
+    elif view == "table":
+        assert len(at.dataframe) == 1 and len(at.dataframe[0].value) == n
+    elif view == "equations":
+        assert len(at.latex) >= 2 * n
+
+
+def test_presentation_mode_from_the_link():
+    at = new_app(opt="adam;rmsprop", steps="100", present="1")
+    no_exception(at)
+    assert not at.title, "presentation mode hides the page title"
+    assert at.toggle(key="present-0").value is True
+    assert url(at).get("present") == "1"
+    spec = chart(at)
+    assert spec["layout"]["font"]["size"] == figures.Theme(present=True).font
+    assert heads(spec)[0]["marker"]["size"] == figures.Theme(present=True).marker
+    assert_chart_shows(at, url_experiment(at))
+    at.toggle(key="present-0").set_value(False).run()
+    no_exception(at)
+    assert "present" not in url(at)
+    assert at.title
+    assert chart(at)["layout"]["font"]["size"] == figures.Theme().font
+
+
+def test_choosing_a_lesson_loads_its_experiment():
+    at = new_app()
+    lesson = lessons.find("oblong-bowl")
+    assert lesson is not None
+    at.selectbox(key="lesson-0").set_value(lesson.key).run()
+    no_exception(at)
+    exp = url_experiment(at)
+    assert url(at)["lesson"] == lesson.key
+    want = lesson.experiment
+    assert exp.surface == want.surface == "bowl"
+    assert len(exp.entries) == len(want.entries) >= 2
+    assert_same_race(exp, want)
+    assert any(lesson.title in m.value for m in at.markdown)
+    if want.view == "race":
+        assert_chart_shows(at, exp)
+    # Widgets were rebuilt from the lesson (a new generation of keys).
+    assert at.selectbox(key="surface-1").value == want.surface
+
+
+def test_removing_every_optimizer_and_adding_one_back():
+    at = new_app(surface="himmelblau", opt="lion", steps="60")
+    no_exception(at)
+    at.button(key="e0-rm").click().run()
+    no_exception(at)
+    assert not at.get("plotly_chart")
+    assert any("Add an optimizer" in i.value for i in at.info)
+    assert url_experiment(at).entries == ()
+    at.button(key="add").click().run()
+    no_exception(at)
+    exp = url_experiment(at)
+    assert len(exp.entries) == 1 and exp.surface == "himmelblau" and exp.steps == 60
+    assert_chart_shows(at, exp)
