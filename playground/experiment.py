@@ -156,9 +156,10 @@ def _encode_entry(e: Entry) -> str:
         parts.append(f"sched={s.kind}")
         if s.warmup:
             parts.append(f"warmup={s.warmup}")
-        if s.kind in ("step", "exponential"):
+        # A value the kind ignores still travels, so the link gives back exactly this schedule.
+        if s.kind in ("step", "exponential") or s.gamma != Schedule.gamma:
             parts.append(f"gamma={_num(s.gamma)}")
-        if s.kind == "step":
+        if s.kind == "step" or s.every != Schedule.every:
             parts.append(f"every={s.every}")
     return e.optimizer + (":" + ",".join(parts) if parts else "")
 
@@ -236,7 +237,8 @@ def _pairs(text: str) -> Iterable[tuple[str, str]]:
 def clean_label(text: str) -> str:
     """A label safe to show anywhere: printable, no markup characters, at most 40 characters."""
     text = "".join(ch for ch in text if ch.isprintable() and ch not in "<>&\"'`{}[]\\$*_|")
-    return text.strip()[:LABEL_MAX]
+    # Strip again after cutting, so a cleaned label comes back unchanged from a second cleaning.
+    return text.strip()[:LABEL_MAX].strip()
 
 
 def _decode_entry(text: str, index: int, warn: list[str]) -> Entry | None:
@@ -276,11 +278,11 @@ def _decode_entry(text: str, index: int, warn: list[str]) -> Entry | None:
             continue
         hyper[name] = v
     label = clean_label(extras.get("label", ""))
-    if extras.get("label") and label != extras["label"][:LABEL_MAX].strip():
+    if extras.get("label") and label != extras["label"].strip()[:LABEL_MAX].strip():
         warn.append(f"{where}: label had characters that are not allowed; they were removed")
     color = extras.get("color", "")
     if color and not COLOR_RE.match(color):
-        warn.append(f"{where}: colour {_shorten(color)!r} is not #rrggbb; using the palette")
+        warn.append(f"{where}: color {_shorten(color)!r} is not #rrggbb; using the palette")
         color = ""
     schedule = _decode_schedule(extras, where, warn)
     return Entry(key, tuple(sorted(hyper.items())), label, color.lower(), schedule)
@@ -328,6 +330,8 @@ def decode(params: Mapping[str, Any] | str) -> tuple[Experiment, list[str]]:
     raw = {}
     for k, v in params.items():
         text = _first(v)
+        if isinstance(v, list | tuple) and len({str(x) for x in v}) > 1:
+            warn.append(f"{_shorten(str(k), 20)!r} is given {len(v)} times; using the first")
         if len(text) > RAW_MAX:
             warn.append(f"{_shorten(str(k), 20)!r} is {len(text)} characters long (limit {RAW_MAX}); ignored")
             continue
@@ -351,6 +355,10 @@ def decode(params: Mapping[str, Any] | str) -> tuple[Experiment, list[str]]:
         exp = default_experiment()
 
     exp = _decode_surface(raw, exp, warn)
+    if raw.get("surface", "").partition(":")[0].strip() != "custom":
+        for k in ("formula", "bounds"):
+            if k in raw:
+                warn.append(f"{k}: only read with surface=custom; ignored")
 
     if "opt" in raw:
         entries = []
@@ -376,6 +384,13 @@ def decode(params: Mapping[str, Any] | str) -> tuple[Experiment, list[str]]:
             warn.append(f"start: expected {dim} number(s); using the surface's default start")
         elif any(abs(c) > CAPS.coordinate for c in coords):
             warn.append(f"start: coordinates beyond ±{CAPS.coordinate:g} are not allowed; using the default start")
+        elif exp.surface == "custom":
+            # A formula's start must also lie in its window, where the formula is finite.
+            try:
+                replace(exp, start=tuple(coords)).build_surface()
+                exp = replace(exp, start=tuple(coords))
+            except ValueError as err:
+                warn.append(f"start: {err}; using the default start")
         else:
             exp = replace(exp, start=tuple(coords))
     if "steps" in raw:
@@ -412,7 +427,11 @@ def decode(params: Mapping[str, Any] | str) -> tuple[Experiment, list[str]]:
         else:
             warn.append(f"unknown view {_shorten(raw['view'])!r}; showing the race")
     if "present" in raw:
-        exp = replace(exp, present=raw["present"].lower() in ("1", "true", "yes", "on"))
+        flag = raw["present"].lower()
+        if flag in ("1", "true", "yes", "on", "0", "false", "no", "off"):
+            exp = replace(exp, present=flag in ("1", "true", "yes", "on"))
+        else:
+            warn.append(f"present: {_shorten(raw['present'])!r} is not 0 or 1; ignored")
     return exp, warn
 
 

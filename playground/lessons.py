@@ -66,14 +66,15 @@ LESSONS: tuple[Lesson, ...] = (
         "bias-correction",
         "3. Bias correction in Adam",
         _exp("bias-correction", "slope", [
-            _e("adam", "Adam (bias-corrected)", lr=0.01),
-            _e("adam", "Adam without bias correction", lr=0.01, bias_correction=False),
+            _e("adam", "Adam (bias-corrected)", lr=0.01, eps=1e-10),
+            _e("adam", "Adam without bias correction", lr=0.01, bias_correction=False, eps=1e-10),
         ], steps=200, start=(2.0,)),
         "Adam's averages start at zero, so early on they are too small: after one step the gradient average holds "
         "only 10% of the gradient (1 − β₁) and the squared-gradient average only 0.1% of its square (1 − β₂). "
         "Dividing by 1 − βᵗ undoes that shrinkage exactly. Without it the two biases do not cancel: the "
         "numerator is cut by 0.1 but the denominator by √0.001 ≈ 0.032, so the first step is about 3.2 times too "
-        "long, and it keeps growing for a while because the squared-gradient average fills up far more slowly.",
+        "long, and it keeps growing for a while because the squared-gradient average fills up far more slowly. "
+        "(ε is set to 10⁻¹⁰ in both runs, so it does not blur the picture.)",
         "The corrected run steps exactly lr from step 1. The uncorrected one lurches ahead with steps several "
         "times longer, then slows down as its squared-gradient average catches up.",
     ),
