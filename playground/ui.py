@@ -466,6 +466,8 @@ def sidebar(exp: Experiment) -> Experiment:
             key="add",
             help=f"Up to {CAPS.entries} optimizers; the same one may appear with different settings.",
         )
+        if len(exp.entries) >= CAPS.entries:
+            st.caption(f"A race holds at most {CAPS.entries} optimizers: remove one to add another.")
         st.button("Reset to the default race", on_click=_on_reset, width="stretch", key="reset")
     return replace(exp, entries=tuple(entries), present=present)
 
