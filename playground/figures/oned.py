@@ -70,7 +70,8 @@ def oned_figure(race: Race, theme: Theme = DEFAULT_THEME, height: int = 700) -> 
 
     data += frame(0)
     frames = [{"name": str(int(s)), "data": slim(frame(f)), "traces": moving_idx} for f, s in enumerate(shown)]
-    menus, sliders = animation_controls(shown, exp.speed, theme)
+    # Lower than in the race: the steps panel's "step" axis title sits where the race's controls go.
+    menus, sliders = animation_controls(shown, exp.speed, theme, y=-0.16)
     layout = base_layout(theme, height)
     layout.update({
         "xaxis": {"range": [x0, x1], "domain": [0, 1], "anchor": "y", "title": {"text": "x"}, "zeroline": False},
@@ -80,6 +81,6 @@ def oned_figure(race: Race, theme: Theme = DEFAULT_THEME, height: int = 700) -> 
         "yaxis2": {"range": [x0, x1], "domain": [0.0, 0.36], "anchor": "x2", "title": {"text": "x"}},
         "updatemenus": menus, "sliders": sliders,
     })
-    layout["margin"]["b"] = 110
+    layout["margin"]["b"] = 150
     layout["legend"].update({"orientation": "h", "y": 1.02, "yanchor": "bottom", "x": 0, "xanchor": "left"})
     return {"data": data, "layout": layout, "frames": frames}
