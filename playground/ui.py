@@ -497,7 +497,7 @@ def cached_figure(key: str, view: str, speed: float, dark: bool, present: bool, 
     race = cached_race(key)
     race = replace(race, experiment=replace(race.experiment, speed=speed))
     theme = figures.Theme(dark=dark, present=present)
-    height = 860 if present else 680
+    height = 860 if present else 720
     if race.surface.dim == 1 and view in ("race", "side", "3d"):
         return figures.oned_figure(race, theme, height=height)
     if view == "side":

@@ -59,12 +59,13 @@ class Theme:
 
     @property
     def colormap(self) -> str:
-        return "cividis" if self.dark else "PuBu_r"
+        # Grey, so that every colour of the palette stands out against the shading.
+        return "gray"
 
     @property
     def shade_range(self) -> tuple[float, float]:
-        # Only the lighter part of the map, so coloured paths stand out against it.
-        return (0.0, 0.7) if self.dark else (0.5, 1.0)
+        # Low ground darker, high ground lighter; never black or white, so paths and iso-lines show.
+        return (0.08, 0.42) if self.dark else (0.62, 0.99)
 
 
 DEFAULT_THEME = Theme()

@@ -50,7 +50,9 @@ def oned_figure(race: Race, theme: Theme = DEFAULT_THEME, height: int = 700) -> 
     def frame(f: int) -> list[dict]:
         out = []
         lo = max(0, f - TAIL_FRAMES)
-        for tr, label, color in zip(race.trajectories, race.labels, race.colors, strict=True):
+        n = len(race.trajectories)
+        for i, (tr, label, color) in enumerate(zip(race.trajectories, race.labels, race.colors, strict=True)):
+            grow = 6 * (n - 1 - i)  # earlier balls larger, so balls at one spot show as rings
             tail = position_at(tr.path, shown[lo : f + 1])[:, 0]
             with np.errstate(all="ignore"):
                 ty = surface.value(tail[:, None])
@@ -60,11 +62,13 @@ def oned_figure(race: Race, theme: Theme = DEFAULT_THEME, height: int = 700) -> 
                  "line": {"color": color, "width": theme.line * 1.6}, "showlegend": False, "legendgroup": label},
                 {"type": "scatter", "mode": "markers", "x": typed(tail[-1:]), "y": typed(ty[-1:]),
                  "name": diverged_text(label, tr.diverged_at), "legendgroup": label,
-                 "marker": {"size": theme.marker + 4, "color": color, "line": {"color": "#ffffff", "width": 2}},
+                 "marker": {"size": theme.marker + 4 + grow, "color": color,
+                            "line": {"color": "#ffffff", "width": 2}},
                  "hovertemplate": f"{label}<br>x = %{{x:.4g}}<extra></extra>"},
                 {"type": "scatter", "mode": "markers", "x": [step], "y": typed(tail[-1:]), "xaxis": "x2",
                  "yaxis": "y2", "showlegend": False, "legendgroup": label, "hoverinfo": "skip",
-                 "marker": {"size": theme.marker, "color": color, "line": {"color": "#ffffff", "width": 2}}},
+                 "marker": {"size": theme.marker + grow // 2, "color": color,
+                            "line": {"color": "#ffffff", "width": 2}}},
             ]
         return out
 

@@ -83,8 +83,12 @@ def run_layers(path, label, color, diverged_at, theme: Theme, xaxis="x", yaxis="
     return layers
 
 
-def moving(path, shown, f, label, color, diverged_at, theme: Theme, xaxis="x", yaxis="y", legend=True):
-    """The tail and head of one run at frame ``f`` (``shown`` holds every frame's step)."""
+def moving(path, shown, f, label, color, diverged_at, theme: Theme, xaxis="x", yaxis="y", legend=True, grow=0):
+    """The tail and head of one run at frame ``f`` (``shown`` holds every frame's step).
+
+    ``grow`` enlarges the head: earlier entries get bigger heads, so runs at the same spot show as
+    concentric rings instead of hiding one another.
+    """
     lo = max(0, f - TAIL_FRAMES)
     tail = position_at(path, shown[lo : f + 1])
     head = tail[-1:]
@@ -95,7 +99,7 @@ def moving(path, shown, f, label, color, diverged_at, theme: Theme, xaxis="x", y
         {"type": "scatter", "mode": "markers", "x": typed(head[:, 0]), "y": typed(head[:, 1]),
          "xaxis": xaxis, "yaxis": yaxis, "name": diverged_text(label, diverged_at), "legendgroup": label,
          "showlegend": legend,
-         "marker": {"size": theme.marker, "color": color, "line": {"color": "#ffffff", "width": 2}},
+         "marker": {"size": theme.marker + grow, "color": color, "line": {"color": "#ffffff", "width": 2}},
          "hovertemplate": f"{label}<br>(%{{x:.4g}}, %{{y:.4g}})<extra></extra>"},
     ]
 
@@ -164,10 +168,12 @@ def race_figure(race: Race, theme: Theme = DEFAULT_THEME, height: int = 640, wit
     span = float(np.hypot(x1 - x0, y1 - y0))
     per_run = 4 if with_arrows else 2
 
+    n = len(race.trajectories)
+
     def frame(f: int) -> list[dict]:
         out = []
-        for tr, label, color in zip(race.trajectories, race.labels, race.colors, strict=True):
-            out += moving(tr.path, shown, f, label, color, tr.diverged_at, theme)
+        for i, (tr, label, color) in enumerate(zip(race.trajectories, race.labels, race.colors, strict=True)):
+            out += moving(tr.path, shown, f, label, color, tr.diverged_at, theme, grow=5 * (n - 1 - i))
             if with_arrows:
                 out += arrows(tr, shown, f, color, span, theme)
         return out

@@ -23,12 +23,12 @@ from .race import axes, landmarks, moving, run_layers
 def side_figure(race: Race, theme: Theme = DEFAULT_THEME, height: int | None = None) -> dict:
     surface, exp = race.surface, race.experiment
     n = max(len(race.trajectories), 1)
-    cols = min(n, 4)
+    cols = {1: 1, 2: 2, 3: 3, 4: 2}.get(n, 4 if n > 6 else 3)
     rows = math.ceil(n / cols)
     gap_x, gap_y = 0.03, 0.09
     w = (1.0 - gap_x * (cols - 1)) / cols
     h = (1.0 - gap_y * (rows - 1)) / rows
-    height = height or (360 * rows + 130 if not theme.present else 460 * rows + 150)
+    height = height or (380 * rows + 130 if not theme.present else 440 * rows + 150)
     layout = base_layout(theme, height)
     ix, iy = iso_lines(surface, levels=10, resolution=90)
     image = background_image(surface, theme, resolution=120)
@@ -38,7 +38,8 @@ def side_figure(race: Race, theme: Theme = DEFAULT_THEME, height: int | None = N
         dx = (c * (w + gap_x), c * (w + gap_x) + w)
         dy = (1.0 - r * (h + gap_y) - h, 1.0 - r * (h + gap_y))
         suffix = "" if i == 0 else str(i + 1)
-        layout.update(axes(surface, theme, dx, dy, suffix=suffix, anchor_suffix=suffix))
+        # Panels fill their cells (no equal aspect): four squeezed squares would waste the width.
+        layout.update(axes(surface, theme, dx, dy, equal=False, suffix=suffix, anchor_suffix=suffix))
         layout["xaxis" + suffix]["showticklabels"] = r == rows - 1 or i + cols >= n
         layout["yaxis" + suffix]["showticklabels"] = c == 0
         xa, ya = "x" + suffix, "y" + suffix

@@ -19,7 +19,7 @@ def surface3d_figure(race: Race, theme: Theme = DEFAULT_THEME, height: int = 680
     lift = 0.01 * (top - bottom)
     data = [{
         "type": "surface", "x": xs.tolist(), "y": ys.tolist(), "z": gapped(Zc, 6),
-        "surfacecolor": np.round(equalised(Z), 4).tolist(), "colorscale": "PuBu_r" if not theme.dark else "Cividis",
+        "surfacecolor": np.round(equalised(Z), 4).tolist(), "colorscale": "Greys",
         "showscale": False, "opacity": 0.9, "name": "surface", "hoverinfo": "skip",
     }]
     for tr, label, color in zip(race.trajectories, race.labels, race.colors, strict=True):
