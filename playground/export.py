@@ -33,27 +33,16 @@ import math
 import os
 import struct
 import tempfile
-import textwrap
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
 
 import numpy as np
-from matplotlib import colormaps
-from matplotlib.backends.backend_agg import FigureCanvasAgg
-from matplotlib.figure import Figure
-from matplotlib.font_manager import FontProperties
-from matplotlib.lines import Line2D
-from matplotlib.patches import PathPatch
-from matplotlib.path import Path
-from matplotlib.textpath import TextPath
-from matplotlib.transforms import Affine2D
 from PIL import Image
 
-from . import lessons
 from .caps import CAPS
 from .experiment import Experiment, to_query_string
 from .figures import Theme, oned_figure, race_figure
-from .figures._common import TAIL_FRAMES, equalised, iso_lines, surface_grid
+from .figures.drawing import SEPARATOR, RaceDrawing, css_color, title_lines
 from .simulate import Race, simulate
 
 FORMATS = ("gif", "mp4", "png", "html", "csv", "json")
@@ -174,21 +163,6 @@ def _filename(race: Race, kind: str, ext: str) -> str:
     return f"{base}-{kind}.{ext}"
 
 
-def _title(race: Race) -> tuple[str, list[str]]:
-    """The surface's name, and the details under it (lesson, parameters, steps, noise)."""
-    exp, surface = race.experiment, race.surface
-    details = []
-    lesson = lessons.find(exp.lesson) if exp.lesson else None
-    if lesson is not None:
-        details.append(lesson.title)
-    if surface.params:
-        details.append(", ".join(f"{k} = {v:g}" for k, v in surface.params.items()))
-    details.append(f"{exp.steps} steps")
-    if exp.noise:
-        details.append(f"gradient noise σ = {exp.noise:g}, seed {exp.seed}")
-    return surface.name, details
-
-
 class _Throttled:
     """Calls ``progress`` with fractions in [0, 1], at most about a hundred times per export."""
 
@@ -203,406 +177,6 @@ class _Throttled:
         if pct != self.last:
             self.last = pct
             self.progress(pct / 100)
-
-
-# --- The matplotlib drawing ---------------------------------------------------------------------
-
-# Sizes are designed for a 960×720 picture (at 100 dpi); other sizes scale the dpi, so a picture
-# looks the same at any size, only sharper or coarser.
-_DESIGN_W, _DESIGN_H = 960, 720
-_FONT_TITLE, _FONT_SUB, _FONT_LEGEND, _FONT_TICK, _FONT_STEP = 21, 12.5, 14, 12, 15
-_LEGEND_WRAP = 22  # characters per legend line, so a long label does not squeeze the plot
-_SEP = "  ·  "
-
-
-def _css_color(css: str) -> tuple[float, float, float, float]:
-    """A Theme colour (``#rrggbb`` or ``rgba(r,g,b,a)``) as matplotlib's RGBA tuple."""
-    css = css.strip()
-    if css.startswith("#"):
-        r, g, b = (int(css[i : i + 2], 16) / 255 for i in (1, 3, 5))
-        return (r, g, b, 1.0)
-    inner = css[css.index("(") + 1 : css.rindex(")")].split(",")
-    r, g, b = (float(c) / 255 for c in inner[:3])
-    return (r, g, b, float(inner[3]) if len(inner) > 3 else 1.0)
-
-
-def shaded_surface(surface, theme: Theme, size: tuple[int, int] = (400, 400), resolution: int = 600) -> np.ndarray:
-    """The page's background as an RGB array of ``size`` (width, height), rows bottom-up: the values'
-    ranks (``equalised``) through the theme's colour map, as on the page.
-
-    The surface is evaluated on at most ``resolution``² points and smoothly resized to ``size``.
-    """
-    width, height = max(int(size[0]), 1), max(int(size[1]), 1)
-    _, _, Z = surface_grid(surface, min(max(width, height), resolution))
-    lo, hi = theme.shade_range
-    rgba = colormaps[theme.colormap](lo + (hi - lo) * equalised(Z))
-    rgb = Image.fromarray((rgba[:, :, :3] * 255).astype(np.uint8))
-    if rgb.size != (width, height):
-        rgb = rgb.resize((width, height), Image.Resampling.BILINEAR)
-    return np.asarray(rgb)
-
-
-def _wrap_label(label: str) -> str:
-    """A legend label on lines of about 22 characters, preferring a break before a bracket."""
-    if len(label) <= _LEGEND_WRAP:
-        return label
-    head, sep, tail = label.partition(" (")
-    if sep and len(head) <= _LEGEND_WRAP + 4 and len(tail) < _LEGEND_WRAP:
-        return f"{head}\n({tail}"
-    return textwrap.fill(label, _LEGEND_WRAP)
-
-
-def _fit_lines(parts: list[str], text, renderer, width: float, max_lines: int = 2) -> list[str]:
-    """Join ``parts`` with "·" into at most ``max_lines`` lines no wider than ``width`` pixels
-    (measured with ``text``'s font); what does not fit is cut with an ellipsis."""
-
-    def fits(line: str) -> bool:
-        text.set_text(line)
-        return text.get_window_extent(renderer).width <= width
-
-    lines: list[str] = []
-    for part in parts:
-        if lines and fits(lines[-1] + _SEP + part):
-            lines[-1] += _SEP + part
-        else:
-            lines.append(part)
-    if len(lines) > max_lines:
-        lines = [*lines[: max_lines - 1], _SEP.join(lines[max_lines - 1 :])]
-    for i, line in enumerate(lines):
-        if fits(line):
-            continue
-        lo, hi = 0, len(line)
-        while lo < hi:  # the longest start of the line that fits with an ellipsis
-            mid = (lo + hi + 1) // 2
-            if fits(line[:mid].rstrip() + "…"):
-                lo = mid
-            else:
-                hi = mid - 1
-        lines[i] = line[:lo].rstrip() + "…"
-    return lines
-
-
-class _Counter:
-    """The step counter, drawn as glyph outlines cut once and placed per frame.
-
-    Matplotlib rasterises text glyph by glyph on every draw (about as slow as all the moving lines
-    together); a path is one fill. A monospaced font makes every character's advance the same.
-    """
-
-    def __init__(self, figure: Figure, x_px: float, top_px: float, size: float, color: str) -> None:
-        prop = FontProperties(family="DejaVu Sans Mono")
-        self.glyphs = {ch: TextPath((0, 0), ch, size=size, prop=prop) for ch in "step0123456789/-"}
-        ten = TextPath((0, 0), "0" * 20, size=size, prop=prop).get_extents().width
-        one = TextPath((0, 0), "0" * 10, size=size, prop=prop).get_extents().width
-        self.advance = (ten - one) / 10
-        scale = figure.dpi / 72  # glyph outlines are in points; the patch is placed in pixels
-        cap = TextPath((0, 0), "0", size=size, prop=prop).get_extents().y1
-        baseline = top_px - cap * scale
-        self.patch = PathPatch(Path(np.zeros((1, 2))), facecolor=color, edgecolor="none", lw=0,
-                               transform=Affine2D().scale(scale).translate(x_px, baseline))
-        figure.add_artist(self.patch)
-        self.text = None
-
-    def set_text(self, text: str) -> None:
-        if text == self.text:
-            return
-        self.text = text
-        parts = []
-        for i, ch in enumerate(text):
-            glyph = self.glyphs.get(ch)
-            if glyph is not None and len(glyph.vertices):
-                parts.append(Path(glyph.vertices + np.array([i * self.advance, 0.0]), glyph.codes))
-        self.patch.set_path(Path.make_compound_path(*parts) if parts else Path(np.zeros((1, 2))))
-
-
-class RaceDrawing:
-    """A race drawn with matplotlib at an exact pixel size, ready to be animated frame by frame.
-
-    ``shown`` holds the step each frame shows. Static layers (background, iso-lines, faint full
-    paths, start, minima, legend, title) are ordinary artists; the moving ones (each run's head and
-    short tail, the step counter) are listed in ``moving`` and, with ``animated=True``, left out of a
-    full ``canvas.draw()`` so they can be blitted onto the static picture. :meth:`show` moves them to
-    a frame.
-    """
-
-    def __init__(self, race: Race, shown: np.ndarray, width: int, height: int, theme: Theme | None = None,
-                 animated: bool = True) -> None:
-        self.race = race
-        self.shown = np.asarray(shown, dtype=int)
-        self.theme = theme or Theme()
-        self.width, self.height = width, height
-        self.scale = min(width / _DESIGN_W, height / _DESIGN_H)
-        dpi = 100 * self.scale
-        # A hair over the size so that matplotlib's truncation to whole pixels lands on it exactly.
-        self.figure = Figure(figsize=((width + 0.01) / dpi, (height + 0.01) / dpi), dpi=dpi,
-                             facecolor=self.theme.paper)
-        self.canvas = FigureCanvasAgg(self.figure)
-        self.animated = animated
-        self.moving: list = []
-        self._background = None
-        surface = race.surface
-        self.paths = [tr.path for tr in race.trajectories]
-        # The step each run's head shows per frame: a diverged run stays at its last finite position.
-        self.head_steps = [np.minimum(self.shown, max(len(p) - 1, 0)) for p in self.paths]
-        if surface.dim == 1:
-            with np.errstate(all="ignore"):
-                self.path_values = [surface.value(p) if len(p) else np.empty(0) for p in self.paths]
-            axes = self._draw_oned()
-        else:
-            axes = self._draw_race()
-        self._layout(axes)
-        self.show(len(self.shown) - 1)
-
-    # Pixel positions → figure fractions.
-    def _fx(self, px: float) -> float:
-        return px / self.width
-
-    def _fy(self, px: float) -> float:
-        return px / self.height
-
-    def _mark(self, artist):
-        artist.set_animated(self.animated)
-        self.moving.append(artist)
-        return artist
-
-    def _grow(self) -> list[float]:
-        """Extra head size per run, in points: earlier runs get bigger heads (drawn first), so runs
-        at one spot show as concentric rings instead of hiding one another, as on the page."""
-        n = len(self.race.trajectories)
-        return [5.0 * (n - 1 - i) for i in range(n)]
-
-    def _style_axes(self, ax) -> None:
-        ink = self.theme.ink
-        ax.tick_params(labelsize=_FONT_TICK, colors=ink, length=4)
-        for spine in ax.spines.values():
-            spine.set_color((0.5, 0.5, 0.5, 0.6))
-        ax.set_facecolor(self.theme.paper)
-
-    def _draw_race(self) -> list:
-        race, theme = self.race, self.theme
-        surface = race.surface
-        (x0, x1), (y0, y1) = surface.bounds
-        ax = self.figure.add_axes((0.1, 0.1, 0.6, 0.8))
-        self._style_axes(ax)
-        ax.patch.set_visible(False)  # the shaded surface goes underneath, pixel for pixel (see _layout)
-        ix, iy = iso_lines(surface)
-        if ix.size:
-            ax.plot(ix, iy, color=_css_color(theme.iso), lw=0.8, zorder=1)
-        ax.set_xlim(x0, x1)
-        ax.set_ylim(y0, y1)
-        for tr, color in zip(race.trajectories, race.colors, strict=True):
-            if len(tr.path):
-                ax.plot(tr.path[:, 0], tr.path[:, 1], color=color, lw=1.7, alpha=theme.faint, zorder=3,
-                        solid_joinstyle="round")
-            if tr.diverged_at is not None and len(tr.path):
-                px, py = tr.path[-1]
-                ax.plot([px], [py], marker="x", ms=16, mew=3.5, color=color, zorder=4, ls="none")
-                ax.annotate(f"diverged at step {tr.diverged_at}", (px, py), xytext=(0, 12),
-                            textcoords="offset points", ha="center", va="bottom", color=color,
-                            fontsize=_FONT_TICK, fontweight="bold", annotation_clip=True, zorder=4)
-        self._landmarks(ax, surface.minima, race.start)
-        for grow, color in zip(self._grow(), race.colors, strict=True):
-            tail = Line2D([], [], color=color, lw=4.2, solid_capstyle="round", solid_joinstyle="round", zorder=7)
-            head = Line2D([], [], color=color, marker="o", ms=13 + grow, mfc=color, mec="white", mew=2, ls="none",
-                          zorder=8)
-            ax.add_line(self._mark(tail))
-            ax.add_line(self._mark(head))
-        self.axes = [ax]
-        ratio = (y1 - y0) / (x1 - x0)
-        self._box_ratio = ratio if 0.5 <= ratio <= 2.0 else None
-        return [ax]
-
-    def _landmarks(self, ax, minima, start) -> None:
-        if minima:
-            m = np.asarray(minima, dtype=float)
-            ys = m[:, 1] if m.shape[1] > 1 else self.race.surface.value(m)
-            ax.plot(m[:, 0], ys, ls="none", marker="*", ms=21, mfc="white", mec="black", mew=1.3, zorder=6)
-        if start is not None:
-            ax.plot([start[0]], [start[1]], ls="none", marker="o", ms=15, mfc="none", mec=self.theme.ink,
-                    mew=2.6, zorder=6)
-
-    def _draw_oned(self) -> list:
-        race, theme = self.race, self.theme
-        surface, exp = race.surface, race.experiment
-        (x0, x1), = surface.bounds
-        xs = np.linspace(x0, x1, 600)
-        with np.errstate(all="ignore"):
-            ys = surface.value(xs[:, None])
-        finite = ys[np.isfinite(ys)]
-        lo, hi = (float(finite.min()), float(finite.max())) if finite.size else (0.0, 1.0)
-        pad = 0.08 * (hi - lo or 1.0)
-        top = self.figure.add_axes((0.1, 0.5, 0.6, 0.4))
-        bottom = self.figure.add_axes((0.1, 0.1, 0.6, 0.3))
-        for ax in (top, bottom):
-            self._style_axes(ax)
-            ax.grid(True, color=(0.5, 0.5, 0.5, 0.18), lw=0.8)
-        top.plot(xs, ys, color=theme.ink, lw=2.4, zorder=2)
-        top.set_xlim(x0, x1)
-        top.set_ylim(lo - pad, hi + pad)
-        top.set_xlabel("x", fontsize=_FONT_TICK + 1, color=theme.ink, labelpad=2)
-        top.set_ylabel("f(x)", fontsize=_FONT_TICK + 1, color=theme.ink)
-        self._landmarks(top, surface.minima, None)
-        bottom.set_xlim(0, max(exp.steps, 1))
-        bottom.set_ylim(x0, x1)
-        bottom.set_xlabel("step", fontsize=_FONT_TICK + 1, color=theme.ink, labelpad=2)
-        bottom.set_ylabel("x", fontsize=_FONT_TICK + 1, color=theme.ink)
-        for tr, color in zip(race.trajectories, race.colors, strict=True):
-            bottom.plot(np.arange(len(tr.path)), tr.path[:, 0], color=color, lw=1.7, alpha=theme.faint, zorder=3)
-            if tr.diverged_at is not None and len(tr.path):
-                bottom.plot([len(tr.path) - 1], [tr.path[-1, 0]], marker="x", ms=14, mew=3, color=color, ls="none",
-                            zorder=4)
-        for grow, color in zip(self._grow(), race.colors, strict=True):
-            tail = Line2D([], [], color=color, lw=5, solid_capstyle="round", zorder=7)
-            ball = Line2D([], [], color=color, marker="o", ms=17 + grow, mfc=color, mec="white", mew=2, ls="none",
-                          zorder=8)
-            dot = Line2D([], [], color=color, marker="o", ms=11 + grow / 2, mfc=color, mec="white", mew=1.8,
-                         ls="none", zorder=8, clip_on=False)
-            top.add_line(self._mark(tail))
-            top.add_line(self._mark(ball))
-            bottom.add_line(self._mark(dot))
-        self.axes = [top, bottom]
-        self._box_ratio = None
-        return [top, bottom]
-
-    def _legend_handles(self, wrap: bool) -> tuple[list, list[str]]:
-        race, theme = self.race, self.theme
-        handles, labels = [], []
-        for tr, label, color in zip(race.trajectories, race.labels, race.colors, strict=True):
-            handles.append(Line2D([], [], color=color, lw=4, marker="o", ms=11, mfc=color, mec="white", mew=1.8))
-            text = _wrap_label(label) if wrap else label
-            labels.append(text if tr.diverged_at is None else f"{text}\ndiverged at step {tr.diverged_at}")
-        if race.surface.minima:
-            handles.append(Line2D([], [], ls="none", marker="*", ms=17, mfc="white", mec="black", mew=1.2))
-            labels.append("minimum")
-        if race.surface.dim == 2:
-            handles.append(Line2D([], [], ls="none", marker="o", ms=12, mfc="none", mec=theme.ink, mew=2.4))
-            labels.append("start")
-        return handles, labels
-
-    def _layout(self, axes: list) -> None:
-        """Title on top; the plot and, to its right, the legend and step counter, centred as a block."""
-        fig, theme, s = self.figure, self.theme, self.scale
-        W, H = self.width, self.height
-        renderer = self.canvas.get_renderer()
-        name, details = _title(self.race)
-        title = fig.text(self._fx(24 * s), 1 - self._fy(16 * s), "", fontsize=_FONT_TITLE, fontweight="bold",
-                         color=theme.ink, ha="left", va="top")
-        title.set_text(_fit_lines([name], title, renderer, W - 48 * s, max_lines=1)[0])
-        sub = fig.text(self._fx(24 * s), 1 - self._fy(54 * s), "", fontsize=_FONT_SUB, color=(0.35, 0.35, 0.4),
-                       ha="left", va="top", linespacing=1.35)
-        lines = _fit_lines(details, sub, renderer, W - 48 * s)
-        sub.set_text("\n".join(lines))
-        # Room for tick labels left of and below the plot, and for axis labels in 1-D.
-        left_pad, bottom_pad = (70 * s, 52 * s) if self.race.surface.dim == 1 else (54 * s, 34 * s)
-        top_px, right_px, gap = (92 + 21 * (len(lines) - 1)) * s, 24 * s, 30 * s
-        avail_h = H - top_px - bottom_pad
-        for wrap in (False, True):
-            handles, labels = self._legend_handles(wrap)
-            legend = fig.legend(handles, labels, loc="upper left", bbox_to_anchor=(0.7, 0.85), frameon=False,
-                                fontsize=_FONT_LEGEND, handlelength=2.2, numpoints=1, labelspacing=0.7,
-                                borderaxespad=0, labelcolor=theme.ink)
-            legend_w = legend.get_window_extent(renderer).width
-            avail_w = W - left_pad - right_px - gap - legend_w
-            # Long labels are wrapped when they would take width the plot needs.
-            needed = 0.5 * W if self._box_ratio is None else min(avail_h / self._box_ratio, 0.62 * W)
-            if wrap or avail_w >= needed:
-                break
-            legend.remove()
-        avail_w = max(avail_w, 0.35 * W)
-        if self._box_ratio is not None:
-            box_w = min(avail_w, avail_h / self._box_ratio)
-            box_h = box_w * self._box_ratio
-        else:
-            box_w, box_h = avail_w, avail_h
-        block = left_pad + box_w + gap + legend_w
-        x_left = max((W - right_px - block) / 2, 0) + left_pad
-        y_bottom = bottom_pad + (avail_h - box_h) / 2
-        # Whole pixels, so that the background image meets the frame exactly.
-        x_left, y_bottom, box_w, box_h = round(x_left), round(y_bottom), round(box_w), round(box_h)
-        if len(axes) == 1:
-            axes[0].set_position((self._fx(x_left), self._fy(y_bottom), self._fx(box_w), self._fy(box_h)))
-            # Drawn at its final pixel size: no resampling on every full draw.
-            fig.figimage(shaded_surface(self.race.surface, theme, (box_w, box_h)), xo=x_left, yo=y_bottom,
-                         origin="lower", zorder=-1)
-        else:
-            top, bottom = axes
-            gap_v = 70 * s
-            top_h = 0.6 * (box_h - gap_v)
-            bottom_h = box_h - gap_v - top_h
-            top.set_position((self._fx(x_left), self._fy(y_bottom + bottom_h + gap_v), self._fx(box_w),
-                              self._fy(top_h)))
-            bottom.set_position((self._fx(x_left), self._fy(y_bottom), self._fx(box_w), self._fy(bottom_h)))
-        legend_x = x_left + box_w + gap
-        legend_top = y_bottom + box_h
-        legend.set_bbox_to_anchor((self._fx(legend_x), self._fy(legend_top)), transform=fig.transFigure)
-        legend_h = legend.get_window_extent(renderer).height
-        self.counter = _Counter(fig, legend_x + 4 * s, legend_top - legend_h - 22 * s, _FONT_STEP, theme.ink)
-        self._mark(self.counter.patch)
-
-    def show(self, f: int) -> list:
-        """Move the moving artists to frame ``f``; returns them (FuncAnimation's convention)."""
-        lo = max(0, f - TAIL_FRAMES)
-        arts = iter(self.moving)
-        dim = self.race.surface.dim
-        for r, path in enumerate(self.paths):
-            tail, head = next(arts), next(arts)
-            # The tail follows every step since the frame TAIL_FRAMES back (not only the frames'
-            # positions), so a zig-zag between two frames still shows as one.
-            first, now = self.head_steps[r][lo], self.head_steps[r][f]
-            seg = path[first : now + 1]
-            if dim == 2:
-                tail.set_data(seg[:, 0], seg[:, 1])
-                head.set_data(path[now : now + 1, 0], path[now : now + 1, 1])
-            else:
-                vals = self.path_values[r]
-                tail.set_data(seg[:, 0], vals[first : now + 1])
-                head.set_data(path[now : now + 1, 0], vals[now : now + 1])
-                next(arts).set_data([now], path[now : now + 1, 0])
-        last = int(self.shown[-1])
-        self.counter.set_text(f"step {int(self.shown[f]):>{len(str(last))}} / {last}")
-        return self.moving
-
-    def _static(self):
-        if not self.animated:
-            raise ValueError("blitting needs a drawing built with animated=True")
-        if self._background is None:
-            self.canvas.draw()
-            self._background = self.canvas.copy_from_bbox(self.figure.bbox)
-        return self._background
-
-    def static(self) -> np.ndarray:
-        """The picture without the moving artists, as RGBA (rendered once, then reused by :meth:`frames`)."""
-        background = self._static()
-        self.canvas.restore_region(background)
-        return np.array(self.canvas.buffer_rgba())
-
-    def frames(self) -> Iterator[np.ndarray]:
-        """Every frame as an RGBA array ``(height, width, 4)``; each one is a fresh copy.
-
-        The static picture is rendered once; a frame restores it and draws only the moving artists.
-        """
-        background = self._static()
-        for f in range(len(self.shown)):
-            self.canvas.restore_region(background)
-            for artist in self.show(f):
-                self.figure.draw_artist(artist)
-            yield np.array(self.canvas.buffer_rgba())
-
-    def frame(self, f: int) -> np.ndarray:
-        """One frame, as RGBA, drawn in full (for stills)."""
-        self.show(f)
-        was = self.animated
-        for a in self.moving:
-            a.set_animated(False)
-        try:
-            self.canvas.draw()
-            return np.array(self.canvas.buffer_rgba())
-        finally:
-            for a in self.moving:
-                a.set_animated(was)
-
-    def close(self) -> None:
-        self.figure.clear()
 
 
 def render_frames(race: Race, settings: Settings, progress: Progress | None = None) -> Iterator[np.ndarray]:
@@ -633,7 +207,7 @@ def _palette(drawing: RaceDrawing) -> Image.Image:
     """
     exact = [(255, 255, 255), (0, 0, 0)]
     for css in [*drawing.race.colors, drawing.theme.ink, drawing.theme.paper]:
-        rgb = tuple(round(c * 255) for c in _css_color(css)[:3])
+        rgb = tuple(round(c * 255) for c in css_color(css)[:3])
         if rgb not in exact:
             exact.append(rgb)
     sample = Image.fromarray(np.ascontiguousarray(drawing.static()[::2, ::2, :3]))
@@ -808,10 +382,10 @@ def to_html(source: Experiment | Race, height: int | None = None, progress: Prog
     exp = race.experiment
     theme = Theme(present=exp.present)
     figure = (oned_figure if race.surface.dim == 1 else race_figure)(race, theme, height=settings.height)
-    name, details = _title(race)
+    name, details = title_lines(race)
     layout = dict(figure["layout"])
     layout["title"] = {"text": f"<b>{html_lib.escape(name)}</b>", "font": {"size": theme.font + 6},
-                       "subtitle": {"text": html_lib.escape(_SEP.join(details)), "font": {"size": theme.font}},
+                       "subtitle": {"text": html_lib.escape(SEPARATOR.join(details)), "font": {"size": theme.font}},
                        "x": 0.01, "xanchor": "left", "xref": "paper", "y": 1.0, "yanchor": "top",
                        "yref": "container", "pad": {"t": 14}}
     layout["margin"] = {**layout["margin"], "t": layout["margin"].get("t", 30) + 90}

@@ -8,6 +8,7 @@ reruns. All the work happens in :mod:`playground.export`.
 
 from __future__ import annotations
 
+import threading
 from dataclasses import replace
 
 import streamlit as st
@@ -25,6 +26,7 @@ LABELS = {
     "csv": "Trajectories, CSV (spreadsheets, pandas)",
     "json": "Experiment and trajectories, JSON",
 }
+CONCURRENT_EXPORTS = 2
 STATE_KEY = "export-result"
 
 
@@ -58,6 +60,13 @@ def _settings(fmt: str, race: Race) -> dict:
     return out
 
 
+@st.cache_resource
+def _export_slots() -> threading.BoundedSemaphore:
+    """Exports building at once on this server: the rest are asked to wait, so a class pressing
+    Build together cannot starve the races of CPU."""
+    return threading.BoundedSemaphore(CONCURRENT_EXPORTS)
+
+
 def show(exp: Experiment, race: Race) -> None:
     """Render the Export section for ``race`` (the simulation of ``exp``).
 
@@ -83,12 +92,20 @@ def show(exp: Experiment, race: Race) -> None:
             def progress(fraction: float) -> None:
                 bar.progress(min(max(fraction, 0.0), 1.0), text=f"Drawing… {fraction:.0%}")
 
+            slots = _export_slots()
+            if not slots.acquire(timeout=2.0):
+                bar.empty()
+                st.warning(f"{CONCURRENT_EXPORTS} exports are being built on this server right now; "
+                           "press Build again in a moment.")
+                return
             try:
                 result = export.export(race, fmt, progress=progress, **settings)
             except ValueError as err:
                 bar.empty()
                 st.error(f"Could not export: {err}")
                 return
+            finally:
+                slots.release()
             bar.empty()
             stored = (signature, result)
             st.session_state[STATE_KEY] = stored

@@ -612,6 +612,10 @@ def show_view(exp: Experiment) -> None:
                 "▶ Play runs every optimizer on one clock; drag the slider to scrub back and forth. "
                 "Faint lines are the whole paths; ★ marks the known minima, ○ the start."
             )
+        if not exp.present:
+            from . import export_ui
+
+            export_ui.show(exp, race)
     elif view == "table":
         summary_table(race)
     elif view == "equations":
