@@ -52,7 +52,7 @@ def test_measured_stability_boundary_agrees_with_the_theory(key, beta, limit):
     assert not result.diverged[lr < 0.9 * lim].any(), "diverged below the theory's limit"
     assert result.diverged[lr > 1.1 * lim].all(), "stable above the theory's limit"
     # The overlay drawn on the heatmap is that same curve.
-    (label, cx, cy), = result.theory
+    (_, cx, cy), = result.theory
     np.testing.assert_allclose(cx, limit(cy, L))
 
 
@@ -62,7 +62,7 @@ def test_gradient_descent_limit_is_two_over_l():
     lr = result.xs
     assert not result.diverged[0, lr < 0.95 * 2 / 40].any()
     assert result.diverged[0, lr > 1.05 * 2 / 40].all()
-    (label, cx, _), = result.theory
+    (_, cx, _), = result.theory
     assert cx[0] == pytest.approx(2 / 40)
 
 
