@@ -277,7 +277,7 @@ def surface_controls(exp: Experiment, gen: int) -> Experiment:
         value = current.get(p.name, p.default)
         lo = p.ui_low if p.ui_low is not None else p.low
         hi = p.ui_high if p.ui_high is not None else p.high
-        v = linear_number(f"{p.name} ({p.help})", value, lo, hi, f"sp-{gen}-{key}-{p.name}", p.help)
+        v = linear_number(p.name, value, lo, hi, f"sp-{gen}-{key}-{p.name}", p.help)
         if v != p.default:
             params[p.name] = v
     return replace(
