@@ -196,8 +196,9 @@ def base_layout(theme: Theme, height: int) -> dict:
         "height": height,
         "margin": {"l": 50, "r": 20, "t": 30, "b": 20},
         "font": {"size": theme.font, "color": theme.ink},
-        "paper_bgcolor": theme.paper,
-        "plot_bgcolor": theme.paper,
+        # Transparent, so the chart sits on the page's own background in either theme.
+        "paper_bgcolor": "rgba(0,0,0,0)",
+        "plot_bgcolor": "rgba(0,0,0,0)",
         "legend": {"font": {"size": theme.font}, "bgcolor": "rgba(0,0,0,0)", "itemclick": "toggle"},
         "hovermode": "closest",
         "uirevision": "keep",
