@@ -95,12 +95,15 @@ class _Group:
         self.state = state
         self.slice = sl
         self.rows = np.arange(n)  # local row numbers still running
+        self.x = np.empty((0, 0))
         self.trail: list[Any] = []
         self.segments: list[tuple[int, np.ndarray, list[Any]]] = []
 
-    def begin(self, t: int) -> None:
+    def begin(self, t: int, x: np.ndarray) -> None:
         self.trail = []
         self.segments.append((t, self.rows, self.trail))
+        # This block's rows of the working array, as a view: updated in place, sliced once per chunk.
+        self.x = x[self.slice]
 
     def compact(self, keep: np.ndarray, offset: int) -> int:
         mine = keep[self.slice]
@@ -116,9 +119,25 @@ class _Group:
     def records(self, steps: int, dim: int, diverged: np.ndarray) -> dict[str, np.ndarray]:
         fields = self.state._fields
         out = {name: np.full((steps, self.n, dim), np.nan) for name in fields}
-        for t, rows, trail in self.segments:
-            if not trail or rows.size == 0:
-                continue
+        segments = [(t, rows, trail) for t, rows, trail in self.segments if trail and rows.size]
+        if segments and all(rows.size == self.n for _, rows, _ in segments):
+            # No row left early: the trails fill steps 1, 2, … in order, so each field is one block
+            # (one concatenation instead of one conversion per chunk).
+            done = sum(len(trail) for _, _, trail in segments)
+            blocks = {}
+            for i, name in enumerate(fields):
+                try:
+                    block = np.concatenate([s[i] for _, _, trail in segments for s in trail], axis=0)
+                except ValueError:
+                    break
+                if block.shape != (done * self.n, dim):
+                    break
+                blocks[name] = block.reshape(done, self.n, dim)
+            else:
+                for name, block in blocks.items():
+                    out[name][:done] = block
+                segments = []
+        for t, rows, trail in segments:
             for i, name in enumerate(fields):
                 out[name][t - 1 : t - 1 + len(trail), rows] = [s[i] for s in trail]
         for row in np.flatnonzero(diverged >= 0):
@@ -251,17 +270,16 @@ def race(
             stop = min(steps, t + _CHUNK - 1)
             xs, gs = [], []
             for grp in groups:
-                grp.begin(t)
+                grp.begin(t, x)
             for tt in range(t, stop + 1):
                 g = surface.grad(x)
                 if with_noise:
                     g = g + sigma_rows * draws[tt - 1]
                 for grp in groups:
-                    sl = grp.slice
                     if grp.lr_factors is not None:
                         grp.hp["lr"] = grp.base_lr * grp.lr_factors[tt - 1]
-                    delta, grp.state = grp.update(g[sl], grp.state, x[sl], tt, grp.hp)
-                    x[sl] += delta
+                    delta, grp.state = grp.update(g[grp.slice], grp.state, grp.x, tt, grp.hp)
+                    grp.x += delta
                     if record_state:
                         grp.trail.append(grp.state)
                 xs.append(x.copy())
