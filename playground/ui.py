@@ -492,6 +492,19 @@ def cached_race(key: str) -> Race:
     return simulate(exp)
 
 
+def surface_key(exp: Experiment) -> str:
+    """The part of the link that fixes the surface (and so its shaded backdrop)."""
+    q = encode(exp)
+    return "&".join(f"{k}={q[k]}" for k in ("surface", "formula", "bounds") if k in q)
+
+
+@st.cache_data(max_entries=32, ttl=3600, show_spinner=False)
+def cached_backdrop(key: str, side: bool, dark: bool, present: bool) -> figures.Backdrop:
+    exp, _ = decode(key)
+    theme = figures.Theme(dark=dark, present=present)
+    return figures.backdrop(exp.build_surface(), theme, **(figures.SIDE_BACKDROP if side else {}))
+
+
 @st.cache_data(max_entries=48, ttl=3600, show_spinner=False)
 def cached_figure(key: str, view: str, speed: float, dark: bool, present: bool, arrows: bool = False) -> dict:
     race = cached_race(key)
@@ -500,13 +513,14 @@ def cached_figure(key: str, view: str, speed: float, dark: bool, present: bool, 
     height = 860 if present else 720
     if race.surface.dim == 1 and view in ("race", "side", "3d"):
         return figures.oned_figure(race, theme, height=height)
-    if view == "side":
-        return figures.side_figure(race, theme)
     if view == "3d":
         return figures.surface3d_figure(race, theme, height=height)
     if view == "curves":
         return figures.curves_figure(race, theme, height=height + 80)
-    return figures.race_figure(race, theme, height=height, with_arrows=arrows)
+    backdrop = cached_backdrop(surface_key(race.experiment), view == "side", dark, present)
+    if view == "side":
+        return figures.side_figure(race, theme, backdrop=backdrop)
+    return figures.race_figure(race, theme, height=height, with_arrows=arrows, backdrop=backdrop)
 
 
 # --- Main area ------------------------------------------------------------------------------------

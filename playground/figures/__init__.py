@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import plotly.graph_objects as go
 
-from ._common import MAX_FRAMES, Theme, frame_steps
+from ._common import MAX_FRAMES, SIDE_BACKDROP, Backdrop, Theme, backdrop, frame_steps
 from .curves import curves_figure
 from .oned import oned_figure
 from .race import race_figure
@@ -17,7 +17,10 @@ from .surface3d import surface3d_figure
 
 __all__ = [
     "MAX_FRAMES",
+    "SIDE_BACKDROP",
+    "Backdrop",
     "Theme",
+    "backdrop",
     "curves_figure",
     "for_streamlit",
     "frame_steps",

@@ -137,7 +137,7 @@ def background_image(surface, theme: Theme, resolution: int = GRID) -> dict:
     rgba = colormaps[theme.colormap](shade)
     rgb = (rgba[::-1, :, :3] * 255).astype(np.uint8)  # image rows run top-down
     buf = io.BytesIO()
-    Image.fromarray(rgb).save(buf, format="PNG", optimize=True)
+    Image.fromarray(rgb).save(buf, format="PNG")  # optimize=True costs ~10× the time for ~1% smaller
     (x0, x1), (y0, y1) = surface.bounds
     return {
         "source": "data:image/png;base64," + base64.b64encode(buf.getvalue()).decode("ascii"),
@@ -159,6 +159,24 @@ def iso_lines(surface, levels: int = 14, resolution: int = 120) -> tuple[np.ndar
     if not px:
         return np.empty(0), np.empty(0)
     return np.concatenate(px), np.concatenate(py)
+
+
+@dataclass(frozen=True)
+class Backdrop:
+    """The static picture of a surface: shaded image and iso-lines. It depends on the surface and the
+    theme only, so the page can cache it across every change of the optimizers."""
+
+    image: dict
+    iso_x: list
+    iso_y: list
+
+
+def backdrop(surface, theme: Theme, resolution: int = GRID, levels: int = 14, iso_resolution: int = 120) -> Backdrop:
+    ix, iy = iso_lines(surface, levels=levels, resolution=iso_resolution)
+    return Backdrop(background_image(surface, theme, resolution), gapped(ix, 4), gapped(iy, 4))
+
+
+SIDE_BACKDROP = {"resolution": 120, "levels": 10, "iso_resolution": 90}
 
 
 def animation_controls(steps: np.ndarray, speed: float, theme: Theme, y: float = -0.08) -> tuple[list, list]:

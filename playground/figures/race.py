@@ -13,18 +13,17 @@ from ..simulate import Race
 from ._common import (
     DEFAULT_THEME,
     TAIL_FRAMES,
+    Backdrop,
     Theme,
     animation_controls,
-    background_image,
     base_layout,
     diverged_text,
     frame_steps,
-    gapped,
-    iso_lines,
     position_at,
     slim,
     typed,
 )
+from ._common import backdrop as make_backdrop
 
 CLICK_GRID = 41
 
@@ -147,15 +146,16 @@ def arrows(tr, shown, f, color, span: float, theme: Theme) -> list[dict]:
     return out
 
 
-def race_figure(race: Race, theme: Theme = DEFAULT_THEME, height: int = 640, with_arrows: bool = False) -> dict:
+def race_figure(race: Race, theme: Theme = DEFAULT_THEME, height: int = 640, with_arrows: bool = False,
+                backdrop: Backdrop | None = None) -> dict:
     """The animated race on a 2-D surface, as a Plotly figure dict.
 
     ``with_arrows`` adds, at the current step of each run, the downhill direction and the step taken.
     """
     surface, exp = race.surface, race.experiment
-    ix, iy = iso_lines(surface)
+    backdrop = backdrop or make_backdrop(surface, theme)
     data = [
-        {"type": "scatter", "mode": "lines", "x": gapped(ix, 4), "y": gapped(iy, 4), "hoverinfo": "skip",
+        {"type": "scatter", "mode": "lines", "x": backdrop.iso_x, "y": backdrop.iso_y, "hoverinfo": "skip",
          "line": {"color": theme.iso, "width": 1}, "showlegend": False, "name": "iso-lines"},
         click_target(surface),
         *landmarks(surface, race.start, theme),
@@ -185,7 +185,7 @@ def race_figure(race: Race, theme: Theme = DEFAULT_THEME, height: int = 640, wit
     menus, sliders = animation_controls(shown, exp.speed, theme)
     layout = base_layout(theme, height)
     layout.update(axes(surface, theme))
-    layout["images"] = [{**background_image(surface, theme), "xref": "x", "yref": "y"}]
+    layout["images"] = [{**backdrop.image, "xref": "x", "yref": "y"}]
     layout["updatemenus"] = menus
     layout["sliders"] = sliders
     layout["margin"]["b"] = 110 if theme.present else 90

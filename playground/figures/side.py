@@ -7,20 +7,21 @@ import math
 from ..simulate import Race
 from ._common import (
     DEFAULT_THEME,
+    SIDE_BACKDROP,
+    Backdrop,
     Theme,
     animation_controls,
-    background_image,
     base_layout,
     diverged_text,
     frame_steps,
-    gapped,
-    iso_lines,
     slim,
 )
+from ._common import backdrop as make_backdrop
 from .race import axes, landmarks, moving, run_layers
 
 
-def side_figure(race: Race, theme: Theme = DEFAULT_THEME, height: int | None = None) -> dict:
+def side_figure(race: Race, theme: Theme = DEFAULT_THEME, height: int | None = None,
+                backdrop: Backdrop | None = None) -> dict:
     surface, exp = race.surface, race.experiment
     n = max(len(race.trajectories), 1)
     cols = {1: 1, 2: 2, 3: 3, 4: 2}.get(n, 4 if n > 6 else 3)
@@ -30,8 +31,8 @@ def side_figure(race: Race, theme: Theme = DEFAULT_THEME, height: int | None = N
     h = (1.0 - gap_y * (rows - 1)) / rows
     height = height or (380 * rows + 130 if not theme.present else 440 * rows + 150)
     layout = base_layout(theme, height)
-    ix, iy = iso_lines(surface, levels=10, resolution=90)
-    image = background_image(surface, theme, resolution=120)
+    backdrop = backdrop or make_backdrop(surface, theme, **SIDE_BACKDROP)
+    image = backdrop.image
     data, images, annotations = [], [], []
     for i, (tr, label, color) in enumerate(zip(race.trajectories, race.labels, race.colors, strict=True)):
         r, c = divmod(i, cols)
@@ -48,8 +49,8 @@ def side_figure(race: Race, theme: Theme = DEFAULT_THEME, height: int | None = N
             {
                 "type": "scatter",
                 "mode": "lines",
-                "x": gapped(ix, 4),
-                "y": gapped(iy, 4),
+                "x": backdrop.iso_x,
+                "y": backdrop.iso_y,
                 "xaxis": xa,
                 "yaxis": ya,
                 "hoverinfo": "skip",
