@@ -93,6 +93,7 @@ def _on_add() -> None:
     key = next((k for k in optimizers.names() if k not in used), "adam")
     ss.experiment = replace(exp, entries=(*exp.entries, Entry(key)))
     ss.ids.append(ss.next_id)
+    ss.editing = ss.next_id
     ss.next_id += 1
 
 
@@ -101,6 +102,8 @@ def _on_remove(i: int) -> None:
     exp: Experiment = ss.experiment
     ss.experiment = replace(exp, entries=exp.entries[:i] + exp.entries[i + 1 :])
     del ss.ids[i]
+    if ss.ids:
+        ss.editing = ss.ids[min(i, len(ss.ids) - 1)]
 
 
 def _on_duplicate(i: int) -> None:
@@ -112,6 +115,7 @@ def _on_duplicate(i: int) -> None:
     copy = replace(copy, label=(copy.label + " copy")[:LABEL_MAX] if copy.label else "", color="")
     ss.experiment = replace(exp, entries=(*exp.entries[: i + 1], copy, *exp.entries[i + 1 :]))
     ss.ids.insert(i + 1, ss.next_id)
+    ss.editing = ss.next_id
     ss.next_id += 1
 
 
@@ -192,12 +196,28 @@ def log_number(
         ss[ks] = _nearest(options, ss[kn])
     c1, c2 = st.columns([3, 2])
     with c1:
-        st.select_slider(label, options=options, key=ks, help=help, format_func=lambda v: f"{v:g}",
-                         on_change=_sync_from_slider, args=(kn, ks))
+        st.select_slider(
+            label,
+            options=options,
+            key=ks,
+            help=help,
+            format_func=lambda v: f"{v:g}",
+            on_change=_sync_from_slider,
+            args=(kn, ks),
+        )
     with c2:
         step = 10.0 ** math.floor(math.log10(value)) if value > 0 else 1e-3
-        out = st.number_input(f"{label} (exact)", min_value=min_value, max_value=max_value, step=step, format="%g",
-                              key=kn, label_visibility="hidden", on_change=_sync_from_number, args=(kn, ks, options))
+        out = st.number_input(
+            f"{label} (exact)",
+            min_value=min_value,
+            max_value=max_value,
+            step=step,
+            format="%g",
+            key=kn,
+            label_visibility="hidden",
+            on_change=_sync_from_number,
+            args=(kn, ks, options),
+        )
     return float(out)
 
 
@@ -392,6 +412,16 @@ def entry_controls(exp: Experiment, i: int, entry: Entry, uid: int, color: str, 
     )
 
 
+def _entry_summary(exp: Experiment, i: int, labels: list[str]) -> str:
+    """One line per entry in the list: its label and learning rate."""
+    entry = exp.entries[i]
+    try:
+        lr = exp.resolve(entry).hyper["lr"]
+    except ValueError:
+        return labels[i]
+    return f"{labels[i]} · lr {lr:g}"
+
+
 def schedule_controls(sched: Schedule, key: str, steps: int) -> Schedule:
     kind = st.selectbox(
         "Learning-rate schedule",
@@ -454,10 +484,26 @@ def sidebar(exp: Experiment) -> Experiment:
         st.subheader("Optimizers")
         colors = exp.colors()
         labels = exp.labels()
-        entries = []
-        for i, (entry, uid) in enumerate(zip(exp.entries, ss.ids, strict=True)):
-            with st.expander(f"{labels[i]}", expanded=len(exp.entries) <= 2):
-                entries.append(entry_controls(exp, i, entry, uid, colors[i], labels[i]))
+        entries = list(exp.entries)
+        if entries:
+            # One entry's widgets at a time: eight full sets would make every rerun slow and the
+            # sidebar endless. The others keep their settings in the experiment.
+            by_uid = {uid: i for i, uid in enumerate(ss.ids)}
+            editing = ss.get("editing")
+            if editing not in by_uid:
+                editing = ss.ids[0]
+            chosen = st.radio(
+                "Edit",
+                ss.ids,
+                index=ss.ids.index(editing),
+                key=f"edit-{gen}-{'-'.join(map(str, ss.ids))}",
+                format_func=lambda uid: _entry_summary(exp, by_uid[uid], labels),
+                label_visibility="collapsed",
+            )
+            ss.editing = chosen
+            i = by_uid[chosen]
+            with st.container(border=True):
+                entries[i] = entry_controls(exp, i, exp.entries[i], chosen, colors[i], labels[i])
         st.button(
             "＋ Add optimizer",
             on_click=_on_add,
@@ -605,8 +651,10 @@ def show_view(exp: Experiment) -> None:
             st.caption("A 1-D surface has no 3-D view; here is the curve instead.")
         arrows = False
         if view == "race" and race.surface.dim == 2:
-            arrows = st.toggle("Show the downhill direction (dotted) and the step taken (solid) at the current step",
-                               key=f"arrows-{st.session_state.gen}")
+            arrows = st.toggle(
+                "Show the downhill direction (dotted) and the step taken (solid) at the current step",
+                key=f"arrows-{st.session_state.gen}",
+            )
         spec = cached_figure(key, view, exp.speed, dark_theme(), exp.present, arrows)
         fig = figures.for_streamlit(spec)
         clickable = view == "race" and race.surface.dim == 2

@@ -23,6 +23,12 @@ APP = str(Path(__file__).resolve().parent.parent / "app.py")
 TIMEOUT = 60
 
 
+def edit(at, uid: int) -> None:
+    """Open entry ``uid`` in the sidebar's editor (only one entry's widgets are drawn at a time)."""
+    at.radio[0].set_value(uid).run()
+    no_exception(at)
+
+
 def new_app(**params: str) -> AppTest:
     at = AppTest.from_file(APP, default_timeout=TIMEOUT)
     for k, v in params.items():
@@ -137,6 +143,7 @@ def test_add_remove_duplicate_and_edit_follow_into_chart_and_url(default_app):
     assert_chart_shows(at, exp)
 
     removed = exp.entries[1]
+    edit(at, 1)
     at.button(key="e1-rm").click().run()
     no_exception(at)
     exp = url_experiment(at)
@@ -146,6 +153,7 @@ def test_add_remove_duplicate_and_edit_follow_into_chart_and_url(default_app):
     assert_chart_shows(at, exp)
 
     first = exp.entries[0]
+    edit(at, 0)
     at.button(key="e0-dup").click().run()
     no_exception(at)
     exp = url_experiment(at)
@@ -156,6 +164,7 @@ def test_add_remove_duplicate_and_edit_follow_into_chart_and_url(default_app):
 
     # Change Adam's learning rate through its exact-value box (uid 3: the default race's fourth entry).
     adam = next(i for i, e in enumerate(exp.entries) if e.optimizer == "adam")
+    edit(at, 3)
     before = chart(at)
     at.number_input(key="e3-adam-rosenbrock-lr-n").set_value(0.02).run()
     no_exception(at)
@@ -173,6 +182,18 @@ def test_add_remove_duplicate_and_edit_follow_into_chart_and_url(default_app):
     # The log slider followed the exact value.
     assert at.select_slider(key="e3-adam-rosenbrock-lr-s").value == 0.02
     assert_chart_shows(at, exp)
+
+
+def test_only_the_entry_being_edited_has_widgets():
+    at = new_app()
+    assert at.number_input(key="e0-sgd-rosenbrock-lr-n")
+    assert not [w for w in at.number_input if w.key.startswith("e3-")]
+    edit(at, 3)
+    assert at.number_input(key="e3-adam-rosenbrock-lr-n")
+    assert not [w for w in at.number_input if w.key.startswith("e0-")]
+    # Adding an entry opens it for editing.
+    at.button(key="add").click().run()
+    assert at.selectbox(key="e4-opt").value == url_experiment(at).entries[-1].optimizer
 
 
 def test_switching_to_slope_gives_the_1d_figure():
@@ -207,6 +228,7 @@ def test_a_link_reproduces_its_experiment():
     assert at.number_input(key="start0-0-bowl").value == -2.0
     assert at.text_input(key="e0-label").value == "Fast Adam"
     assert at.number_input(key="e0-adam-bowl-lr-n").value == 0.07
+    edit(at, 1)
     assert at.selectbox(key="e1-nesterov-sched").value == "cosine"
     spec = chart(at)
     assert heads(spec)[0]["name"] == "Fast Adam"
