@@ -12,24 +12,29 @@ ui.init_state()
 st.set_page_config(page_title="Optimizer Playground", page_icon="📉", layout="wide",
                    initial_sidebar_state="collapsed" if st.session_state.experiment.present else "auto")
 ui.apply_chart_click()
+head, body = st.container(), st.container()
+with body:
+    preload = ui.preload_plotly()  # first visit only: the browser starts fetching Plotly now
 experiment = ui.sidebar(st.session_state.experiment)
 ui.page_style(experiment.present)
 
-if not experiment.present:
-    st.title("Optimizer Playground")
-    st.caption("Pick a surface and some optimizers in the sidebar, then press ▶ Play. Every optimizer runs the exact "
-               "update rule shown under Equations, in float64.")
-ui.show_warnings()
-ui.lesson_box(experiment)
-ui.surface_header(experiment)
-
-top = st.columns([5, 1])
-with top[0]:
-    view = ui.view_picker(experiment)
-with top[1]:
-    ui.share_box(experiment)
+with head:
+    if not experiment.present:
+        st.title("Optimizer Playground")
+        st.caption("Pick a surface and some optimizers in the sidebar, then press ▶ Play. Every optimizer runs the "
+                   "exact update rule shown under Equations, in float64.")
+    ui.show_warnings()
+    ui.lesson_box(experiment)
+    ui.surface_header(experiment)
+    top = st.columns([5, 1])
+    with top[0]:
+        view = ui.view_picker(experiment)
+    with top[1]:
+        ui.share_box(experiment)
 experiment = ui.with_view(experiment, view)
 
 st.session_state.experiment = experiment
 ui.sync_url(experiment)
-ui.show_view(experiment)
+preload.empty()
+with body:
+    ui.show_view(experiment)

@@ -592,6 +592,18 @@ def page_style(present: bool) -> None:
     st.markdown(_PRESENT_STYLE if present else _STYLE, unsafe_allow_html=True)
 
 
+def preload_plotly():
+    """On a session's first run, an empty chart before the sidebar is built: the browser then fetches
+    Plotly's 4.7 MB bundle while the server is still working. Returns the slot to clear afterwards."""
+    slot = st.empty()
+    if not st.session_state.get("plotly_preloaded"):
+        st.session_state.plotly_preloaded = True
+        empty = {"data": [{"type": "scatter", "x": [], "y": []}],
+                 "layout": {"height": 10, "margin": {"l": 0, "r": 0, "t": 0, "b": 0}}}
+        slot.plotly_chart(figures.for_streamlit(empty), config={"staticPlot": True}, theme=None)
+    return slot
+
+
 def dark_theme() -> bool:
     try:
         return st.context.theme.type == "dark"
