@@ -319,15 +319,17 @@ def run_controls(exp: Experiment, gen: int) -> Experiment:
     cols = st.columns(surface.dim)
     coords = []
     for i, c in enumerate(cols):
+        key = f"start{i}-{gen}-{exp.surface}"
+        if key not in st.session_state:  # seeded here, since a click on the chart also writes it
+            st.session_state[key] = float(start[i])
         with c:
             coords.append(
                 float(
                     st.number_input(
                         f"start {'xy'[i]}",
-                        value=float(start[i]),
                         step=0.1,
                         format="%.3f",
-                        key=f"start{i}-{gen}-{exp.surface}",
+                        key=key,
                         min_value=-CAPS.coordinate,
                         max_value=CAPS.coordinate,
                     )

@@ -259,3 +259,31 @@ def test_shared_link_reproduces_the_race(page, app_url, shots, timing):
     assert canonical(after) == canonical(exp), f"the address bar no longer encodes the shared race: {page.url}"
     assert_controls_clear(page)
     assert_page_healthy(page)
+
+
+def test_clicks_set_the_start_and_add_a_sweep_cell(page, app_url, shots, timing):
+    """A click on the race chart starts the race there; a click on a sweep cell offers its setting."""
+    open_app(page, app_url, "?surface=bowl&opt=adam;sgd", timing, "race for a click")
+    box = page.locator(CHART).first.bounding_box()
+    page.mouse.click(box["x"] + box["width"] * 0.75, box["y"] + box["height"] * 0.25)
+    # Streamlit rewrites the address with history.replaceState: read location, not page.url.
+    page.wait_for_function("() => new URLSearchParams(location.search).has('start')", timeout=LOAD_TIMEOUT)
+    start = page.evaluate("new URLSearchParams(location.search).get('start')").split(",")
+    x, y = map(float, start)
+    assert x > 0 and y > 0, f"clicked the upper right quarter but the start is {start}"
+
+    page.goto(app_url + "/?surface=bowl&opt=momentum:lr=0.01&view=sweep")
+    page.wait_for_function(
+        "() => { const gd = document.querySelector('.js-plotly-plot');"
+        " return gd && gd.data && gd.data.some(t => t.type === 'heatmap') && gd.querySelector('.nsewdrag'); }",
+        timeout=LOAD_TIMEOUT,
+    )
+    box = page.locator(CHART).first.bounding_box()
+    page.mouse.click(box["x"] + box["width"] * 0.3, box["y"] + box["height"] * 0.5)
+    button = page.get_by_role("button", name="Add Momentum")
+    button.first.wait_for(timeout=LOAD_TIMEOUT)
+    button.first.click()
+    page.wait_for_function("() => (new URLSearchParams(location.search).get('opt') || '').split(';').length === 2",
+                           timeout=LOAD_TIMEOUT)
+    page.screenshot(path=shots / "07-sweep-cell-added.png")
+    assert_page_healthy(page)
