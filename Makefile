@@ -1,6 +1,6 @@
 # Two commands do all set-up on a fresh machine:
 #   make run    installs the pinned runtime into .venv and starts the app
-#   make test   installs the dev tools (and Debian's chromium for the browser tests), runs ruff and pytest
+#   make test   installs the dev tools (and Debian's chromium and nginx for the browser tests), runs ruff and pytest
 VENV ?= .venv
 PY := $(VENV)/bin/python
 PORT ?= 8501
@@ -34,10 +34,11 @@ $(VENV)/.dev: requirements-dev.txt $(VENV)/.runtime
 	touch $@
 
 # The browser tests drive Debian's chromium through Playwright; Playwright never downloads a browser.
+# nginx is for the load test through deploy/run.sh (tests/test_load.py); one apt-get call for both.
 chromium:
-	@command -v chromium >/dev/null 2>&1 || { \
+	@{ command -v chromium && { command -v nginx || test -x /usr/sbin/nginx; }; } >/dev/null 2>&1 || { \
 	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
-	  $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq chromium >/dev/null; }
+	  $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq chromium nginx >/dev/null; }
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis build *.egg-info

@@ -1,0 +1,7 @@
+"""``python -m loadtest``: see :mod:`loadtest.loadtest`."""
+
+import sys
+
+from .loadtest import main
+
+sys.exit(main())
