@@ -24,6 +24,7 @@ from pathlib import Path
 
 import plotly.io
 
+from loadtest.servers import stop_process
 from playground import figures
 from playground.experiment import Entry, Experiment
 from playground.simulate import simulate
@@ -187,12 +188,7 @@ def streamlit_server(script: Path, log: Path):
             time.sleep(0.2)
         yield url
     finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait(timeout=10)
+        stop_process(proc)
 
 
 def load_time(browser, url: str) -> float:

@@ -135,7 +135,8 @@ def cmdline(pid: int) -> str:
 # --- targets --------------------------------------------------------------------------------------
 
 
-def _stop(proc: subprocess.Popen) -> None:
+def stop_process(proc: subprocess.Popen) -> None:
+    """Terminate a child process, and kill it if it has not gone within 10 s."""
     if proc.poll() is None:
         proc.terminate()
         try:
@@ -167,9 +168,9 @@ def direct_server(log_dir: Path) -> Iterator[Target]:
             try:
                 yield Target("direct", url, [proc.pid])
             finally:
-                _stop(proc)
+                stop_process(proc)
             return
-        _stop(proc)
+        stop_process(proc)
         last = log_path.read_text(errors="replace")[-2000:]
         if attempt == 2:
             break

@@ -17,6 +17,8 @@ from pathlib import Path
 
 import pytest
 
+from loadtest.servers import stop_process
+
 ROOT = Path(__file__).resolve().parents[2]
 SCREENSHOTS = ROOT / "artifacts" / "screenshots"
 CHROMIUM = "/usr/bin/chromium"
@@ -69,20 +71,10 @@ def _start_server(log_path: Path) -> tuple[subprocess.Popen, str]:
             time.sleep(0.25)
         last_log = log_path.read_text(errors="replace")
         if proc.poll() is None:
-            _stop(proc)
+            stop_process(proc)
             pytest.fail(f"streamlit did not answer {url}/_stcore/health within {HEALTH_TIMEOUT:.0f} s.\n"
                         f"Server log ({log_path}):\n{last_log[-3000:]}")
     pytest.fail(f"streamlit could not be started (3 attempts).\nLast server log:\n{last_log[-3000:]}")
-
-
-def _stop(proc: subprocess.Popen) -> None:
-    if proc.poll() is None:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait(timeout=10)
 
 
 @pytest.fixture(scope="session")
@@ -111,7 +103,7 @@ def app_url(screenshot_dir: Path):
     try:
         yield url
     finally:
-        _stop(proc)
+        stop_process(proc)
 
 
 @pytest.fixture(scope="session")
