@@ -123,6 +123,13 @@ class Experiment:
         return [e.color or defaults.PALETTE[i % len(defaults.PALETTE)] for i, e in enumerate(self.entries)]
 
 
+def surface_only(exp: Experiment) -> Experiment:
+    """The fields that fix the surface, on an otherwise empty experiment (a cache key for pictures
+    of the surface alone)."""
+    return Experiment(surface=exp.surface, surface_params=exp.surface_params, formula=exp.formula,
+                      bounds=exp.bounds)
+
+
 def default_experiment() -> Experiment:
     """The race a first visit shows: four classic rules on Rosenbrock's valley."""
     return Experiment(entries=tuple(Entry(k) for k in ("sgd", "momentum", "rmsprop", "adam")), steps=500)

@@ -15,7 +15,7 @@ import streamlit as st
 
 from . import export
 from .caps import CAPS
-from .experiment import Experiment, to_query_string
+from .experiment import Experiment
 from .simulate import Race
 
 LABELS = {
@@ -81,7 +81,7 @@ def show(exp: Experiment, race: Race) -> None:
             seconds = settings["frames"] / settings["fps"]
             st.caption(f"About {seconds:.1f} s of animation. Caps: {CAPS.export_frames} frames, "
                        f"{export.MAX_WIDTH}×{export.MAX_HEIGHT} px, {export.MIN_FPS:g}–{export.MAX_FPS:g} fps.")
-        signature = (to_query_string(race.experiment), fmt, tuple(sorted(settings.items())))
+        signature = (race.experiment, fmt, tuple(sorted(settings.items())))
         stored = st.session_state.get(STATE_KEY)
         if stored is not None and stored[0] != signature:
             del st.session_state[STATE_KEY]  # built for other settings: free the memory

@@ -19,11 +19,8 @@ from .ui import dark_theme, race_key, replace_experiment
 
 
 @st.cache_data(max_entries=16, ttl=3600, show_spinner=False)
-def cached_sweep(key: str, spec: SweepSpec) -> SweepResult:
-    from .experiment import decode
-
-    exp, _ = decode(key)
-    return run_sweep(exp, spec)
+def cached_sweep(key: Experiment, spec: SweepSpec) -> SweepResult:
+    return run_sweep(key, spec)
 
 
 def _add_setting(values: dict) -> None:

@@ -31,6 +31,7 @@ from .experiment import (
     decode,
     default_experiment,
     encode,
+    surface_only,
     to_query_string,
 )
 from .simulate import Race, simulate
@@ -530,31 +531,33 @@ def sync_url(exp: Experiment) -> None:
 # --- Cached computation --------------------------------------------------------------------------
 
 
-def race_key(exp: Experiment) -> str:
-    return to_query_string(replace(exp, view="race", present=False, speed=1.0, lesson=""))
+def race_key(exp: Experiment) -> Experiment:
+    """The part of the experiment that fixes the race: how it is shown (view, presentation, speed,
+    the lesson it came from) does not change a single number."""
+    return replace(exp, view="race", present=False, speed=1.0, lesson="")
 
 
+# Caches are keyed on the frozen experiment itself (or the part of it that matters), never on a
+# link string made from it: text that takes a round trip through the link codec can come back
+# changed (a formula's '+' read as a space once drew a formula over Rosenbrock's backdrop).
 @st.cache_resource(max_entries=32, ttl=3600, show_spinner=False)
-def cached_race(key: str) -> Race:
-    exp, _ = decode(key)
-    return simulate(exp)
+def cached_race(key: Experiment) -> Race:
+    return simulate(key)
 
 
-def surface_key(exp: Experiment) -> str:
-    """The part of the link that fixes the surface (and so its shaded backdrop)."""
-    q = encode(exp)
-    return "&".join(f"{k}={q[k]}" for k in ("surface", "formula", "bounds") if k in q)
+def surface_key(exp: Experiment) -> Experiment:
+    """The part of the experiment that fixes the surface (and so its shaded backdrop)."""
+    return surface_only(exp)
 
 
 @st.cache_data(max_entries=32, ttl=3600, show_spinner=False)
-def cached_backdrop(key: str, side: bool, dark: bool, present: bool) -> figures.Backdrop:
-    exp, _ = decode(key)
+def cached_backdrop(key: Experiment, side: bool, dark: bool, present: bool) -> figures.Backdrop:
     theme = figures.Theme(dark=dark, present=present)
-    return figures.backdrop(exp.build_surface(), theme, **(figures.SIDE_BACKDROP if side else {}))
+    return figures.backdrop(key.build_surface(), theme, **(figures.SIDE_BACKDROP if side else {}))
 
 
 @st.cache_data(max_entries=48, ttl=3600, show_spinner=False)
-def cached_figure(key: str, view: str, speed: float, dark: bool, present: bool, arrows: bool = False) -> dict:
+def cached_figure(key: Experiment, view: str, speed: float, dark: bool, present: bool, arrows: bool = False) -> dict:
     race = cached_race(key)
     race = replace(race, experiment=replace(race.experiment, speed=speed))
     theme = figures.Theme(dark=dark, present=present)
