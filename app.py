@@ -24,6 +24,7 @@ with head:
         st.caption("Pick a surface and some optimizers in the sidebar, then press ▶ Play. Every optimizer runs the "
                    "exact update rule shown under Equations, in float64.")
     ui.show_warnings()
+    ui.surface_error(experiment)
     ui.lesson_box(experiment)
     ui.surface_header(experiment)
     top = st.columns([5, 1])

@@ -219,18 +219,22 @@ def _float(text: str, what: str, warn: list[str]) -> float | None:
     return v
 
 
-def _int(text: str, what: str, warn: list[str], low: int, high: int) -> int | None:
-    v = _float(text, what, warn)
+def _number(text: str, what: str, warn: list[str], low: float, high: float, fallback: float | int,
+            whole: bool = False) -> float | int:
+    """A number from a link in ``[low, high]``; anything else (not a number, not whole where it must
+    be, out of range) falls back to ``fallback``, and the warning says the value actually used."""
+    v = _float(text, what, [])
+    shown = f"{fallback:g}" if isinstance(fallback, float) else str(fallback)
     if v is None:
-        return None
-    if v != int(v):
-        warn.append(f"{what}: {_shorten(text)!r} is not a whole number; ignored")
-        return None
+        warn.append(f"{what}: {_shorten(text)!r} is not a finite number; using {shown}")
+        return fallback
+    if whole and v != int(v):
+        warn.append(f"{what}: {_shorten(text)!r} is not a whole number; using {shown}")
+        return fallback
     if not low <= v <= high:
-        clamped = int(min(max(v, low), high))
-        warn.append(f"{what}: {int(v)} is outside {low}–{high}; using {clamped}")
-        return clamped
-    return int(v)
+        warn.append(f"{what}: {_shorten(text)} is outside {low:g}–{high:g}; using {shown}")
+        return fallback
+    return int(v) if whole else v
 
 
 def _pairs(text: str) -> Iterable[tuple[str, str]]:
@@ -302,20 +306,15 @@ def _decode_schedule(extras: Mapping[str, str], where: str, warn: list[str]) -> 
         return Schedule()
     s = Schedule(kind=kind)
     if "warmup" in extras:
-        w = _int(extras["warmup"], f"{where} warmup", warn, 0, CAPS.steps)
-        if w is not None:
-            s = replace(s, warmup=w)
+        s = replace(s, warmup=_number(extras["warmup"], f"{where} warmup", warn, 0, CAPS.steps, s.warmup, True))
     if "gamma" in extras:
-        g = _float(extras["gamma"], f"{where} gamma", warn)
-        if g is not None:
-            if 0 < g <= 1:
-                s = replace(s, gamma=g)
-            else:
-                warn.append(f"{where}: gamma must lie in (0, 1], got {g!r}; using {s.gamma}")
+        g = _float(extras["gamma"], f"{where} gamma", [])
+        if g is not None and 0 < g <= 1:
+            s = replace(s, gamma=g)
+        else:
+            warn.append(f"{where}: gamma must lie in (0, 1], got {_shorten(extras['gamma'])!r}; using {s.gamma:g}")
     if "every" in extras:
-        e = _int(extras["every"], f"{where} every", warn, 1, CAPS.steps)
-        if e is not None:
-            s = replace(s, every=e)
+        s = replace(s, every=_number(extras["every"], f"{where} every", warn, 1, CAPS.steps, s.every, True))
     return s
 
 
@@ -355,7 +354,11 @@ def decode(params: Mapping[str, Any] | str) -> tuple[Experiment, list[str]]:
 
         lesson = lessons.find(raw["lesson"])
         if lesson is None:
-            warn.append(f"unknown lesson {_shorten(raw['lesson'])!r}; ignored")
+            if "opt" not in raw:
+                warn.append(f"unknown lesson {_shorten(raw['lesson'])!r}; showing the default race")
+                exp = default_experiment()
+            else:
+                warn.append(f"unknown lesson {_shorten(raw['lesson'])!r}; ignored")
         else:
             exp = lesson.experiment
     elif "opt" not in raw:
@@ -401,33 +404,15 @@ def decode(params: Mapping[str, Any] | str) -> tuple[Experiment, list[str]]:
         else:
             exp = replace(exp, start=tuple(coords))
     if "steps" in raw:
-        v = _int(raw["steps"], "steps", warn, 1, CAPS.steps)
-        if v is not None:
-            exp = replace(exp, steps=v)
+        exp = replace(exp, steps=_number(raw["steps"], "steps", warn, 1, CAPS.steps, exp.steps, True))
     if "noise" in raw:
-        v = _float(raw["noise"], "noise", warn)
-        if v is not None:
-            if 0 <= v <= CAPS.noise:
-                exp = replace(exp, noise=v)
-            else:
-                clamped = min(max(v, 0.0), CAPS.noise)
-                warn.append(f"noise: {v:g} is outside 0–{CAPS.noise:g}; using {clamped:g}")
-                exp = replace(exp, noise=clamped)
+        exp = replace(exp, noise=float(_number(raw["noise"], "noise", warn, 0, CAPS.noise, exp.noise)))
     if "seed" in raw:
-        v = _int(raw["seed"], "seed", warn, 0, 2**31 - 1)
-        if v is not None:
-            exp = replace(exp, seed=v)
+        exp = replace(exp, seed=_number(raw["seed"], "seed", warn, 0, 2**31 - 1, exp.seed, True))
     if "seeds" in raw:
-        v = _int(raw["seeds"], "seeds", warn, 1, CAPS.seeds)
-        if v is not None:
-            exp = replace(exp, seeds=v)
+        exp = replace(exp, seeds=_number(raw["seeds"], "seeds", warn, 1, CAPS.seeds, exp.seeds, True))
     if "speed" in raw:
-        v = _float(raw["speed"], "speed", warn)
-        if v is not None:
-            if 0.1 <= v <= 10:
-                exp = replace(exp, speed=v)
-            else:
-                warn.append(f"speed: {v:g} is outside 0.1–10; ignored")
+        exp = replace(exp, speed=float(_number(raw["speed"], "speed", warn, 0.1, 10, exp.speed)))
     if "view" in raw:
         if raw["view"] in VIEWS:
             exp = replace(exp, view=raw["view"])

@@ -285,10 +285,14 @@ def surface_controls(exp: Experiment, gen: int) -> Experiment:
         try:
             s = surfaces.from_formula(text, bounds=[list(r) for r in bounds])
         except ValueError as err:
-            st.error(f"That formula can't be used: {err}")
-            return exp if exp.surface != "custom" else replace(exp, surface="rosenbrock", formula="", bounds=())
+            # Keep racing on the last valid surface; the page says why beside the chart.
+            st.error(f"That formula can't be used: {code_span(str(err))}")
+            st.session_state.surface_error = (text, str(err))
+            return exp
+        st.session_state.surface_error = None
         start = exp.start if exp.surface == "custom" and exp.formula == text and len(exp.start) == s.dim else ()
         return replace(exp, surface="custom", surface_params=(), formula=text, bounds=bounds, start=start)
+    st.session_state.surface_error = None
     spec = surfaces.spec(key)
     same = key == exp.surface
     current = dict(exp.surface_params) if same else {}
@@ -339,7 +343,8 @@ def run_controls(exp: Experiment, gen: int) -> Experiment:
     new_start = tuple(coords)
     if surface.dim == 2:
         st.caption("Or click on the race chart to start there.")
-    steps = st.slider("Steps", 10, CAPS.steps, int(min(max(exp.steps, 10), CAPS.steps)), step=10, key=f"steps-{gen}")
+    # Any whole number of steps a link may carry (1 to the cap), so the page runs what the link says.
+    steps = st.slider("Steps", 1, CAPS.steps, int(min(max(exp.steps, 1), CAPS.steps)), step=1, key=f"steps-{gen}")
     speed = st.select_slider(
         "Animation speed",
         options=[0.25, 0.5, 1.0, 2.0, 4.0],
@@ -616,6 +621,28 @@ def dark_theme() -> bool:
         return False
 
 
+def code_span(text: str) -> str:
+    """User text as inline code in Markdown: a backtick inside it could close the span, so it is
+    shown as a look-alike quote."""
+    return "`" + text.replace("`", "\u02cb") + "`"
+
+
+def surface_error(exp: Experiment) -> None:
+    """A formula that can't be used, said beside the chart, with what the race shows instead."""
+    failed = st.session_state.get("surface_error")
+    if not failed:
+        return
+    text, err = failed
+    try:
+        kept = exp.build_surface().name
+    except ValueError:
+        kept = "the previous surface"
+    if exp.surface == "custom":
+        kept = f"the last formula that worked, {code_span(exp.formula)}"
+    st.error(f"The formula {code_span(text)} can't be used: {code_span(err)}. The race still shows {kept}.",
+             icon=":material/error:")
+
+
 def show_warnings() -> None:
     warnings = st.session_state.get("warnings") or []
     if not warnings:
@@ -777,8 +804,12 @@ def surface_header(exp: Experiment) -> None:
         surface = exp.build_surface()
     except ValueError:
         return
-    params = ", ".join(f"{k} = {v:g}" for k, v in surface.params.items())
-    st.markdown(f"**{surface.name}**" + (f" &nbsp; ({params})" if params else ""))
+    if exp.surface == "custom":
+        # What the user typed is shown as code, never read as Markdown ('**' would turn bold).
+        st.markdown(f"**Custom formula** &nbsp; {code_span(exp.formula)}")
+    else:
+        params = ", ".join(f"{k} = {v:g}" for k, v in surface.params.items())
+        st.markdown(f"**{surface.name}**" + (f" &nbsp; ({params})" if params else ""))
     st.latex(surface.latex)
 
 

@@ -246,7 +246,8 @@ def test_a_mangled_link_keeps_the_valid_parts_and_says_what_it_ignored():
         assert named in text, f"warning does not mention {named!r}:\n{text}"
     exp = url_experiment(at)
     assert exp.surface == "bowl" and dict(exp.surface_params) == {"b": 10.0}
-    assert exp.steps == 5000
+    assert exp.steps == Experiment().steps  # out of range: the link format's default, as the warning says
+    assert f"using {Experiment().steps}" in text
     assert exp.start == ()
     assert len(exp.entries) == 7  # 8 kept, 'bogus' dropped
     assert exp.entries[0] == Entry("adam")  # the bad lr fell back to the default

@@ -74,3 +74,69 @@ def test_formula_typed_in_the_sidebar_with_escapes_keeps_its_backdrop():
     exp, warnings = decode({k: v if isinstance(v, str) else v[0] for k, v in at.query_params.items()})
     assert not warnings and exp.formula == text
     assert exp.entries[0].label == "a+ b% c"
+
+
+def url_experiment(at: AppTest):
+    exp, warnings = decode({k: v if isinstance(v, str) else v[0] for k, v in at.query_params.items()})
+    assert not warnings, warnings
+    return exp
+
+
+def main_errors(at: AppTest) -> list[str]:
+    return [e.value for e in at.main.error]
+
+
+def test_a_bad_formula_keeps_the_last_valid_surface_and_says_so_beside_the_chart():
+    good = "x**2 + 3*y**2"
+    at = new_app(surface="custom", formula=good, opt="adam:lr=0.05")
+    before = background(chart(at))
+    at.text_input(key="formula-0").set_value("x** + (").run()
+    no_exception(at)
+    exp = url_experiment(at)
+    assert exp.surface == "custom" and exp.formula == good, "the race left the last valid surface"
+    assert background(chart(at)) == before
+    errors = main_errors(at)
+    assert len(errors) == 1 and "x** + (" in errors[0] and good in errors[0], errors
+    # Fixing the formula clears the message.
+    at.text_input(key="formula-0").set_value("x**2 + y**2").run()
+    assert not main_errors(at) and url_experiment(at).formula == "x**2 + y**2"
+
+
+def test_a_hostile_formula_is_refused_and_the_race_keeps_its_surface():
+    at = new_app(surface="bowl", opt="adam:lr=0.05")
+    at.selectbox(key="surface-0").set_value("custom").run()
+    first = url_experiment(at).formula
+    assert first
+    at.text_input(key="formula-0").set_value("__import__('os')").run()
+    no_exception(at)
+    exp = url_experiment(at)
+    assert exp.surface == "custom" and exp.formula == first
+    assert any("__import__" in e and first in e for e in main_errors(at)), main_errors(at)
+
+
+def test_an_unknown_lesson_opens_the_default_race():
+    at = new_app(lesson="nope")
+    no_exception(at)
+    spec = chart(at)
+    names = [t.get("name", "") for t in spec["data"]]
+    for label in ("Gradient descent", "Adam"):
+        assert any(n.startswith(label) for n in names), names
+    assert any("nope" in w.value and "default race" in w.value for w in at.warning)
+
+
+def test_a_mangled_step_count_uses_the_value_the_message_names():
+    at = new_app(surface="bowl", opt="adam:lr=0.05", steps="-5")
+    no_exception(at)
+    text = "\n".join(w.value for w in at.warning)
+    used = at.slider(key="steps-0").value
+    assert f"using {used}" in text, (used, text)
+    assert url_experiment(at).steps == used
+    frames = chart(at)["frames"]
+    assert int(frames[-1]["name"]) == used
+
+
+def test_the_formula_header_is_code_not_markdown():
+    at = new_app(surface="custom", formula="0.5*x**2 + 3*sin(y)**2", opt="adam")
+    no_exception(at)
+    shown = [m.value for m in at.main.markdown if "Custom formula" in m.value]
+    assert shown and "`0.5*x**2 + 3*sin(y)**2`" in shown[0], shown

@@ -364,10 +364,28 @@ def test_clean_label_is_idempotent(text):
     assert decode(to_query_string(exp)) == (exp, [])
 
 
-def test_clamped_values_say_what_they_became():
-    exp, warnings = decode("steps=-5&noise=1e3&seeds=99")
-    assert (exp.steps, exp.noise, exp.seeds) == (1, CAPS.noise, CAPS.seeds)
-    assert len(warnings) == 3
+def test_mangled_values_fall_back_to_the_default_race_and_say_the_value_used():
+    exp, warnings = decode("steps=-5&noise=1e3&seeds=99&speed=0&seed=x")
+    base = default_experiment()
+    assert (exp.steps, exp.noise, exp.seeds, exp.speed, exp.seed) == (
+        base.steps, base.noise, base.seeds, base.speed, base.seed)
+    assert len(warnings) == 5
+    for word, used in (("steps", base.steps), ("noise", 0), ("seeds", base.seeds), ("speed", 1), ("seed", 0)):
+        line = next(w for w in warnings if w.startswith(word + ":"))
+        assert line.endswith(f"using {used}"), line
+    # With optimizers in the link, the fallback is that race's value (the link format's default).
+    exp, warnings = decode("surface=bowl&opt=adam&steps=-5")
+    assert exp.steps == Experiment().steps and warnings == [f"steps: -5 is outside 1–{CAPS.steps}; using {exp.steps}"]
+    # Inside a lesson, the lesson's own value.
+    key = lesson_names()[0]
+    exp, warnings = decode(f"lesson={key}&steps=abc")
+    assert exp.steps == decode(f"lesson={key}")[0].steps and str(exp.steps) in warnings[0]
+
+
+def test_an_unknown_lesson_shows_the_default_race():
+    exp, warnings = decode("lesson=nope")
+    assert exp == default_experiment() and len(exp.entries) == 4
+    assert warnings == ["unknown lesson 'nope'; showing the default race"]
 
 
 def test_decoding_never_evaluates_anything(monkeypatch):
