@@ -1,183 +1,368 @@
 """Ready-made experiments for a class, each with a short explanation and what to watch.
 
-Every lesson's claim is measured by a test on the core (``tests/test_lessons.py``): if a lesson
-says a ratio is about 10, the test computes that ratio from the runs.
+How a lesson is written
+-----------------------
+A lesson is data first and prose second, so that a test can measure everything the reader is told:
+
+* ``runs``: the optimizers the lesson races, each under a short name, made with :func:`run`:
+  ``adam=run("adam", "Adam", said="Adam", lr=0.001)``. The second argument is the legend label (any
+  number in it must be one of that run's hyperparameters); ``said`` is how the prose names it
+  (it must contain the optimizer's name, e.g. "RMSprop with momentum" for ``rmsprop``).
+* ``numbers``: every number the prose quotes, under a name: a bare float means exactly that value,
+  ``about(10, 0.05)`` means "about 10", within 5%.
+* ``title``, ``explanation`` and ``watch`` are templates: ``{adam}`` writes that run's ``said`` name,
+  ``{ratio}`` writes that number (``1000`` → "1,000", ``1e-10`` → "10⁻¹⁰", ``-1.06`` → "−1.06").
+  A sentence that starts with a run's name gets a capital letter.
+* The templates hold no digits of their own (apart from the lesson's number at the head of the
+  title and the constants of a formula: ``1 − β``, ``1/…``, ``2/L``) and no optimizer names: every
+  optimizer and every number the reader sees comes from ``runs`` and ``numbers``.
+
+``tests/test_lesson_claims.py`` holds one measurement per lesson that must return a measured value
+for every number (and fails on a number it does not measure); it also checks each named run is raced
+and that the templates keep to the rules above. ``tests/test_lessons.py`` measures the qualitative
+claims (who overshoots, who converges) on the same runs.
+
+The remaining keyword arguments of :func:`lesson` are the experiment's (surface, steps, start,
+view, …), exactly as :class:`~playground.experiment.Experiment` names them.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import math
+import re
+import string
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from types import MappingProxyType
+from typing import Any
 
 from .experiment import Entry, Experiment
 
 
 @dataclass(frozen=True)
+class Number:
+    """A number the text quotes: ``value``, and how loosely the text means it (relative)."""
+
+    value: float
+    within: float = 0.0
+
+
+def about(value: float, within: float) -> Number:
+    return Number(float(value), within)
+
+
+@dataclass(frozen=True)
+class Run:
+    """One optimizer of a lesson: the entry it races and the words the prose names it by."""
+
+    entry: Entry
+    said: str
+
+
+def run(optimizer: str, label: str = "", said: str = "", **hyper: Any) -> Run:
+    return Run(Entry(optimizer, tuple(sorted(hyper.items())), label), said or label)
+
+
+def show(value: float) -> str:
+    """A number the way the lessons write it."""
+    v = float(value)
+    sign = "−" if v < 0 else ""
+    v = abs(v)
+    if v != 0 and v < 1e-4:
+        exponent = round(math.log10(v))
+        if math.isclose(v, 10.0**exponent, rel_tol=1e-12):
+            return sign + "10" + str(exponent).translate(_SUPERSCRIPT)
+        return sign + f"{v:g}"
+    if v == int(v):
+        return sign + f"{int(v):,}"
+    return sign + f"{v:g}"
+
+
+_SUPERSCRIPT = str.maketrans("-0123456789", "⁻⁰¹²³⁴⁵⁶⁷⁸⁹")
+
+
+class _Writer(string.Formatter):
+    def __init__(self, runs: Mapping[str, Run], numbers: Mapping[str, Number]):
+        self.runs, self.numbers = runs, numbers
+
+    def get_value(self, key: Any, args: Any, kwargs: Any) -> Any:
+        if key in self.runs:
+            return self.runs[key].said
+        if key in self.numbers:
+            return self.numbers[key].value
+        raise KeyError(f"the text names {{{key}}}, which is neither a run nor a number of the lesson")
+
+    def format_field(self, value: Any, format_spec: str) -> str:
+        if isinstance(value, float) and not format_spec:
+            return show(value)
+        return super().format_field(value, format_spec)
+
+
+def _capitalise_sentences(text: str) -> str:
+    return re.sub(r"(^|[.!?]\s+)([a-z])", lambda m: m.group(1) + m.group(2).upper(), text)
+
+
+@dataclass(frozen=True)
 class Lesson:
     key: str
-    title: str
     experiment: Experiment
-    explanation: str
-    watch: str
+    runs: Mapping[str, Run]
+    numbers: Mapping[str, Number]
+    templates: Mapping[str, str] = field(default_factory=dict)  # title, explanation, watch
+
+    def write(self, template: str) -> str:
+        return _capitalise_sentences(_Writer(self.runs, self.numbers).format(template))
+
+    @property
+    def title(self) -> str:
+        return self.write(self.templates["title"])
+
+    @property
+    def explanation(self) -> str:
+        return self.write(self.templates["explanation"])
+
+    @property
+    def watch(self) -> str:
+        return self.write(self.templates["watch"])
+
+    def named_runs(self) -> set[str]:
+        """The runs the title, explanation and watch text name."""
+        found = set()
+        for template in self.templates.values():
+            for _, key, _, _ in string.Formatter().parse(template):
+                if key in self.runs:
+                    found.add(key)
+        return found
 
 
-def _e(optimizer: str, label: str = "", **hyper) -> Entry:
-    return Entry(optimizer, tuple(sorted(hyper.items())), label)
-
-
-def _exp(key: str, surface: str, entries: list[Entry], steps: int, view: str = "race", start=(),
-         params: dict | None = None, speed: float = 1.0) -> Experiment:
-    return Experiment(surface=surface, surface_params=tuple(sorted((params or {}).items())), entries=tuple(entries),
-                      start=tuple(start), steps=steps, view=view, lesson=key, speed=speed)
+def lesson(key: str, title: str, *, runs: Mapping[str, Run], explanation: str, watch: str,
+           numbers: Mapping[str, float | Number] | None = None, surface: str,
+           params: Mapping[str, float] | None = None, **experiment: Any) -> Lesson:
+    """A lesson from its data; ``experiment`` holds the remaining :class:`Experiment` fields."""
+    nums = {name: n if isinstance(n, Number) else Number(float(n)) for name, n in (numbers or {}).items()}
+    overlap = set(nums) & set(runs)
+    if overlap:
+        raise ValueError(f"{key}: {sorted(overlap)} name both a run and a number")
+    exp = Experiment(surface=surface, surface_params=tuple(sorted((params or {}).items())),
+                     entries=tuple(r.entry for r in runs.values()), lesson=key, **experiment)
+    templates = {"title": title, "explanation": explanation, "watch": watch}
+    made = Lesson(key, exp, MappingProxyType(dict(runs)), MappingProxyType(nums), MappingProxyType(templates))
+    for template in templates.values():
+        made.write(template)  # a misspelt placeholder fails at import, not in front of a class
+    return made
 
 
 LESSONS: tuple[Lesson, ...] = (
-    Lesson(
+    lesson(
         "constant-slope",
-        "1. A constant slope: Adam cruises, momentum accelerates",
-        _exp("constant-slope", "slope", [
-            _e("adam", "Adam", lr=0.001, eps=1e-10),
-            _e("rmsprop", "RMSprop + momentum 0.9", lr=0.001, rho=0.9, momentum=0.9, eps=1e-10),
-        ], steps=250, start=(2.0,)),
-        "Both balls start at x = 2 on a slope whose gradient never changes, with the same learning rate. "
-        "Adam divides an average gradient by the root of an average squared gradient; on a constant slope "
-        "that ratio is 1, so every step is the learning rate, from the first step to the last. RMSprop with "
-        "momentum also divides by the gradient's RMS, but then adds the result into a velocity that keeps "
-        "90% of itself each step. The velocity grows like 1 + 0.9 + 0.81 + …, towards 1/(1 − 0.9) = 10.",
-        "The lower panel: Adam's line is straight from the start; RMSprop's bends downwards as it speeds up and "
-        "settles at about ten times Adam's speed, so it reaches the kink at 0 long before Adam.",
+        "1. A constant slope: {adam} cruises, momentum accelerates",
+        surface="slope", steps=250, start=(2.0,),
+        runs={
+            "adam": run("adam", "Adam", lr=0.001, eps=1e-10),
+            "rms": run("rmsprop", "RMSprop + momentum 0.9", said="RMSprop",
+                       lr=0.001, rho=0.9, momentum=0.9, eps=1e-10),
+        },
+        numbers={"start": 2.0, "lr": 0.001, "keep": 90.0, "mu": 0.9, "ratio": about(10, 0.05), "kink": 0.0},
+        explanation=(
+            "Both balls start at x = {start} on a slope whose gradient never changes, with the same learning "
+            "rate, {lr}. {adam} divides an average gradient by the root of an average squared gradient; on a "
+            "constant slope the two averages agree, so every step is the learning rate, from the first step to "
+            "the last. {rms} with momentum also divides by the gradient's RMS, but then adds the result into a "
+            "velocity that keeps {keep}% of itself each step. The velocity adds up a geometric series, each "
+            "term {mu} times the one before, so the step grows towards 1/(1 − {mu}) = {ratio} times the learning "
+            "rate."
+        ),
+        watch=(
+            "The lower panel: {adam}'s line is straight from the start; {rms}'s bends downwards as it speeds "
+            "up and settles at about {ratio} times {adam}'s speed, so it reaches the kink at {kink} long before "
+            "{adam}."
+        ),
     ),
-    Lesson(
+    lesson(
         "changing-direction",
         "2. Changing direction: who overshoots, who comes back",
-        _exp("changing-direction", "slope", [
-            _e("adam", "Adam (lr 0.01)", lr=0.01, eps=1e-10),
-            _e("rmsprop", "RMSprop + momentum (lr 0.001)", lr=0.001, rho=0.9, momentum=0.9, eps=1e-10),
-        ], steps=400, start=(2.0,)),
-        "The learning rates are chosen so both balls arrive at the kink with the same speed (Adam's lr equals "
-        "RMSprop's lr/(1 − momentum)). Past 0 the ground rises gently, with a slope ten times smaller than the one "
-        "they came down. Adam's first moment forgets the old downhill gradient within a few dozen steps, but its "
-        "second moment (β₂ = 0.999) remembers it for about a thousand: it keeps dividing the new, small gradient by "
-        "a large number, so its steps back are tiny. RMSprop's average (ρ = 0.9) adapts within about ten steps and "
-        "rescales the gentle slope up to a full-size step.",
-        "How far left each ball travels before turning (Adam goes further), and how long each takes to climb back "
-        "to 0 (Adam takes several times longer).",
+        surface="slope", steps=400, start=(2.0,),
+        runs={
+            "adam": run("adam", "Adam (lr 0.01)", said="Adam", lr=0.01, eps=1e-10),
+            "rms": run("rmsprop", "RMSprop + momentum (lr 0.001)", said="RMSprop",
+                       lr=0.001, rho=0.9, momentum=0.9, eps=1e-10),
+        },
+        numbers={"gentle": 10.0, "beta2": 0.999, "memory": 1000.0, "rho": 0.9, "rms_memory": 10.0},
+        explanation=(
+            "The learning rates are chosen so both balls arrive at the kink with the same speed ({adam}'s "
+            "learning rate equals {rms}'s divided by one minus its momentum). Past the kink the ground rises "
+            "gently, with a slope {gentle} times smaller than the one they came down. {adam}'s first moment "
+            "forgets the old downhill gradient within a few dozen steps, but its second moment (β₂ = {beta2}) "
+            "remembers it for about {memory} steps: it keeps dividing the new, small gradient by a large number, "
+            "so its steps back are tiny. {rms}'s average (ρ = {rho}) adapts within about {rms_memory} steps and "
+            "rescales the gentle slope up to a full-size step."
+        ),
+        watch=(
+            "How far left each ball travels before turning ({adam} goes further), and how long each takes to "
+            "climb back to the kink ({adam} takes several times longer)."
+        ),
     ),
-    Lesson(
+    lesson(
         "bias-correction",
-        "3. Bias correction in Adam",
-        _exp("bias-correction", "slope", [
-            _e("adam", "Adam (bias-corrected)", lr=0.01, eps=1e-10),
-            _e("adam", "Adam without bias correction", lr=0.01, bias_correction=False, eps=1e-10),
-        ], steps=200, start=(2.0,)),
-        "Adam's averages start at zero, so early on they are too small: after one step the gradient average holds "
-        "only 10% of the gradient (1 − β₁) and the squared-gradient average only 0.1% of its square (1 − β₂). "
-        "Dividing by 1 − βᵗ undoes that shrinkage exactly. Without it the two biases do not cancel: the "
-        "numerator is cut by 0.1 but the denominator by √0.001 ≈ 0.032, so the first step is about 3.2 times too "
-        "long, and it keeps growing for a while because the squared-gradient average fills up far more slowly. "
-        "(ε is set to 10⁻¹⁰ in both runs, so it does not blur the picture.)",
-        "The corrected run steps exactly lr from step 1. The uncorrected one lurches ahead with steps several "
-        "times longer, then slows down as its squared-gradient average catches up.",
+        "3. Bias correction in {adam}",
+        surface="slope", steps=200, start=(2.0,),
+        runs={
+            "adam": run("adam", "Adam (bias-corrected)", said="Adam", lr=0.01, eps=1e-10),
+            "raw": run("adam", "Adam without bias correction", lr=0.01, bias_correction=False, eps=1e-10),
+        },
+        numbers={"first_share": 10.0, "second_share": 0.1, "cut": 0.1, "root": about(0.032, 0.02),
+                 "lurch": about(3.2, 0.02), "eps": 1e-10},
+        explanation=(
+            "{adam}'s averages start at zero, so early on they are too small: after one step the gradient "
+            "average holds only {first_share}% of the gradient (1 − β₁) and the squared-gradient average only "
+            "{second_share}% of its square (1 − β₂). Dividing by 1 − βᵗ undoes that shrinkage exactly. Without "
+            "it the two biases do not cancel: the numerator is cut by {cut} but the denominator by √(1 − β₂) ≈ "
+            "{root}, so the first step is about {lurch} times too long, and it keeps growing for a while because "
+            "the squared-gradient average fills up far more slowly. (ε is set to {eps} in both runs, so it does "
+            "not blur the picture.)"
+        ),
+        watch=(
+            "The corrected run steps exactly the learning rate from the first step. The uncorrected one lurches "
+            "ahead with steps several times longer, then slows down as its squared-gradient average catches up."
+        ),
     ),
-    Lesson(
+    lesson(
         "oblong-bowl",
         "4. The oblong bowl: zig-zags, momentum and per-axis scaling",
-        _exp("oblong-bowl", "bowl", [
-            _e("sgd", "Gradient descent", lr=0.07),
-            _e("ema_momentum", "Momentum (β = 0.9)", lr=0.07, beta=0.9),
-            _e("rmsprop", "RMSprop", lr=0.03),
-        ], steps=150, params={"a": 1.0, "b": 25.0}),
-        "The bowl is 25 times steeper across (y) than along (x). Gradient descent with a learning rate big enough to "
-        "make progress along x overshoots across y on every step: the y coordinate flips sign each time. Averaging "
-        "the gradients (momentum) lets the alternating y-components cancel while the steady x-components add up. "
-        "RMSprop instead divides each coordinate by its own recent gradient size, so both axes get steps of "
-        "similar length and the path heads straight for the middle.",
-        "Gradient descent's sawtooth across the valley; momentum's smooth, slower swing; RMSprop's first steps "
-        "running diagonally, equally long in x and in y.",
+        surface="bowl", params={"a": 1.0, "b": 25.0}, steps=150,
+        runs={
+            "gd": run("sgd", "Gradient descent", said="gradient descent", lr=0.07),
+            "mom": run("ema_momentum", "Momentum (β = 0.9)", said="momentum", lr=0.07, beta=0.9),
+            "rms": run("rmsprop", "RMSprop", lr=0.03),
+        },
+        numbers={"steep": 25.0},
+        explanation=(
+            "The bowl is {steep} times steeper across (y) than along (x). {gd} with a learning rate big enough "
+            "to make progress along x overshoots across y on every step: the y coordinate flips sign each time. "
+            "Averaging the gradients ({mom}) lets the alternating y-components cancel while the steady "
+            "x-components add up. {rms} instead divides each coordinate by its own recent gradient size, so "
+            "both axes get steps of similar length and the path heads straight for the middle."
+        ),
+        watch=(
+            "{gd}'s sawtooth across the valley; {mom}'s smooth, slower swing; {rms}'s first steps running "
+            "diagonally, equally long in x and in y."
+        ),
     ),
-    Lesson(
+    lesson(
         "learning-rate",
         "5. Learning rate: too small, good, too large",
-        _exp("learning-rate", "bowl", [
-            _e("sgd", "lr 0.01 (too small)", lr=0.01),
-            _e("sgd", "lr 0.077 (good)", lr=0.077),
-            _e("sgd", "lr 0.085 (too large)", lr=0.085),
-        ], steps=200, params={"a": 1.0, "b": 25.0}),
-        "On a quadratic, one gradient step multiplies the distance along each axis by (1 − lr·curvature). The "
-        "steepest axis here has curvature L = 25, so the multiplier is below 1 in size only while lr < 2/L = 0.08. "
-        "Just under the limit the run zig-zags but converges; just over it every step overshoots by more than the "
-        "last, and the run blows up. Far below the limit it is safe but slow along the gentle axis.",
-        "The 0.085 run leaves the window and is marked as diverged; the 0.01 run is still far from the centre when "
-        "the 0.077 run has arrived.",
+        surface="bowl", params={"a": 1.0, "b": 25.0}, steps=200,
+        runs={
+            "small": run("sgd", "lr 0.01 (too small)", said="gradient descent", lr=0.01),
+            "good": run("sgd", "lr 0.077 (good)", said="gradient descent", lr=0.077),
+            "large": run("sgd", "lr 0.085 (too large)", said="gradient descent", lr=0.085),
+        },
+        numbers={"L": 25.0, "limit": 0.08, "lr_small": 0.01, "lr_good": 0.077, "lr_large": 0.085},
+        explanation=(
+            "On a quadratic, one step of {good} multiplies the distance along each axis by (1 − lr·curvature). "
+            "The steepest axis here has curvature L = {L}, so the multiplier is below one in size only while "
+            "lr < 2/L = {limit}. Just under the limit the run zig-zags but converges; just over it every step "
+            "overshoots by more than the last, and the run blows up. Far below the limit it is safe but slow "
+            "along the gentle axis."
+        ),
+        watch=(
+            "The {lr_large} run leaves the window and is marked as diverged; the {lr_small} run is still far "
+            "from the centre when the {lr_good} run has arrived."
+        ),
     ),
-    Lesson(
+    lesson(
         "local-minima",
-        "6. Local minima: momentum carries the ball over the ridge",
-        _exp("local-minima", "double_well", [
-            _e("sgd", "Gradient descent", lr=0.02),
-            _e("momentum", "Momentum 0.9", lr=0.005, momentum=0.9),
-        ], steps=600),
-        "Two basins: a shallow one on the right and a deeper one on the left, with a low ridge between them. Both "
-        "balls are released on the right. Gradient descent only ever moves downhill, so it stops in the first basin "
-        "it reaches. The heavy ball arrives there with speed to spare, rolls up over the ridge and settles in the "
-        "deeper basin.",
-        "Where each path ends: gradient descent in the shallow basin near x ≈ 0.93, momentum in the deep one near "
-        "x ≈ −1.06.",
+        "6. Local minima: {mom} carries the ball over the ridge",
+        surface="double_well", steps=600,
+        runs={
+            "gd": run("sgd", "Gradient descent", said="gradient descent", lr=0.02),
+            "mom": run("momentum", "Momentum 0.9", said="momentum", lr=0.005, momentum=0.9),
+        },
+        numbers={"shallow": about(0.93, 0.006), "deep": about(-1.06, 0.005)},
+        explanation=(
+            "Two basins: a shallow one on the right and a deeper one on the left, with a low ridge between "
+            "them. Both balls are released on the right. {gd} only ever moves downhill, so it stops in the "
+            "first basin it reaches. {mom} arrives there with speed to spare, rolls up over the ridge and "
+            "settles in the deeper basin."
+        ),
+        watch=(
+            "Where each path ends: {gd} in the shallow basin near x ≈ {shallow}, {mom} in the deep one near "
+            "x ≈ {deep}."
+        ),
     ),
-    Lesson(
+    lesson(
         "adagrad-vs-rmsprop",
-        "7. AdaGrad's shrinking steps against RMSprop's leaky average",
-        _exp("adagrad-vs-rmsprop", "slope", [
-            _e("adagrad", "AdaGrad", lr=0.01),
-            _e("rmsprop", "RMSprop", lr=0.01),
-        ], steps=2000, start=(2.0,)),
-        "AdaGrad divides by the root of the sum of all squared gradients so far. On a constant slope that sum grows "
-        "like t, so the step shrinks like lr/√t and never recovers: after 1,000 steps it is about 30 times shorter "
-        "than the first. RMSprop replaces the sum by a leaky average, which stays the size of a recent squared "
-        "gradient, so its steps do not fade.",
-        "RMSprop reaches the kink early and waits there; AdaGrad is still creeping down the slope after 2,000 steps.",
+        "7. {ada}'s shrinking steps against {rms}'s leaky average",
+        surface="slope", steps=2000, start=(2.0,),
+        runs={
+            "ada": run("adagrad", "AdaGrad", lr=0.01),
+            "rms": run("rmsprop", "RMSprop", lr=0.01),
+        },
+        numbers={"at": 1000.0, "shrink": about(30, 0.1), "steps": 2000.0},
+        explanation=(
+            "{ada} divides by the root of the sum of all squared gradients so far. On a constant slope that sum "
+            "grows like t, so the step shrinks like lr/√t and never recovers: after {at} steps it is about "
+            "{shrink} times shorter than the first. {rms} replaces the sum by a leaky average, which stays the "
+            "size of a recent squared gradient, so its steps do not fade."
+        ),
+        watch=("{rms} reaches the kink early and waits there; {ada} is still creeping down the slope after {steps} "
+               "steps."),
     ),
-    Lesson(
+    lesson(
         "rosenbrock",
         "8. The Rosenbrock valley",
-        _exp("rosenbrock", "rosenbrock", [
-            _e("sgd", "Gradient descent", lr=0.001),
-            _e("adam", "Adam", lr=0.05),
-            _e("rmsprop", "RMSprop", lr=0.01),
-        ], steps=1000),
-        "Rosenbrock's valley is steep-walled and curved, with an almost flat floor. Gradient descent has to keep "
-        "its learning rate small enough for the walls, and then the floor's tiny slope moves it only a little "
-        "per step. Adaptive methods rescale each coordinate by its recent gradient size, so the small slope along "
-        "the floor still produces a useful step.",
-        "All runs drop into the valley quickly; then gradient descent crawls along the floor while Adam follows the "
-        "bend almost to the minimum at (1, 1).",
+        surface="rosenbrock", steps=1000,
+        runs={
+            "gd": run("sgd", "Gradient descent", said="gradient descent", lr=0.001),
+            "adam": run("adam", "Adam", lr=0.05),
+            "rms": run("rmsprop", "RMSprop", lr=0.01),
+        },
+        numbers={"min_x": about(1, 0.1), "min_y": about(1, 0.1)},
+        explanation=(
+            "Rosenbrock's valley is steep-walled and curved, with an almost flat floor. {gd} has to keep its "
+            "learning rate small enough for the walls, and then the floor's tiny slope moves it only a little "
+            "per step. Adaptive methods such as {adam} and {rms} rescale each coordinate by its recent gradient "
+            "size, so the small slope along the floor still produces a useful step."
+        ),
+        watch=(
+            "All runs drop into the valley quickly; then {gd} crawls along the floor while {adam} follows the "
+            "bend almost to the minimum at ({min_x}, {min_y})."
+        ),
     ),
-    Lesson(
+    lesson(
         "adam-hovers",
-        "9. Adam does not always converge",
-        _exp("adam-hovers", "bowl", [
-            _e("adam", "Adam (β₂ = 0.99)", lr=0.05, beta2=0.99),
-            _e("momentum", "SGD with momentum 0.9", lr=0.01, momentum=0.9),
-        ], steps=3000, view="curves", params={"a": 1.0, "b": 25.0}),
-        "With a constant learning rate Adam's step is lr times a ratio of two averages, m̂/(√v̂ + ε). Here the "
-        "squared-gradient average forgets quickly (β₂ = 0.99). For a while Adam homes in on the minimum as fast as "
-        "momentum does. But once the gradient is about as small as ε, the denominator is ε alone and the effective "
-        "learning rate becomes lr/ε, millions of times too large for the steep axis: the run is flung back out "
-        "and from then on wanders around the minimum without settling. SGD with momentum's step is proportional "
-        "to the gradient itself, so it keeps shrinking and the run converges to the limit of float64. (With the "
-        "default β₂ = 0.999 the averages forget slowly enough that Adam settles on this noise-free bowl within "
-        "3,000 steps: try it.)",
-        "The curves: both losses fall together on the log scale until Adam's jumps back up, around step 1,300, and "
-        "never comes down again, while momentum's keeps falling.",
+        "9. {adam} does not always converge",
+        surface="bowl", params={"a": 1.0, "b": 25.0}, steps=3000, view="curves",
+        runs={
+            "adam": run("adam", "Adam (β₂ = 0.99)", said="Adam", lr=0.05, beta2=0.99),
+            "mom": run("momentum", "SGD with momentum 0.9", said="SGD with momentum", lr=0.01, momentum=0.9),
+        },
+        numbers={"beta2": 0.99, "effective": 5e6, "limit": 0.08, "jump": about(1300, 0.1),
+                 "default_beta2": 0.999, "steps": 3000.0},
+        explanation=(
+            "With a constant learning rate {adam}'s step is lr times a ratio of two averages, m̂/(√v̂ + ε). Here "
+            "the squared-gradient average forgets quickly (β₂ = {beta2}). For a while {adam} homes in on the "
+            "minimum as fast as {mom} does. But once the gradient is about as small as ε, the denominator is "
+            "ε alone and the effective learning rate becomes lr/ε = {effective}, while the steep axis is stable "
+            "only below 2/L = {limit}: the run is flung back out and from then on wanders around the minimum "
+            "without settling. The step of {mom} is proportional to the gradient itself, so it keeps shrinking and "
+            "the run converges to the limit of float64. (With the default β₂ = {default_beta2} the averages "
+            "forget slowly enough that {adam} settles on this noise-free bowl within {steps} steps: try it.)"
+        ),
+        watch=(
+            "The curves: both losses fall together on the log scale until {adam}'s jumps back up, around step "
+            "{jump}, and never comes down again, while the loss of {mom} keeps falling."
+        ),
     ),
 )
 
 
 def names() -> list[str]:
-    return [lesson.key for lesson in LESSONS]
+    return [item.key for item in LESSONS]
 
 
 def find(key: str) -> Lesson | None:
-    for lesson in LESSONS:
-        if lesson.key == key:
-            return lesson
+    for item in LESSONS:
+        if item.key == key:
+            return item
     return None
