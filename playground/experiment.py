@@ -130,6 +130,23 @@ def surface_only(exp: Experiment) -> Experiment:
                       bounds=exp.bounds)
 
 
+def round_significant(value: float, digits: int) -> float:
+    """``value`` to ``digits`` significant digits, so a link carries 0.6057, not 0.6056929133858268."""
+    return float(f"{value:.{digits}g}") if value and math.isfinite(value) else value
+
+
+def round_to_window(point: Iterable[float], bounds: Iterable[Iterable[float]], digits: int = 3) -> tuple[float, ...]:
+    """A clicked point rounded to what the window resolves: about ``digits`` significant digits of
+    each axis's span (a window 6 wide gives steps of 0.01)."""
+    out = []
+    for value, (lo, hi) in zip(point, bounds, strict=False):
+        span = abs(float(hi) - float(lo)) or 1.0
+        quantum = 10.0 ** (math.floor(math.log10(span)) - (digits - 1))
+        decimals = max(0, -math.floor(math.log10(quantum)))
+        out.append(round(round(float(value) / quantum) * quantum, decimals) + 0.0)
+    return tuple(out)
+
+
 def default_experiment() -> Experiment:
     """The race a first visit shows: four classic rules on Rosenbrock's valley."""
     return Experiment(entries=tuple(Entry(k) for k in ("sgd", "momentum", "rmsprop", "adam")), steps=500)

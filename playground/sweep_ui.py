@@ -11,7 +11,7 @@ import optimizers
 
 from . import figures
 from .caps import CAPS
-from .experiment import Experiment
+from .experiment import Experiment, round_significant
 from .figures.sweep import sweep_figure
 from .simulate import Race
 from .sweep import METRICS, SweepResult, SweepSpec, default_spec, numeric_hypers, run_sweep
@@ -21,6 +21,22 @@ from .ui import dark_theme, race_key, replace_experiment
 @st.cache_data(max_entries=16, ttl=3600, show_spinner=False)
 def cached_sweep(key: Experiment, spec: SweepSpec) -> SweepResult:
     return run_sweep(key, spec)
+
+
+def _readable(key: str, base: dict, values: dict) -> dict:
+    """A cell's values to 4 significant digits, so the link stays short; more digits only where
+    rounding would leave the valid range (β₁ = 0.99996 must not become 1)."""
+    out = {}
+    for name, v in values.items():
+        for digits in (4, 6, 8, 17):
+            r = round_significant(v, digits)
+            try:
+                optimizers.make(key, **{**base, name: r})
+            except ValueError:
+                continue
+            break
+        out[name] = r
+    return out
 
 
 def _add_setting(values: dict) -> None:
@@ -105,6 +121,7 @@ def show(exp: Experiment, race: Race) -> None:
         values = {x: float(picked["x"])}
         if y and picked.get("y") is not None:
             values[y] = float(picked["y"])
+        values = _readable(key, exp.resolve(exp.entries[idx]).hyper, values)
         try:
             optimizers.make(key, **{**exp.resolve(exp.entries[idx]).hyper, **values})
         except ValueError as err:

@@ -19,7 +19,7 @@ import streamlit as st
 import optimizers
 import surfaces
 
-from . import defaults, figures, lessons, metrics, schedules
+from . import defaults, figures, lessons, metrics, player, schedules
 from .caps import CAPS
 from .experiment import (
     LABEL_MAX,
@@ -31,6 +31,7 @@ from .experiment import (
     decode,
     default_experiment,
     encode,
+    round_to_window,
     surface_only,
     to_query_string,
 )
@@ -141,6 +142,10 @@ def apply_chart_click() -> None:
     except (KeyError, TypeError, ValueError):
         return
     if all(math.isfinite(c) for c in start):
+        try:
+            start = round_to_window(start, exp.build_surface().bounds)
+        except ValueError:
+            return
         ss.experiment = replace(exp, start=start)
         for i, c in enumerate(start):
             ss[f"start{i}-{ss.gen}-{exp.surface}"] = c
@@ -675,6 +680,27 @@ def with_view(exp: Experiment, view: str) -> Experiment:
     return replace(exp, view=view)
 
 
+@st.cache_data(max_entries=48, ttl=3600, show_spinner=False)
+def cached_player_data(key: Experiment, view: str, speed: float, dark: bool, present: bool, arrows: bool) -> dict:
+    """The race player's data (every step, typed arrays), built once per race and look."""
+    race = cached_race(key)
+    race = replace(race, experiment=replace(race.experiment, speed=speed))
+    layout = player.layout_for(race, view)
+    backdrop = None
+    if layout != "oned":
+        backdrop = cached_backdrop(surface_key(race.experiment), layout == "side", dark, present)
+    return player.payload(race, layout, backdrop, dark=dark, present=present, arrows=arrows)
+
+
+def _start_from_player(point: tuple[float, ...]) -> None:
+    """A click on the player's map: the new start, written before the sidebar's inputs are drawn."""
+    ss = st.session_state
+    exp: Experiment = ss.experiment
+    ss.experiment = replace(exp, start=point)
+    for i, c in enumerate(point):
+        ss[f"start{i}-{ss.gen}-{exp.surface}"] = c
+
+
 def show_view(exp: Experiment) -> None:
     if not exp.entries:
         st.info("Add an optimizer in the sidebar to start a race.")
@@ -690,8 +716,8 @@ def show_view(exp: Experiment) -> None:
     if diverged:
         st.warning(" · ".join(diverged) + " — its path stops at the last finite position (|coordinate| ≤ 10⁶).")
     view = exp.view
-    if view in ("race", "side", "3d", "curves"):
-        if view == "3d" and race.surface.dim == 1:
+    if view in ("race", "side") or (view == "3d" and race.surface.dim == 1):
+        if view == "3d":
             st.caption("A 1-D surface has no 3-D view; here is the curve instead.")
         arrows = False
         if view == "race" and race.surface.dim == 2:
@@ -699,25 +725,20 @@ def show_view(exp: Experiment) -> None:
                 "Show the downhill direction (dotted) and the step taken (solid) at the current step",
                 key=f"arrows-{st.session_state.gen}",
             )
-        spec = cached_figure(key, view, exp.speed, dark_theme(), exp.present, arrows)
-        fig = figures.for_streamlit(spec)
-        clickable = view == "race" and race.surface.dim == 2
-        if clickable:
-            st.plotly_chart(
-                fig,
-                key=f"chart-{st.session_state.gen}",
-                on_select="rerun",
-                selection_mode="points",
-                theme=None,
-                config={"displaylogo": False, "modeBarButtonsToRemove": ["lasso2d", "select2d"]},
-            )
-        else:
-            st.plotly_chart(fig, config={"displaylogo": False}, theme=None)
-        if view in ("race", "side"):
-            st.caption(
-                "▶ Play runs every optimizer on one clock; drag the slider to scrub back and forth. "
-                "Faint lines are the whole paths; ★ marks the known minima, ○ the start."
-            )
+        data = cached_player_data(key, view, exp.speed, dark_theme(), exp.present, arrows)
+        player.show(data, key=f"{player.KEY_PREFIX}-{st.session_state.gen}", on_start=_start_from_player)
+        st.caption(
+            "▶ Play runs every optimizer on one clock (space; ← → step; Home/End); drag the slider to scrub. "
+            + ("Faint lines are the whole paths; ★ marks the known minima, ○ the start. Click the map to start "
+               "there." if race.surface.dim == 2 else "Below the curve: each run's x over the steps.")
+        )
+        if not exp.present:
+            from . import export_ui
+
+            export_ui.show(exp, race)
+    elif view in ("3d", "curves"):
+        spec = cached_figure(key, view, exp.speed, dark_theme(), exp.present)
+        st.plotly_chart(figures.for_streamlit(spec), config={"displaylogo": False}, theme=None)
         if not exp.present:
             from . import export_ui
 

@@ -124,7 +124,8 @@ ENTRIES = st.one_of([entries_of(key) for key in optimizers.names()])
 def experiments_on(key: str) -> st.SearchStrategy:
     spec = surfaces.spec(key)
     params = st.fixed_dictionaries(
-        {}, optional={p.name: st.floats(min_value=p.low, max_value=p.high) for p in spec.params}
+        {}, optional={p.name: st.integers(int(p.low), int(p.high)).map(float) if p.integer
+                      else st.floats(min_value=p.low, max_value=p.high) for p in spec.params}
     ).map(sorted_pairs)
     start = st.one_of(
         st.just(()), st.tuples(*[st.floats(min_value=-CAPS.coordinate, max_value=CAPS.coordinate)] * spec.dim)
@@ -527,3 +528,25 @@ def test_every_bad_part_is_named_and_good_parts_are_silent(case):
     for word in expect:
         assert warned_about(warnings, word), (word, warnings)
     assert bool(warnings) == bool(expect), warnings
+
+
+def test_clicks_round_to_what_the_window_resolves():
+    from playground.experiment import round_to_window
+
+    assert round_to_window((1.2000000476837158, -0.7333333), [[-2, 2], [-1, 3]]) == (1.2, -0.73)
+    assert round_to_window((123.456, 0.0012345), [[0, 1000], [0, 0.01]]) == (120.0, 0.0012)
+    assert round_to_window((-0.0004,), [[-3, 3]]) == (0.0,)
+    start = round_to_window((1.2000000476837158, 0.5), [[-3, 3]] * 2)
+    exp = Experiment(surface="bowl", entries=(Entry("adam"),), start=start)
+    assert to_query_string(exp).endswith("start=1.2,0.5")
+
+
+def test_sweep_cells_round_to_four_digits_inside_the_valid_range():
+    from playground.experiment import round_significant
+    from playground.sweep_ui import _readable
+
+    assert round_significant(0.6056929133858268, 4) == 0.6057
+    base = optimizers.make("adam").hyper
+    assert _readable("adam", base, {"beta1": 0.6056929133858268, "lr": 0.012345678}) == {"beta1": 0.6057, "lr": 0.01235}
+    # 0.99996 to four digits is 1.0, which β₁ may not be: more digits are kept.
+    assert _readable("adam", base, {"beta1": 0.99996}) == {"beta1": 0.99996}

@@ -18,7 +18,7 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from playground.experiment import Experiment, decode
+from playground.experiment import Experiment, decode, round_significant, round_to_window
 from playground.figures._common import diverged_text
 from playground.simulate import simulate
 
@@ -271,6 +271,8 @@ def test_clicks_set_the_start_and_add_a_sweep_cell(page, app_url, shots, timing)
     start = page.evaluate("new URLSearchParams(location.search).get('start')").split(",")
     x, y = map(float, start)
     assert x > 0 and y > 0, f"clicked the upper right quarter but the start is {start}"
+    bounds = decode("surface=bowl")[0].build_surface().bounds
+    assert round_to_window((x, y), bounds) == (x, y), f"the start carries float noise: {start}"
 
     page.goto(app_url + "/?surface=bowl&opt=momentum:lr=0.01&view=sweep")
     page.wait_for_function(
@@ -285,5 +287,9 @@ def test_clicks_set_the_start_and_add_a_sweep_cell(page, app_url, shots, timing)
     button.first.click()
     page.wait_for_function("() => (new URLSearchParams(location.search).get('opt') || '').split(';').length === 2",
                            timeout=LOAD_TIMEOUT)
+    added = decode(page.evaluate("location.search"))[0].entries[1]
+    assert added.hyper, added
+    for name, value in added.hyper:
+        assert value == round_significant(value, 4), f"{name}={value!r}: a sweep cell's value carries float noise"
     page.screenshot(path=shots / "07-sweep-cell-added.png")
     assert_page_healthy(page)
