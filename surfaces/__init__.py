@@ -11,8 +11,20 @@ from __future__ import annotations
 
 from typing import Any
 
-from . import beale, bowl, double_well, himmelblau, rastrigin, rosenbrock, saddle, slope
-from ._base import Param, Surface, SurfaceSpec, build
+from . import (
+    beale,
+    bowl,
+    double_well,
+    himmelblau,
+    linear_regression,
+    logistic_regression,
+    rastrigin,
+    reddi,
+    rosenbrock,
+    saddle,
+    slope,
+)
+from ._base import Data, Param, Surface, SurfaceSpec, build
 from .formula import from_formula
 
 REGISTRY: dict[str, SurfaceSpec] = {
@@ -24,9 +36,12 @@ REGISTRY: dict[str, SurfaceSpec] = {
     "saddle": saddle.SPEC,
     "double_well": double_well.SPEC,
     "rastrigin": rastrigin.SPEC,
+    "linear_regression": linear_regression.SPEC,
+    "logistic_regression": logistic_regression.SPEC,
+    "reddi": reddi.SPEC,
 }
 
-__all__ = ["REGISTRY", "Param", "Surface", "SurfaceSpec", "from_formula", "get", "names", "spec"]
+__all__ = ["REGISTRY", "Data", "Param", "Surface", "SurfaceSpec", "from_formula", "get", "names", "spec"]
 
 
 def names() -> list[str]:

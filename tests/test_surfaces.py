@@ -16,7 +16,8 @@ UI_FRACTIONS = (0.3, 0.8)
 
 
 def _ui_params(spec, frac):
-    return {p.name: p.ui_low + frac * (p.ui_high - p.ui_low) for p in spec.params}
+    params = {p.name: p.ui_low + frac * (p.ui_high - p.ui_low) for p in spec.params}
+    return {name: float(round(v)) if p.integer else v for (name, v), p in zip(params.items(), spec.params, strict=True)}
 
 
 def _cases():
@@ -94,7 +95,20 @@ def test_minima_have_zero_gradient_and_the_stated_value(key, params):
         m = np.array(m)
         assert m.shape == (s.dim,)
         assert s.value(m) == pytest.approx(v, rel=1e-12, abs=1e-12 * scale)
-        if s.smooth:
+        if s.feasible is not None:
+            # A minimum over a box: along each axis the gradient vanishes inside, and at a face it
+            # points into the box (moving out of the box is the only way down).
+            g = s.grad(m)
+            lo, hi = s.feasible[:, 0], s.feasible[:, 1]
+            assert ((lo <= m) & (m <= hi)).all()
+            for i in range(s.dim):
+                if m[i] == lo[i]:
+                    assert g[i] >= 0
+                elif m[i] == hi[i]:
+                    assert g[i] <= 0
+                else:
+                    assert abs(g[i]) <= 1e-8 * scale
+        elif s.smooth:
             assert np.abs(s.grad(m)).max() <= 1e-8 * scale, f"gradient {s.grad(m)} at minimum {m}"
         else:
             # At a kink the subgradient must contain 0: along every axis the slope rises on the
@@ -115,6 +129,8 @@ def test_minima_are_local_minima(key, params):
     rng = _rng(key, params)
     for m, v in zip(s.minima, s.minimum_values, strict=True):
         nearby = np.array(m) + rng.normal(scale=1e-3, size=(200, s.dim))
+        if s.feasible is not None:
+            nearby = np.clip(nearby, s.feasible[:, 0], s.feasible[:, 1])  # a constrained minimum
         assert (s.value(nearby) >= v - 1e-12 * max(1.0, abs(v))).all(), f"a point near {m} lies below {v}"
 
 
