@@ -1,0 +1,210 @@
+// The race player's pure parts: decoding the server's arrays, tick choice, the step <-> slider
+// mapping, the clock, layout arithmetic and the plot's coordinate transform. No DOM in here, so
+// Node's test runner exercises every function directly (tests/js/).
+
+/** Bytes of a base64 string (atob exists in browsers and in Node >= 16). */
+export function base64Bytes(text) {
+  const raw = atob(text || "");
+  const out = new Uint8Array(raw.length);
+  for (let i = 0; i < raw.length; i++) out[i] = raw.charCodeAt(i);
+  return out;
+}
+
+/** A little-endian float32 array sent as base64 (NaN stays NaN: it marks breaks in a polyline). */
+export function decodeFloat32(text) {
+  const bytes = base64Bytes(text);
+  if (bytes.length % 4) throw new Error(`float32 data of ${bytes.length} bytes is not a whole number of values`);
+  const view = new DataView(bytes.buffer);
+  const out = new Float32Array(bytes.length / 4);
+  for (let i = 0; i < out.length; i++) out[i] = view.getFloat32(i * 4, true);
+  return out;
+}
+
+/**
+ * Points quantised to 16 bits across the window (the iso-lines): pairs of little-endian uint16,
+ * 0..65534 spanning [lo, hi] of each axis, 65535 marking a break in the polyline (NaN).
+ */
+export function decodeQuantized(text, bounds) {
+  const bytes = base64Bytes(text);
+  const view = new DataView(bytes.buffer);
+  const out = new Float32Array(bytes.length / 2);
+  for (let i = 0; i < out.length; i++) {
+    const q = view.getUint16(i * 2, true);
+    const [lo, hi] = bounds[i % 2];
+    out[i] = q === 65535 ? NaN : lo + (q / 65534) * (hi - lo);
+  }
+  return out;
+}
+
+/** One run as the player uses it: positions as a flat [x0, y0, x1, y1, ...] (or [x0, x1, ...] in 1-D). */
+export function decodeRun(run, dim) {
+  const path = decodeFloat32(run.path);
+  const loss = decodeFloat32(run.loss);
+  const length = path.length / dim;
+  if (!Number.isInteger(length) || loss.length !== length) {
+    throw new Error(`run ${run.label}: ${path.length} coordinates and ${loss.length} losses do not match`);
+  }
+  return {
+    label: run.label, color: run.color, dim, path, loss, length,
+    divergedAt: run.diverged_at ?? null,
+    grads: run.grads ? decodeFloat32(run.grads) : null,
+  };
+}
+
+/** The index into a run's arrays at race step k: a run that stopped early holds its last position. */
+export function indexAt(run, step) {
+  return Math.max(0, Math.min(step, run.length - 1));
+}
+
+/** Well-chosen ticks: multiples of 1, 2 or 5 × 10^k inside [lo, hi], about `target` of them. */
+export function niceTicks(lo, hi, target = 5) {
+  if (!(Number.isFinite(lo) && Number.isFinite(hi)) || hi <= lo) return { step: 0, values: [] };
+  const raw = (hi - lo) / Math.max(1, target);
+  const power = 10 ** Math.floor(Math.log10(raw));
+  const step = [1, 2, 5, 10].map((m) => m * power).find((s) => s >= raw * 0.999) ?? 10 * power;
+  const first = Math.ceil(lo / step - 1e-9);
+  const values = [];
+  for (let i = first; i * step <= hi + step * 1e-9; i++) values.push(Math.abs(i * step) < step * 1e-9 ? 0 : i * step);
+  return { step, values };
+}
+
+/** A tick's label with just the decimals its step needs (0.25 → "0.25", 2 → "2", 1e-4 steps → "1e-4"). */
+export function tickLabel(value, step) {
+  if (value === 0) return "0";
+  const a = Math.abs(value);
+  if (a >= 1e5 || step < 1e-4) return value.toExponential(Math.max(0, -Math.floor(Math.log10(step)) + Math.floor(Math.log10(a)))).replace("e+", "e");
+  const decimals = Math.max(0, -Math.floor(Math.log10(step) + 1e-9));
+  return value.toFixed(decimals).replace("-", "\u2212");
+}
+
+/** A value for the readout: four significant digits, exponent form for tiny and huge numbers. */
+export function formatValue(v) {
+  if (!Number.isFinite(v)) return "—";
+  if (v === 0) return "0";
+  const a = Math.abs(v);
+  const text = a < 1e-3 || a >= 1e5 ? v.toExponential(2) : v.toPrecision(4).replace(/(\.\d*?)0+$/, "$1").replace(/\.$/, "");
+  return text.replace("-", "\u2212");
+}
+
+/** The slider position of a step and back: the slider's range is 0..steps, one position per step. */
+export function stepToSlider(step, steps) {
+  return Math.max(0, Math.min(steps, Math.round(step)));
+}
+
+export function sliderToStep(value, steps) {
+  const v = Number(value);
+  return Number.isFinite(v) ? Math.max(0, Math.min(steps, Math.round(v))) : 0;
+}
+
+/** The step reached after `elapsed` ms of play at `speed` steps per second, from `from`. */
+export function clockStep(from, elapsed, speed, steps) {
+  return Math.max(0, Math.min(steps, from + Math.floor((Math.max(0, elapsed) * speed) / 1000)));
+}
+
+/** Speeds offered, in steps per second, and a default that plays a race in about ten seconds. */
+export const SPEEDS = [1, 2, 5, 10, 20, 30, 60, 120, 250, 500, 1000];
+
+export function defaultSpeed(steps, factor = 1) {
+  const wanted = (Math.max(steps, 1) / 10) * (factor || 1);
+  return SPEEDS.reduce((best, s) => (Math.abs(Math.log(s / wanted)) < Math.abs(Math.log(best / wanted)) ? s : best));
+}
+
+/** A clicked coordinate rounded to what the window resolves: three significant digits of its span. */
+export function roundToWindow(value, span) {
+  const unit = 10 ** (Math.floor(Math.log10(Math.abs(span) || 1)) - 2);
+  const r = Math.round(value / unit) * unit;
+  return Number(r.toFixed(Math.max(0, -Math.floor(Math.log10(unit) + 1e-9))));
+}
+
+/**
+ * Where the window's coordinates land on the canvas: a plot box inside (width × height) CSS px,
+ * margins for the tick labels, and an equal scale on both axes when the window is not too oblong
+ * (a circle then looks like one). Returns the box and the maps both ways.
+ */
+export function plotTransform(bounds, width, height, margin, equal) {
+  const [[x0, x1], [y0, y1]] = bounds;
+  let w = Math.max(1, width - margin.left - margin.right);
+  let h = Math.max(1, height - margin.top - margin.bottom);
+  let left = margin.left;
+  let top = margin.top;
+  if (equal) {
+    const scale = Math.min(w / (x1 - x0), h / (y1 - y0));
+    const ew = scale * (x1 - x0);
+    const eh = scale * (y1 - y0);
+    left += (w - ew) / 2;
+    top += (h - eh) / 2;
+    w = ew;
+    h = eh;
+  }
+  const sx = w / (x1 - x0);
+  const sy = h / (y1 - y0);
+  return {
+    left, top, width: w, height: h,
+    px: (x) => left + (x - x0) * sx,
+    py: (y) => top + (y1 - y) * sy,
+    x: (px) => x0 + (px - left) / sx,
+    y: (py) => y1 - (py - top) / sy,
+  };
+}
+
+/** Whether a window is drawn with equal scales: only when its sides are within a factor two. */
+export function equalAspect(bounds) {
+  const r = (bounds[1][1] - bounds[1][0]) / (bounds[0][1] - bounds[0][0]);
+  return r >= 0.5 && r <= 2;
+}
+
+/**
+ * Where a segment from inside the window (a, b) towards an outside point first leaves the window:
+ * a diverged run's mark goes there, on the edge. Returns null when `b` is inside.
+ */
+export function exitPoint(ax, ay, bx, by, bounds) {
+  const [[x0, x1], [y0, y1]] = bounds;
+  const inside = (x, y) => x >= x0 && x <= x1 && y >= y0 && y <= y1;
+  if (inside(bx, by) || !Number.isFinite(bx + by)) return inside(bx, by) ? null : [ax, ay];
+  let t = 1;
+  const dx = bx - ax;
+  const dy = by - ay;
+  for (const [d, p, lo, hi] of [[dx, ax, x0, x1], [dy, ay, y0, y1]]) {
+    if (d > 0 && p + d > hi) t = Math.min(t, (hi - p) / d);
+    if (d < 0 && p + d < lo) t = Math.min(t, (lo - p) / d);
+  }
+  t = Math.max(0, t);
+  return [ax + t * dx, ay + t * dy];
+}
+
+/** The last step whose position is inside the window, or -1 when the run starts outside. */
+export function lastInside(run, bounds, upTo = run.length - 1) {
+  const [[x0, x1], [y0, y1]] = bounds;
+  for (let k = Math.min(upTo, run.length - 1); k >= 0; k--) {
+    const x = run.path[2 * k];
+    const y = run.path[2 * k + 1];
+    if (x >= x0 && x <= x1 && y >= y0 && y <= y1) return k;
+  }
+  return -1;
+}
+
+/** Rows × columns for n equal panels of a given aspect (height / width) in a (width × height) area. */
+export function gridShape(n, width, height, aspect = 1) {
+  let best = { rows: 1, cols: Math.max(1, n), size: 0 };
+  for (let cols = 1; cols <= Math.max(1, n); cols++) {
+    const rows = Math.ceil(n / cols);
+    const w = Math.min(width / cols, height / rows / aspect);
+    if (w > best.size + 1e-9) best = { rows, cols, size: w };
+  }
+  return best;
+}
+
+/**
+ * The player's layout for a container `width` px wide with `height` px of viewport left for it:
+ * the side column (legend and readout) goes to the right on a wide screen and under the plot on a
+ * narrow one; the plot takes what remains above the controls.
+ */
+export function playerLayout(width, height, runs, { present = false, controls = 56, minPlot = 220 } = {}) {
+  const wide = width >= 860;
+  const rowHeight = present ? 34 : 26;
+  const sideWidth = wide ? Math.min(present ? 420 : 340, Math.round(width * 0.3)) : width;
+  const sideHeight = wide ? 0 : rowHeight * (runs + 1) + 12;
+  const plotWidth = wide ? width - sideWidth - 12 : width;
+  const plotHeight = Math.max(minPlot, Math.floor(height - controls - sideHeight));
+  return { wide, sideWidth, sideHeight, plotWidth: Math.max(120, plotWidth), plotHeight, rowHeight };
+}

@@ -1,0 +1,603 @@
+// The race player: draws a simulated race on a canvas and plays it on one clock. Every number comes
+// from the server (positions and losses per step); the player only decodes, lays out and draws.
+// `mount(parent, data, options)` builds it into any element (the standalone HTML export uses that);
+// the default export is the Streamlit component's entry point.
+import {
+  SPEEDS, clockStep, decodeFloat32, decodeQuantized, decodeRun, defaultSpeed, equalAspect, exitPoint, formatValue, gridShape,
+  indexAt, lastInside, niceTicks, playerLayout, plotTransform, roundToWindow, sliderToStep, stepToSlider, tickLabel,
+} from "./core.js";
+
+const TAIL = 12;
+
+function el(tag, attrs = {}, ...children) {
+  const e = document.createElement(tag);
+  for (const [k, v] of Object.entries(attrs)) {
+    if (k === "text") e.textContent = v;
+    else e.setAttribute(k, v);
+  }
+  e.append(...children);
+  return e;
+}
+
+function palette(dark) {
+  return dark
+    ? { ink: "#f0f0f0", soft: "rgba(240,240,240,0.7)", iso: "rgba(255,255,255,0.26)", frame: "rgba(255,255,255,0.35)", halo: "#0e1117" }
+    : { ink: "#1f2430", soft: "rgba(31,36,48,0.7)", iso: "rgba(20,30,60,0.22)", frame: "rgba(31,36,48,0.35)", halo: "#ffffff" };
+}
+
+/** Nearest ancestor that scrolls (through shadow roots): the page's height is measured from its top. */
+function scroller(node) {
+  let e = node;
+  while (e) {
+    e = e.parentElement || (e.getRootNode && e.getRootNode().host) || null;
+    if (e && e !== document.body && e !== document.documentElement) {
+      const o = getComputedStyle(e).overflowY;
+      if ((o === "auto" || o === "scroll") && e.scrollHeight > e.clientHeight) return e;
+    }
+  }
+  return null;
+}
+
+function star(ctx, x, y, r) {
+  ctx.beginPath();
+  for (let i = 0; i < 10; i++) {
+    const a = -Math.PI / 2 + (i * Math.PI) / 5;
+    const rr = i % 2 ? r * 0.45 : r;
+    ctx.lineTo(x + rr * Math.cos(a), y + rr * Math.sin(a));
+  }
+  ctx.closePath();
+}
+
+function polyline(ctx, xs, ys, from, to) {
+  ctx.beginPath();
+  let pen = false;
+  for (let k = from; k <= to; k++) {
+    const x = xs(k);
+    const y = ys(k);
+    if (!Number.isFinite(x) || !Number.isFinite(y)) { pen = false; continue; }
+    if (pen) ctx.lineTo(x, y); else ctx.moveTo(x, y);
+    pen = true;
+  }
+  ctx.stroke();
+}
+
+export function mount(parent, data, options = {}) {
+  const root = el("div", { class: "rp", "data-testid": "race-player", tabindex: "0", role: "group",
+    "aria-label": "Race player", "data-step": "0", "data-steps": "0", "data-playing": "false", "data-revision": "0" });
+  const stage = el("div", { class: "rp-stage" });
+  const canvas = el("canvas", { class: "rp-canvas", "aria-label": "Race chart" });
+  const side = el("div", { class: "rp-side" });
+  stage.append(canvas, side);
+  const play = el("button", { type: "button", class: "rp-play", "data-testid": "race-player-play", "aria-label": "Play", text: "▶ Play" });
+  const back = el("button", { type: "button", class: "rp-step", "aria-label": "One step back", title: "One step back (←)", text: "−1" });
+  const fwd = el("button", { type: "button", class: "rp-step", "aria-label": "One step forward", title: "One step forward (→)", text: "+1" });
+  const slider = el("input", { type: "range", class: "rp-slider", min: "0", max: "0", step: "1", value: "0", "aria-label": "Step" });
+  const label = el("span", { class: "rp-label", "aria-live": "off" });
+  const speed = el("select", { class: "rp-speed", "aria-label": "Speed in steps per second" });
+  for (const s of SPEEDS) speed.append(el("option", { value: String(s), text: `${s} steps/s` }));
+  const controls = el("div", { class: "rp-controls" }, play, back, fwd, slider, label, speed);
+  root.append(stage, controls);
+  parent.append(root);
+
+  const ctx = canvas.getContext("2d");
+  const staticLayer = document.createElement("canvas");
+  const s = { data: null, runs: [], steps: 0, step: 0, playing: false, speed: 10, revision: 0, id: null,
+    panels: [], image: null, dpr: 1, width: 0, height: 0, raf: 0, t0: 0, from: 0, readout: [] };
+
+  // --- data -------------------------------------------------------------------------------------
+
+  function setData(d) {
+    if (d && d.id === s.id) return;
+    s.data = d;
+    s.id = d.id;
+    s.runs = d.runs.map((r) => decodeRun(r, d.dim));
+    s.iso = d.iso ? decodeQuantized(d.iso, d.bounds) : null;
+    s.curve = d.curve ? { x: decodeFloat32(d.curve.x), y: decodeFloat32(d.curve.y) } : null;
+    const sameRace = s.steps === d.steps;
+    s.steps = d.steps;
+    s.step = sameRace ? Math.min(s.step, d.steps) : 0;
+    if (!s.speedChosen) s.speed = defaultSpeed(d.steps, d.speed);
+    speed.value = String(s.speed);
+    slider.max = String(d.steps);
+    root.classList.toggle("rp-dark", !!d.dark);
+    root.classList.toggle("rp-present", !!d.present);
+    root.dataset.steps = String(d.steps);
+    root.dataset.layout = d.layout;
+    s.colors = palette(!!d.dark);
+    buildSide();
+    s.revision += 1;
+    const ready = () => { layout(); root.dataset.revision = String(s.revision); };
+    if (d.image) {
+      const img = new Image();
+      img.onload = () => { if (s.data === d) { s.image = img; ready(); } };
+      img.onerror = () => { if (s.data === d) { s.image = null; ready(); } };
+      img.src = d.image;
+    } else {
+      s.image = null;
+      ready();
+    }
+  }
+
+  function buildSide() {
+    side.replaceChildren();
+    const table = el("table", { class: "rp-readout" });
+    const head = el("tr", {}, el("th", { text: "" }), el("th", { text: "optimizer" }),
+      el("th", { text: s.data.dim === 1 ? "x" : "(x, y)" }), el("th", { text: "loss" }));
+    table.append(el("thead", {}, head));
+    const body = el("tbody");
+    s.readout = s.runs.map((run) => {
+      const pos = el("td", { class: "rp-num" });
+      const loss = el("td", { class: "rp-num" });
+      const note = el("div", { class: "rp-note" });
+      const name = el("td", { class: "rp-name" }, el("span", { text: run.label }), note);
+      const sw = el("span", { class: "rp-swatch" });
+      sw.style.background = run.color;
+      body.append(el("tr", { "data-run": run.label }, el("td", {}, sw), name, pos, loss));
+      return { pos, loss, note };
+    });
+    table.append(body);
+    const keys = el("div", { class: "rp-keys" }, el("span", { text: "○ start" }),
+      ...(s.data.minima && s.data.minima.length ? [el("span", { text: "★ minimum" })] : []),
+      ...(s.data.layout !== "oned" ? [el("span", { text: "faint: whole path" })] : []));
+    side.append(table, keys);
+  }
+
+  // --- layout -----------------------------------------------------------------------------------
+
+  function availableHeight() {
+    const vh = window.innerHeight || 800;
+    const sc = scroller(root);
+    const top = root.getBoundingClientRect().top + (sc ? sc.scrollTop : window.scrollY);
+    const room = vh - Math.max(0, top) - 12;
+    return Math.max(room, Math.min(vh * 0.6, 420));
+  }
+
+  function layout() {
+    if (!s.data) return;
+    const width = Math.floor(root.clientWidth || parent.clientWidth || 800);
+    const narrow = width < 640;
+    root.classList.toggle("rp-narrow", narrow);
+    const controlsHeight = controls.getBoundingClientRect().height || 48;
+    const L = playerLayout(width, availableHeight(), s.runs.length,
+      { present: !!s.data.present, controls: controlsHeight + 8, minPlot: narrow ? 260 : 300 });
+    root.classList.toggle("rp-wide", L.wide);
+    side.style.width = L.wide ? `${L.sideWidth}px` : "100%";
+    let h = L.plotHeight;
+    if (s.data.layout === "race" && equalAspect(s.data.bounds)) {
+      const [[x0, x1], [y0, y1]] = s.data.bounds;
+      h = Math.min(h, Math.round((L.plotWidth - 70) * ((y1 - y0) / (x1 - x0)) + 60));
+    }
+    resize(L.plotWidth, Math.max(200, h));
+  }
+
+  function resize(w, h) {
+    const dpr = window.devicePixelRatio || 1;
+    s.dpr = dpr;
+    s.width = w;
+    s.height = h;
+    for (const c of [canvas, staticLayer]) {
+      c.width = Math.round(w * dpr);
+      c.height = Math.round(h * dpr);
+    }
+    canvas.style.width = `${w}px`;
+    canvas.style.height = `${h}px`;
+    panels();
+    drawStatic();
+    draw(s.step, true);
+  }
+
+  function sizes() {
+    const p = !!s.data.present;
+    return { font: p ? 18 : 12.5, marker: p ? 9 : 6.5, line: p ? 3.2 : 2, margin: { left: p ? 64 : 48, right: 12, top: 10, bottom: p ? 40 : 30 } };
+  }
+
+  /** The panels to draw: one for the race, a grid side by side, two stacked for a 1-D surface. */
+  function panels() {
+    const d = s.data;
+    const z = sizes();
+    if (d.layout === "side") {
+      const n = s.runs.length;
+      const [[x0, x1], [y0, y1]] = d.bounds;
+      const aspect = equalAspect(d.bounds) ? (y1 - y0) / (x1 - x0) : 0.75;
+      const g = gridShape(n, s.width, s.height, aspect);
+      const cw = s.width / g.cols;
+      const ch = s.height / g.rows;
+      s.panels = s.runs.map((run, i) => {
+        const c = i % g.cols;
+        const r = Math.floor(i / g.cols);
+        const m = { ...z.margin, top: z.font + 14 };
+        const t = plotTransform(d.bounds, cw, ch, m, equalAspect(d.bounds));
+        return { kind: "map", runs: [i], title: run.label, ox: c * cw, oy: r * ch, t };
+      });
+    } else if (d.layout === "oned") {
+      const top = Math.round(s.height * 0.58);
+      const [[x0, x1]] = d.bounds;
+      const ys = Array.from(s.curve.y).filter(Number.isFinite);
+      const lo = Math.min(...ys);
+      const hi = Math.max(...ys);
+      const pad = 0.08 * (hi - lo || 1);
+      const curveBounds = [[x0, x1], [lo - pad, hi + pad]];
+      const stepBounds = [[0, Math.max(1, s.steps)], [x0, x1]];
+      s.panels = [
+        { kind: "curve", runs: s.runs.map((_, i) => i), ox: 0, oy: 0, bounds: curveBounds, xTitle: "x", yTitle: "f(x)",
+          t: plotTransform(curveBounds, s.width, top, z.margin, false) },
+        { kind: "steps", runs: s.runs.map((_, i) => i), ox: 0, oy: top, bounds: stepBounds, xTitle: "step", yTitle: "x",
+          t: plotTransform(stepBounds, s.width, s.height - top, z.margin, false) },
+      ];
+    } else {
+      s.panels = [{ kind: "map", runs: s.runs.map((_, i) => i), ox: 0, oy: 0,
+        t: plotTransform(d.bounds, s.width, s.height, z.margin, equalAspect(d.bounds)) }];
+    }
+  }
+
+  // --- drawing ----------------------------------------------------------------------------------
+
+  function axes(g, t, bounds, panel) {
+    const z = sizes();
+    const c = s.colors;
+    g.strokeStyle = c.frame;
+    g.lineWidth = 1;
+    g.strokeRect(t.left, t.top, t.width, t.height);
+    g.fillStyle = c.ink;
+    g.font = `${z.font}px system-ui, sans-serif`;
+    const xt = niceTicks(bounds[0][0], bounds[0][1], Math.max(2, Math.floor(t.width / (z.font * 6))));
+    g.textAlign = "center";
+    g.textBaseline = "top";
+    for (const v of xt.values) {
+      const x = t.px(v);
+      g.fillRect(x - 0.5, t.top + t.height, 1, 4);
+      g.fillText(tickLabel(v, xt.step), x, t.top + t.height + 6);
+    }
+    const yt = niceTicks(bounds[1][0], bounds[1][1], Math.max(2, Math.floor(t.height / (z.font * 3.5))));
+    g.textAlign = "right";
+    g.textBaseline = "middle";
+    for (const v of yt.values) {
+      const y = t.py(v);
+      g.fillRect(t.left - 4, y - 0.5, 4, 1);
+      g.fillText(tickLabel(v, yt.step), t.left - 7, y);
+    }
+    if (panel.xTitle) {
+      g.textAlign = "right";
+      g.textBaseline = "bottom";
+      g.fillText(panel.xTitle, t.left + t.width - 4, t.top + t.height - 4);
+      g.textAlign = "left";
+      g.textBaseline = "top";
+      g.fillText(panel.yTitle, t.left + 6, t.top + 4);
+    }
+    if (panel.title) {
+      g.textAlign = "left";
+      g.textBaseline = "bottom";
+      g.fillText(panel.title, t.left, t.top - 4);
+    }
+  }
+
+  function drawStatic() {
+    const g = staticLayer.getContext("2d");
+    const d = s.data;
+    const z = sizes();
+    const c = s.colors;
+    g.setTransform(s.dpr, 0, 0, s.dpr, 0, 0);
+    g.clearRect(0, 0, s.width, s.height);
+    for (const p of s.panels) {
+      g.save();
+      g.translate(p.ox, p.oy);
+      const t = p.t;
+      if (p.kind === "map") {
+        g.save();
+        g.beginPath();
+        g.rect(t.left, t.top, t.width, t.height);
+        g.clip();
+        if (s.image) g.drawImage(s.image, t.left, t.top, t.width, t.height);
+        if (s.iso) {
+          g.strokeStyle = c.iso;
+          g.lineWidth = 1;
+          polyline(g, (k) => t.px(s.iso[2 * k]), (k) => t.py(s.iso[2 * k + 1]), 0, s.iso.length / 2 - 1);
+        }
+        for (const i of p.runs) {
+          const run = s.runs[i];
+          g.strokeStyle = run.color;
+          g.globalAlpha = 0.6;
+          g.lineWidth = z.line * 0.8;
+          polyline(g, (k) => t.px(run.path[2 * k]), (k) => t.py(run.path[2 * k + 1]), 0, run.length - 1);
+          g.globalAlpha = 1;
+        }
+        for (const m of d.minima || []) {
+          star(g, t.px(m[0]), t.py(m[1]), z.marker * 1.5);
+          g.fillStyle = "#ffffff";
+          g.fill();
+          g.strokeStyle = "#000000";
+          g.lineWidth = 1.2;
+          g.stroke();
+        }
+        g.beginPath();
+        g.arc(t.px(d.start[0]), t.py(d.start[1]), z.marker * 1.2, 0, 2 * Math.PI);
+        g.strokeStyle = c.ink;
+        g.lineWidth = 2.5;
+        g.stroke();
+        g.restore();
+        for (const i of p.runs) divergedMark(g, t, s.runs[i], d.bounds);
+        axes(g, t, d.bounds, p);
+      } else {
+        axes(g, t, p.bounds, p);
+        g.save();
+        g.beginPath();
+        g.rect(t.left, t.top, t.width, t.height);
+        g.clip();
+        if (p.kind === "curve") {
+          g.strokeStyle = c.ink;
+          g.lineWidth = z.line;
+          polyline(g, (k) => t.px(s.curve.x[k]), (k) => t.py(s.curve.y[k]), 0, s.curve.x.length - 1);
+          for (const m of d.minima || []) {
+            star(g, t.px(m[0]), t.py(m[1]), z.marker * 1.5);
+            g.fillStyle = "#ffffff";
+            g.fill();
+            g.strokeStyle = "#000000";
+            g.stroke();
+          }
+        } else {
+          for (const i of p.runs) {
+            const run = s.runs[i];
+            g.strokeStyle = run.color;
+            g.lineWidth = z.line * 0.7;
+            polyline(g, (k) => t.px(k), (k) => t.py(run.path[k]), 0, run.length - 1);
+          }
+        }
+        g.restore();
+      }
+      g.restore();
+    }
+  }
+
+  /** A diverged run ends at a cross: where it leaves the window, or its last position inside. */
+  function divergedMark(g, t, run, bounds) {
+    if (run.divergedAt === null || run.dim !== 2) return;
+    const z = sizes();
+    const end = endPoint(run, run.length - 1, bounds);
+    const x = t.px(end[0]);
+    const y = t.py(end[1]);
+    const r = z.marker * 1.3;
+    g.strokeStyle = run.color;
+    g.lineWidth = 4;
+    g.beginPath();
+    g.moveTo(x - r, y - r); g.lineTo(x + r, y + r);
+    g.moveTo(x + r, y - r); g.lineTo(x - r, y + r);
+    g.stroke();
+    const text = `diverged at step ${run.divergedAt}`;
+    g.font = `bold ${z.font}px system-ui, sans-serif`;
+    const w = g.measureText(text).width;
+    const tx = Math.max(t.left + 4, Math.min(x - w / 2, t.left + t.width - w - 4));
+    const ty = y - r - 6 < t.top + z.font + 4 ? y + r + z.font + 4 : y - r - 6;
+    g.textAlign = "left";
+    g.textBaseline = "alphabetic";
+    g.lineWidth = 3;
+    g.strokeStyle = s.colors.halo;
+    g.strokeText(text, tx, ty);
+    g.fillStyle = run.color;
+    g.fillText(text, tx, ty);
+  }
+
+  /** Position drawn for a run at index k: on the window's edge once it has left the window. */
+  function endPoint(run, k, bounds) {
+    const x = run.path[2 * k];
+    const y = run.path[2 * k + 1];
+    const j = lastInside(run, bounds, k);
+    if (j === k || j < 0) return [x, y];
+    return exitPoint(run.path[2 * j], run.path[2 * j + 1], run.path[2 * j + 2], run.path[2 * j + 3], bounds);
+  }
+
+  function draw(step, force = false) {
+    if (!s.data) return;
+    step = stepToSlider(step, s.steps);
+    if (step === s.step && !force) return;
+    s.step = step;
+    const d = s.data;
+    const z = sizes();
+    ctx.setTransform(1, 0, 0, 1, 0, 0);
+    ctx.clearRect(0, 0, canvas.width, canvas.height);
+    ctx.drawImage(staticLayer, 0, 0);
+    ctx.setTransform(s.dpr, 0, 0, s.dpr, 0, 0);
+    const n = s.runs.length;
+    for (const p of s.panels) {
+      ctx.save();
+      ctx.translate(p.ox, p.oy);
+      const t = p.t;
+      ctx.beginPath();
+      ctx.rect(t.left - z.marker * 2, t.top - z.marker * 2, t.width + z.marker * 4, t.height + z.marker * 4);
+      ctx.clip();
+      p.runs.forEach((i) => {
+        const run = s.runs[i];
+        const k = indexAt(run, step);
+        const grow = p.runs.length > 1 ? 2.5 * (n - 1 - i) : 0;
+        ctx.strokeStyle = run.color;
+        ctx.lineWidth = z.line * 1.6;
+        ctx.lineCap = "round";
+        if (p.kind === "map") {
+          const j0 = Math.max(0, k - TAIL);
+          polyline(ctx, (j) => t.px(run.path[2 * j]), (j) => t.py(run.path[2 * j + 1]), j0, k);
+          const [hx, hy] = endPoint(run, k, d.bounds);
+          head(ctx, t.px(hx), t.py(hy), z.marker + grow, run.color);
+          if (d.arrows && run.grads) arrows(ctx, t, run, k, d.bounds);
+        } else if (p.kind === "curve") {
+          const j0 = Math.max(0, k - TAIL);
+          polyline(ctx, (j) => t.px(run.path[j]), (j) => t.py(run.loss[j]), j0, k);
+          head(ctx, t.px(run.path[k]), t.py(run.loss[k]), z.marker + 1 + grow, run.color);
+        } else {
+          head(ctx, t.px(k), t.py(run.path[k]), z.marker * 0.8 + grow / 2, run.color);
+        }
+      });
+      if (p.kind === "steps") {
+        ctx.strokeStyle = s.colors.soft;
+        ctx.lineWidth = 1;
+        ctx.beginPath();
+        ctx.moveTo(t.px(step), t.top);
+        ctx.lineTo(t.px(step), t.top + t.height);
+        ctx.stroke();
+      }
+      ctx.restore();
+    }
+    readout(step);
+  }
+
+  function head(g, x, y, r, color) {
+    if (!Number.isFinite(x) || !Number.isFinite(y)) return;
+    g.beginPath();
+    g.arc(x, y, r, 0, 2 * Math.PI);
+    g.fillStyle = color;
+    g.fill();
+    g.lineWidth = 2;
+    g.strokeStyle = "#ffffff";
+    g.stroke();
+  }
+
+  /** At the current step: the downhill direction (dotted) and the step taken (solid), same length. */
+  function arrows(g, t, run, k, bounds) {
+    if (k >= run.length - 1 || 2 * k + 1 >= run.grads.length) return;
+    const x = run.path[2 * k];
+    const y = run.path[2 * k + 1];
+    const len = 0.08 * Math.hypot(bounds[0][1] - bounds[0][0], bounds[1][1] - bounds[1][0]);
+    const pairs = [[-run.grads[2 * k], -run.grads[2 * k + 1], s.colors.ink, [3, 4]],
+      [run.path[2 * k + 2] - x, run.path[2 * k + 3] - y, run.color, []]];
+    for (const [dx, dy, color, dash] of pairs) {
+      const norm = Math.hypot(dx, dy);
+      if (!(norm > 0) || !Number.isFinite(norm)) continue;
+      const ex = t.px(x + (dx / norm) * len);
+      const ey = t.py(y + (dy / norm) * len);
+      const sx = t.px(x);
+      const sy = t.py(y);
+      g.setLineDash(dash);
+      g.strokeStyle = color;
+      g.lineWidth = 2.5;
+      g.beginPath();
+      g.moveTo(sx, sy);
+      g.lineTo(ex, ey);
+      g.stroke();
+      g.setLineDash([]);
+      const a = Math.atan2(ey - sy, ex - sx);
+      g.beginPath();
+      g.moveTo(ex, ey);
+      g.lineTo(ex - 10 * Math.cos(a - 0.4), ey - 10 * Math.sin(a - 0.4));
+      g.lineTo(ex - 10 * Math.cos(a + 0.4), ey - 10 * Math.sin(a + 0.4));
+      g.closePath();
+      g.fillStyle = color;
+      g.fill();
+    }
+  }
+
+  function readout(step) {
+    root.dataset.step = String(step);
+    slider.value = String(stepToSlider(step, s.steps));
+    label.textContent = `Step ${step} / ${s.steps}`;
+    s.runs.forEach((run, i) => {
+      const k = indexAt(run, step);
+      const r = s.readout[i];
+      r.pos.textContent = run.dim === 1 ? formatValue(run.path[k])
+        : `(${formatValue(run.path[2 * k])}, ${formatValue(run.path[2 * k + 1])})`;
+      r.loss.textContent = formatValue(run.loss[k]);
+      r.note.textContent = run.divergedAt !== null && step >= run.divergedAt ? `diverged at step ${run.divergedAt}` : "";
+    });
+  }
+
+  // --- playing ----------------------------------------------------------------------------------
+
+  function setPlaying(on) {
+    s.playing = on;
+    root.dataset.playing = String(on);
+    play.textContent = on ? "❚❚ Pause" : "▶ Play";
+    play.setAttribute("aria-label", on ? "Pause" : "Play");
+    cancelAnimationFrame(s.raf);
+    if (on) {
+      if (s.step >= s.steps) draw(0);
+      s.from = s.step;
+      s.t0 = performance.now();
+      s.raf = requestAnimationFrame(tick);
+    }
+  }
+
+  function tick(now) {
+    if (!s.playing) return;
+    const k = clockStep(s.from, now - s.t0, s.speed, s.steps);
+    draw(k);
+    if (k >= s.steps) setPlaying(false);
+    else s.raf = requestAnimationFrame(tick);
+  }
+
+  function goTo(step) {
+    if (s.playing) setPlaying(false);
+    draw(step);
+  }
+
+  play.addEventListener("click", () => setPlaying(!s.playing));
+  back.addEventListener("click", () => goTo(s.step - 1));
+  fwd.addEventListener("click", () => goTo(s.step + 1));
+  slider.addEventListener("input", () => goTo(sliderToStep(slider.value, s.steps)));
+  speed.addEventListener("change", () => {
+    s.speed = Number(speed.value);
+    s.speedChosen = true;
+    if (s.playing) setPlaying(true);
+  });
+  root.addEventListener("keydown", (e) => {
+    if (e.target === speed) return;
+    const keys = { " ": () => setPlaying(!s.playing), ArrowLeft: () => goTo(s.step - 1),
+      ArrowRight: () => goTo(s.step + 1), Home: () => goTo(0), End: () => goTo(s.steps) };
+    const act = keys[e.key];
+    if (act) {
+      e.preventDefault();
+      e.stopPropagation();
+      act();
+    }
+  });
+  canvas.addEventListener("click", (e) => {
+    if (!s.data || s.data.layout !== "race" || !options.onStart) return;
+    const r = canvas.getBoundingClientRect();
+    const t = s.panels[0].t;
+    const px = e.clientX - r.left;
+    const py = e.clientY - r.top;
+    if (px < t.left || px > t.left + t.width || py < t.top || py > t.top + t.height) return;
+    const [[x0, x1], [y0, y1]] = s.data.bounds;
+    options.onStart([roundToWindow(t.x(px), x1 - x0), roundToWindow(t.y(py), y1 - y0)]);
+  });
+
+  const observer = new ResizeObserver(() => {
+    const w = Math.floor(root.clientWidth);
+    if (w && w !== s.lastWidth) {
+      s.lastWidth = w;
+      layout();
+    }
+  });
+  observer.observe(root);
+  const onResize = () => layout();
+  window.addEventListener("resize", onResize);
+
+  setData(data);
+  return {
+    root,
+    setData,
+    setOptions(o) { Object.assign(options, o); },
+    destroy() {
+      cancelAnimationFrame(s.raf);
+      observer.disconnect();
+      window.removeEventListener("resize", onResize);
+      root.remove();
+    },
+  };
+}
+
+/** Streamlit's entry point: called with new data on every run; one player per component instance. */
+export default function (component) {
+  const { data, parentElement, setTriggerValue } = component;
+  const onStart = (xy) => setTriggerValue("start", xy);
+  let player = parentElement.__racePlayer;
+  if (!player) {
+    player = mount(parentElement, data, { onStart });
+    parentElement.__racePlayer = player;
+  } else {
+    player.setOptions({ onStart });
+    player.setData(data);
+  }
+  return () => {
+    if (parentElement.__racePlayer === player && !parentElement.isConnected) {
+      player.destroy();
+      delete parentElement.__racePlayer;
+    }
+  };
+}

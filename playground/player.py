@@ -1,0 +1,161 @@
+"""The race player: a Streamlit component (``st.components.v2``) that plays a simulated race in the
+browser, and the payload it is sent.
+
+The payload carries every step of every run once, as compact typed arrays: positions as float32
+(base64, ``[x0, y0, x1, y1, …]``), the loss at each step likewise, the shaded backdrop as the
+server-made PNG and its iso-lines as one float32 polyline broken by NaNs. The player decodes,
+lays out and draws; it never computes optimizer maths, so every number shown comes from the core.
+
+The JavaScript and CSS are plain files under ``assets/`` (``core.js`` holds the pure parts that the
+Node tests import; ``player.js`` draws). They are read as text here and handed to Streamlit as
+strings, so the component works wherever ``app.py`` runs, with nothing installed beyond
+``requirements.txt``. The same text goes into the standalone HTML export.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import json
+import math
+import re
+from collections.abc import Callable
+from functools import cache
+from pathlib import Path
+
+import numpy as np
+import streamlit as st
+
+from .figures import Backdrop
+from .simulate import Race
+
+ASSETS = Path(__file__).resolve().parents[1] / "assets"
+LAYOUTS = ("race", "side", "oned")
+CURVE_POINTS = 400
+NAME = "race_player"
+KEY_PREFIX = "race-player"
+
+_IMPORT = re.compile(r"import\s*\{[^}]*\}\s*from\s*\"\./[\w.]+\";\s*", re.S)
+_EXPORT = re.compile(r"^export (?=(?:async )?function |const |let |class )", re.M)
+
+
+@cache
+def asset_text(name: str) -> str:
+    return (ASSETS / name).read_text(encoding="utf-8")
+
+
+@cache
+def script() -> str:
+    """``core.js`` and ``player.js`` as one ES module: the relative import is resolved by placing
+    core's functions first (the component's inline script cannot import a neighbouring file)."""
+    core = _EXPORT.sub("", asset_text("core.js"))
+    player = _IMPORT.sub("", asset_text("player.js"), count=1)
+    return core + "\n" + player
+
+
+def style() -> str:
+    return asset_text("player.css")
+
+
+def f32(values: np.ndarray) -> str:
+    """float32, little-endian, base64: 4 bytes a number (plus a third for base64), NaN kept."""
+    arr = np.ascontiguousarray(np.asarray(values, dtype=np.float64).ravel(), dtype="<f4")
+    return base64.b64encode(arr.tobytes()).decode("ascii")
+
+
+def quantized(points: np.ndarray, bounds) -> str:
+    """Points as uint16 pairs across the window (65535 for NaN, a break): half the bytes of float32,
+    and 1/65,534 of the window is far below a pixel. Used for the iso-lines only, never for paths."""
+    pts = np.asarray(points, dtype=np.float64).reshape(-1, 2)
+    lo = np.array([b[0] for b in bounds], dtype=np.float64)
+    hi = np.array([b[1] for b in bounds], dtype=np.float64)
+    with np.errstate(invalid="ignore"):
+        q = np.round((pts - lo) / (hi - lo) * 65534)
+    q = np.where(np.isfinite(q), np.clip(q, 0, 65534), 65535).astype("<u2")
+    return base64.b64encode(q.tobytes()).decode("ascii")
+
+
+def _finite_or_nan(values) -> np.ndarray:
+    return np.array([np.nan if v is None else v for v in values], dtype=np.float64)
+
+
+def layout_for(race: Race, view: str) -> str:
+    if race.surface.dim == 1:
+        return "oned"
+    return "side" if view == "side" else "race"
+
+
+def payload(race: Race, layout: str = "race", backdrop: Backdrop | None = None, *, dark: bool = False,
+            present: bool = False, arrows: bool = False) -> dict:
+    """Everything the player draws for one race, as plain JSON-ready data.
+
+    ``id`` is a digest of the content: the player replaces its data (and bumps ``data-revision``)
+    only when it changes, so reruns that leave the race alone redraw nothing.
+    """
+    if layout not in LAYOUTS:
+        raise ValueError(f"layout must be one of {', '.join(LAYOUTS)}, got {layout!r}")
+    surface, exp = race.surface, race.experiment
+    dim = surface.dim
+    runs = []
+    for tr, label, color in zip(race.trajectories, race.labels, race.colors, strict=True):
+        path = np.asarray(tr.path, dtype=np.float64)[:, :dim]
+        run = {"label": label, "color": color, "path": f32(path), "loss": f32(tr.loss[: len(path)]),
+               "diverged_at": None if tr.diverged_at is None else int(tr.diverged_at)}
+        if arrows and dim == 2:
+            run["grads"] = f32(np.asarray(tr.grads)[: max(len(path) - 1, 0), :dim])
+        runs.append(run)
+    bounds = [[float(a), float(b)] for a, b in surface.bounds]
+    data = {
+        "layout": layout, "dim": dim, "steps": int(exp.steps), "bounds": bounds,
+        "start": [float(c) for c in race.start], "speed": float(exp.speed),
+        "dark": bool(dark), "present": bool(present), "arrows": bool(arrows and dim == 2), "runs": runs,
+    }
+    if dim == 1:
+        (x0, x1), = surface.bounds
+        xs = np.linspace(x0, x1, CURVE_POINTS)
+        with np.errstate(all="ignore"):
+            ys = surface.value(xs[:, None])
+        ys = np.where(np.isfinite(ys), ys, np.nan)
+        data["curve"] = {"x": f32(xs), "y": f32(ys)}
+        with np.errstate(all="ignore"):
+            data["minima"] = [[float(m[0]), float(surface.value(np.array([[m[0]]]))[0])] for m in surface.minima]
+    else:
+        data["minima"] = [[float(m[0]), float(m[1])] for m in surface.minima]
+        if backdrop is not None:
+            data["image"] = backdrop.image["source"]
+            iso = np.stack([_finite_or_nan(backdrop.iso_x), _finite_or_nan(backdrop.iso_y)], axis=-1)
+            data["iso"] = quantized(iso, bounds)
+    data["minima"] = [m for m in data["minima"] if all(math.isfinite(c) for c in m)]
+    digest = hashlib.sha1(json.dumps(data, sort_keys=True).encode("utf-8")).hexdigest()[:16]
+    data["id"] = digest
+    return data
+
+
+@cache
+def _component():
+    return st.components.v2.component(NAME, html="", css=style(), js=script(), isolate_styles=True)
+
+
+def parse_start(value, dim: int = 2) -> tuple[float, ...] | None:
+    """The clicked start sent back by the player, if it is ``dim`` finite numbers; else None."""
+    if not isinstance(value, list | tuple) or len(value) != dim:
+        return None
+    try:
+        out = tuple(float(v) for v in value)
+    except (TypeError, ValueError):
+        return None
+    return out if all(math.isfinite(v) for v in out) else None
+
+
+def show(data: dict, key: str, on_start: Callable[[tuple[float, ...]], None] | None = None):
+    """Mount the player with ``data``; a click on the race chart calls ``on_start(point)`` before the
+    rerun it causes (so the sidebar's start inputs are drawn with the new value)."""
+
+    def started() -> None:
+        state = st.session_state.get(key)
+        value = state.get("start") if hasattr(state, "get") else getattr(state, "start", None)
+        point = parse_start(value, data.get("dim", 2))
+        if point is not None and on_start is not None:
+            on_start(point)
+
+    return _component()(data=data, key=key, on_start_change=started, width="stretch")
