@@ -1,6 +1,7 @@
 # Two commands do all set-up on a fresh machine:
 #   make run    installs the pinned runtime into .venv and starts the app
-#   make test   installs the dev tools (and Debian's chromium and nginx for the browser tests), runs ruff and pytest
+#   make test   installs the dev tools (and Debian's chromium, nginx and nodejs for the tests), runs ruff, the
+#               player's JavaScript tests (node --test) and pytest
 VENV ?= .venv
 PY := $(VENV)/bin/python
 PORT ?= 8501
@@ -12,6 +13,7 @@ run: $(VENV)/.runtime
 
 test: $(VENV)/.dev chromium
 	$(VENV)/bin/ruff check .
+	node --test tests/js/
 	$(PY) -m pytest $(PYTEST_ARGS)
 
 lint: $(VENV)/.dev
@@ -34,11 +36,12 @@ $(VENV)/.dev: requirements-dev.txt $(VENV)/.runtime
 	touch $@
 
 # The browser tests drive Debian's chromium through Playwright; Playwright never downloads a browser.
-# nginx is for the load test through deploy/run.sh (tests/test_load.py); one apt-get call for both.
+# nginx is for the load test through deploy/run.sh (tests/test_load.py); nodejs runs the player's JavaScript
+# tests (tests/js/, Node's built-in runner); one apt-get call for all three.
 chromium:
-	@{ command -v chromium && { command -v nginx || test -x /usr/sbin/nginx; }; } >/dev/null 2>&1 || { \
+	@{ command -v chromium && command -v node && { command -v nginx || test -x /usr/sbin/nginx; }; } >/dev/null 2>&1 || { \
 	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
-	  $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq chromium nginx >/dev/null; }
+	  $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq chromium nginx nodejs >/dev/null; }
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis build *.egg-info

@@ -74,7 +74,7 @@ export function tickLabel(value, step) {
   const a = Math.abs(value);
   if (a >= 1e5 || step < 1e-4) return value.toExponential(Math.max(0, -Math.floor(Math.log10(step)) + Math.floor(Math.log10(a)))).replace("e+", "e");
   const decimals = Math.max(0, -Math.floor(Math.log10(step) + 1e-9));
-  return value.toFixed(decimals).replace("-", "\u2212");
+  return value.toFixed(decimals).replace(/^-/, "\u2212");
 }
 
 /** A value for the readout: four significant digits, exponent form for tiny and huge numbers. */
@@ -83,7 +83,7 @@ export function formatValue(v) {
   if (v === 0) return "0";
   const a = Math.abs(v);
   const text = a < 1e-3 || a >= 1e5 ? v.toExponential(2) : v.toPrecision(4).replace(/(\.\d*?)0+$/, "$1").replace(/\.$/, "");
-  return text.replace("-", "\u2212");
+  return text.replace(/^-/, "\u2212");
 }
 
 /** The slider position of a step and back: the slider's range is 0..steps, one position per step. */

@@ -1,0 +1,138 @@
+// The player's pure parts, with expected values worked out by hand (run: node --test tests/js/).
+import assert from "node:assert/strict";
+import { test } from "node:test";
+
+import {
+  clockStep, decodeFloat32, decodeQuantized, decodeRun, defaultSpeed, equalAspect, exitPoint, formatValue,
+  gridShape, indexAt, lastInside, niceTicks, playerLayout, plotTransform, roundToWindow, sliderToStep,
+  stepToSlider, tickLabel,
+} from "../../assets/core.js";
+
+// Little-endian float32 bytes written by hand: 1.0 = 00 00 80 3f, -2.5 = 00 00 20 c0, NaN = 00 00 c0 7f.
+const b64 = (bytes) => Buffer.from(bytes).toString("base64");
+
+test("float32 base64 decodes to the numbers, NaN kept", () => {
+  const out = decodeFloat32(b64([0, 0, 0x80, 0x3f, 0, 0, 0x20, 0xc0, 0, 0, 0xc0, 0x7f]));
+  assert.equal(out.length, 3);
+  assert.equal(out[0], 1);
+  assert.equal(out[1], -2.5);
+  assert.ok(Number.isNaN(out[2]));
+  assert.throws(() => decodeFloat32(b64([1, 2, 3])), /whole number/);
+});
+
+test("quantised points span the window, 65535 is a break", () => {
+  // x: 0 -> lo, 65534 -> hi; y: 32767 -> the middle; then a break (ff ff).
+  const out = decodeQuantized(b64([0, 0, 0xfe, 0xff, 0xff, 0x7f, 0xff, 0xff]), [[-2, 2], [-1, 3]]);
+  assert.equal(out[0], -2);
+  assert.equal(out[1], 3);
+  assert.ok(Math.abs(out[2] - 0) < 1e-4);
+  assert.ok(Number.isNaN(out[3]));
+});
+
+test("a run decodes into positions and losses of one length; a mismatch is an error", () => {
+  const path = b64([0, 0, 0x80, 0x3f, 0, 0, 0x20, 0xc0, 0, 0, 0, 0, 0, 0, 0x80, 0x3f]); // (1, -2.5), (0, 1)
+  const loss = b64([0, 0, 0x80, 0x3f, 0, 0, 0, 0]); // 1, 0
+  const run = decodeRun({ label: "a", color: "#000", path, loss, diverged_at: null }, 2);
+  assert.equal(run.length, 2);
+  assert.deepEqual([...run.path], [1, -2.5, 0, 1]);
+  assert.equal(indexAt(run, 0), 0);
+  assert.equal(indexAt(run, 7), 1); // a run that stopped early holds its last position
+  assert.throws(() => decodeRun({ label: "b", path, loss: b64([0, 0, 0, 0]) }, 2), /do not match/);
+});
+
+test("ticks are 1, 2 or 5 times a power of ten, inside the range", () => {
+  assert.deepEqual(niceTicks(-2, 2, 5), { step: 1, values: [-2, -1, 0, 1, 2] });
+  assert.deepEqual(niceTicks(-1, 3, 8).values, [-1, -0.5, 0, 0.5, 1, 1.5, 2, 2.5, 3]);
+  const t = niceTicks(0, 0.03, 3); // raw step 0.01
+  assert.equal(t.step, 0.01);
+  assert.equal(t.values.length, 4);
+  assert.deepEqual(niceTicks(0, 1000, 4).values, [0, 500, 1000]); // raw 250: 200 is too fine, 500 it is
+  assert.deepEqual(niceTicks(1, 1, 5).values, []);
+  assert.equal(tickLabel(0.5, 0.5), "0.5");
+  assert.equal(tickLabel(-1, 0.5), "\u22121.0");
+  assert.equal(tickLabel(2, 1), "2");
+  assert.equal(tickLabel(0, 0.1), "0");
+});
+
+test("readout values: four significant digits, exponent form for tiny ones", () => {
+  assert.equal(formatValue(12.5), "12.5");
+  assert.equal(formatValue(-1.23456), "\u22121.235");
+  assert.equal(formatValue(0.000012345), "1.23e-5");
+  assert.equal(formatValue(NaN), "—");
+});
+
+test("the slider has one position per step", () => {
+  for (const steps of [1, 10, 5000]) {
+    for (let k = 0; k <= steps; k += Math.max(1, steps / 10)) {
+      assert.equal(sliderToStep(String(stepToSlider(k, steps)), steps), k);
+    }
+  }
+  assert.equal(stepToSlider(-3, 10), 0);
+  assert.equal(stepToSlider(12, 10), 10);
+  assert.equal(sliderToStep("abc", 10), 0);
+});
+
+test("the clock: steps per second times elapsed time, clamped to the race", () => {
+  assert.equal(clockStep(0, 1000, 30, 500), 30);
+  assert.equal(clockStep(10, 500, 1, 500), 10); // half a second at 1 step/s: not yet the next step
+  assert.equal(clockStep(10, 1001, 1, 500), 11);
+  assert.equal(clockStep(0, 60_000, 1000, 500), 500);
+  assert.equal(defaultSpeed(500), 60); // 500 steps in ~10 s: 50 steps/s, nearest offered is 60
+  assert.equal(defaultSpeed(100, 0.25), 2); // 2.5 wanted: 2 and 5 are equally far in ratio; 2 comes first
+});
+
+test("a click is rounded to three significant digits of the window's span", () => {
+  assert.equal(roundToWindow(1.23456, 4), 1.23);
+  assert.equal(roundToWindow(-0.98765, 4), -0.99);
+  assert.equal(roundToWindow(123.456, 400), 123);
+  assert.equal(roundToWindow(0.0123456, 0.05), 0.0123);
+});
+
+test("the plot transform maps the window's corners to the plot box and back", () => {
+  const t = plotTransform([[-2, 2], [-1, 3]], 500, 300, { left: 50, right: 10, top: 10, bottom: 30 }, true);
+  // equal scale: min(440/4, 260/4) = 65 px per unit, box 260 × 260 centred in 440 wide
+  assert.equal(t.width, 260);
+  assert.equal(t.height, 260);
+  assert.equal(t.left, 50 + 90);
+  assert.equal(t.px(-2), 140);
+  assert.equal(t.py(3), 10);
+  assert.equal(t.py(-1), 270);
+  assert.equal(t.x(t.px(1.25)), 1.25);
+  assert.equal(t.y(t.py(0.5)), 0.5);
+  const free = plotTransform([[0, 10], [0, 1]], 500, 300, { left: 50, right: 10, top: 10, bottom: 30 }, false);
+  assert.equal(free.width, 440);
+  assert.equal(free.height, 260);
+  assert.ok(equalAspect([[-2, 2], [-1, 3]]));
+  assert.ok(!equalAspect([[0, 10], [0, 1]]));
+});
+
+test("a diverged run's mark sits where it leaves the window", () => {
+  const bounds = [[-1, 1], [-1, 1]];
+  assert.deepEqual(exitPoint(0, 0, 3, 0, bounds), [1, 0]);
+  assert.deepEqual(exitPoint(0, 0, 0, -5, bounds), [0, -1]);
+  assert.deepEqual(exitPoint(0.5, 0.5, 1.5, 2.5, bounds), [0.75, 1]); // y leaves first, at t = 0.25
+  assert.equal(exitPoint(0, 0, 0.5, 0.5, bounds), null);
+  const run = { length: 3, path: new Float32Array([0, 0, 0.5, 0.5, 9, 9]) };
+  assert.equal(lastInside(run, bounds), 1);
+  assert.equal(lastInside(run, bounds, 0), 0);
+});
+
+test("panels: the grid that makes them largest", () => {
+  assert.deepEqual(gridShape(4, 800, 800, 1), { rows: 2, cols: 2, size: 400 });
+  assert.deepEqual(gridShape(4, 1600, 400, 1), { rows: 1, cols: 4, size: 400 });
+  assert.equal(gridShape(8, 1200, 600, 1).cols, 4); // 4 × 2 panels of 300 beat 3 × 3 of 200 and 8 × 1 of 150
+  assert.equal(gridShape(1, 500, 500, 1).cols, 1);
+});
+
+test("layout: side column beside the plot when wide, under it when narrow; the plot keeps the rest", () => {
+  const wide = playerLayout(1200, 700, 4, { controls: 50 });
+  assert.ok(wide.wide);
+  assert.equal(wide.sideWidth, 340);
+  assert.equal(wide.plotWidth, 1200 - 340 - 12);
+  assert.equal(wide.plotHeight, 650);
+  const phone = playerLayout(390, 700, 4, { controls: 90, minPlot: 200 });
+  assert.ok(!phone.wide);
+  assert.equal(phone.plotWidth, 390);
+  assert.equal(phone.sideHeight, 26 * 5 + 12);
+  assert.equal(phone.plotHeight, 700 - 90 - 142);
+});
