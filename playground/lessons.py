@@ -13,9 +13,10 @@ A lesson is data first and prose second, so that a test can measure everything t
 * ``title``, ``explanation`` and ``watch`` are templates: ``{adam}`` writes that run's ``said`` name,
   ``{ratio}`` writes that number (``1000`` → "1,000", ``1e-10`` → "10⁻¹⁰", ``-1.06`` → "−1.06").
   A sentence that starts with a run's name gets a capital letter.
-* The templates hold no digits of their own (apart from the lesson's number at the head of the
-  title and the constants of a formula: ``1 − β``, ``1/…``, ``2/L``) and no optimizer names: every
-  optimizer and every number the reader sees comes from ``runs`` and ``numbers``.
+* The templates hold no numbers of their own, in digits or in words (apart from the lesson's number
+  at the head of the title and the constants of a formula: ``1 − β``, ``1/…``, ``2/L``, ``float64``)
+  and no optimizer names: every optimizer and every number the reader sees comes from ``runs`` and
+  ``numbers``. "Momentum" may stand as a word when one of the runs has momentum.
 
 ``tests/test_lesson_claims.py`` holds one measurement per lesson that must return a measured value
 for every number (and fails on a number it does not measure); it also checks each named run is raced
@@ -166,7 +167,7 @@ LESSONS: tuple[Lesson, ...] = (
         explanation=(
             "Both balls start at x = {start} on a slope whose gradient never changes, with the same learning "
             "rate, {lr}. {adam} divides an average gradient by the root of an average squared gradient; on a "
-            "constant slope the two averages agree, so every step is the learning rate, from the first step to "
+            "constant slope the averages agree, so every step is the learning rate, from the first step to "
             "the last. {rms} with momentum also divides by the gradient's RMS, but then adds the result into a "
             "velocity that keeps {keep}% of itself each step. The velocity adds up a geometric series, each "
             "term {mu} times the one before, so the step grows towards 1/(1 − {mu}) = {ratio} times the learning "
@@ -216,7 +217,7 @@ LESSONS: tuple[Lesson, ...] = (
             "{adam}'s averages start at zero, so early on they are too small: after one step the gradient "
             "average holds only {first_share}% of the gradient (1 − β₁) and the squared-gradient average only "
             "{second_share}% of its square (1 − β₂). Dividing by 1 − βᵗ undoes that shrinkage exactly. Without "
-            "it the two biases do not cancel: the numerator is cut by {cut} but the denominator by √(1 − β₂) ≈ "
+            "it the biases do not cancel: the numerator is cut by {cut} but the denominator by √(1 − β₂) ≈ "
             "{root}, so the first step is about {lurch} times too long, and it keeps growing for a while because "
             "the squared-gradient average fills up far more slowly. (ε is set to {eps} in both runs, so it does "
             "not blur the picture.)"
@@ -278,12 +279,12 @@ LESSONS: tuple[Lesson, ...] = (
             "gd": run("sgd", "Gradient descent", said="gradient descent", lr=0.02),
             "mom": run("momentum", "Momentum 0.9", said="momentum", lr=0.005, momentum=0.9),
         },
-        numbers={"shallow": about(0.93, 0.006), "deep": about(-1.06, 0.005)},
+        numbers={"basins": 2.0, "shallow": about(0.93, 0.006), "deep": about(-1.06, 0.005)},
         explanation=(
-            "Two basins: a shallow one on the right and a deeper one on the left, with a low ridge between "
-            "them. Both balls are released on the right. {gd} only ever moves downhill, so it stops in the "
-            "first basin it reaches. {mom} arrives there with speed to spare, rolls up over the ridge and "
-            "settles in the deeper basin."
+            "The surface has {basins} basins: a shallow one on the right and a deeper one on the left, with a "
+            "low ridge between them. Both balls are released on the right. {gd} only ever moves downhill, so "
+            "it stops in the first basin it reaches. {mom} arrives there with speed to spare, rolls up over "
+            "the ridge and settles in the deeper basin."
         ),
         watch=(
             "Where each path ends: {gd} in the shallow basin near x ≈ {shallow}, {mom} in the deep one near "
@@ -340,7 +341,7 @@ LESSONS: tuple[Lesson, ...] = (
         numbers={"beta2": 0.99, "effective": 5e6, "limit": 0.08, "jump": about(1300, 0.1),
                  "default_beta2": 0.999, "steps": 3000.0},
         explanation=(
-            "With a constant learning rate {adam}'s step is lr times a ratio of two averages, m̂/(√v̂ + ε). Here "
+            "With a constant learning rate {adam}'s step is lr times a ratio of averages, m̂/(√v̂ + ε). Here "
             "the squared-gradient average forgets quickly (β₂ = {beta2}). For a while {adam} homes in on the "
             "minimum as fast as {mom} does. But once the gradient is about as small as ε, the denominator is "
             "ε alone and the effective learning rate becomes lr/ε = {effective}, while the steep axis is stable "
