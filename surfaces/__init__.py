@@ -22,6 +22,7 @@ from . import (
     reddi,
     rosenbrock,
     saddle,
+    sharp_flat,
     slope,
 )
 from ._base import Data, Param, Surface, SurfaceSpec, build
@@ -39,6 +40,7 @@ REGISTRY: dict[str, SurfaceSpec] = {
     "linear_regression": linear_regression.SPEC,
     "logistic_regression": logistic_regression.SPEC,
     "reddi": reddi.SPEC,
+    "sharp_flat": sharp_flat.SPEC,
 }
 
 __all__ = ["REGISTRY", "Data", "Param", "Surface", "SurfaceSpec", "from_formula", "get", "names", "spec"]

@@ -7,7 +7,7 @@ is stable iff :math:`\\eta < 2/\\max(a, b)`.
 
 import math
 
-from ._base import Facts, Param, SurfaceSpec, stack
+from ._base import Facts, Param, SurfaceSpec, stack, symmetric
 
 
 def _rotation(angle):
@@ -29,6 +29,11 @@ def grad(x, a, b, angle):
     au, bv = a * u, b * v
     return stack(x, c * au - s * bv, s * au + c * bv)
 
+
+def hessian(x, a, b, angle):
+    # Rᵀ diag(a, b) R: constant, with eigenvalues a and b.
+    c, s = _rotation(angle)
+    return symmetric(x, c * c * a + s * s * b, c * s * (a - b), s * s * a + c * c * b)
 
 def facts(a, b, angle):
     return Facts(
@@ -54,6 +59,7 @@ SPEC = SurfaceSpec(
     ),
     value=value,
     grad=grad,
+    hessian=hessian,
     facts=facts,
     summary="A quadratic valley, steep across and gentle along: gradient descent zig-zags here.",
 )

@@ -7,7 +7,7 @@ the shallow basin; enough momentum carries the ball over the ridge into the deep
 
 import numpy as np
 
-from ._base import Facts, Param, SurfaceSpec, stack
+from ._base import Facts, Param, SurfaceSpec, stack, symmetric
 
 
 def value(x, c, k):
@@ -20,6 +20,10 @@ def grad(x, c, k):
     p, q = x[..., 0], x[..., 1]
     return stack(x, 4.0 * p * (p * p - 1.0) + c, k * q)
 
+
+def hessian(x, c, k):
+    p = x[..., 0]
+    return symmetric(x, 12.0 * p * p - 4.0, 0.0, k)
 
 def basins(c):
     """The minima along x: real roots of 4x³ − 4x + c with positive curvature, deepest first."""
@@ -57,6 +61,7 @@ SPEC = SurfaceSpec(
     ),
     value=value,
     grad=grad,
+    hessian=hessian,
     facts=facts,
     summary="A shallow local minimum beside a deeper one: can momentum get over the ridge?",
 )

@@ -7,7 +7,9 @@ numbers, ``x``, ``y``, ``pi``, ``e``, binary ``+ - * / **``, unary ``-`` and ``+
 calls of sin cos tan exp log sqrt abs tanh sinh cosh arctan. Last, the tree is rebuilt as our own
 expression tree with constants folded, and the gradient :math:`\\partial f/\\partial x_i` is its
 symbolic derivative. Both are flattened into a list of NumPy operations with shared
-subexpressions, so one pass gives every gradient component.
+subexpressions, so one pass gives every gradient component. Differentiating each gradient
+component once more gives the exact second derivatives (the Hessian), upper triangle only, so the
+matrix is symmetric by construction.
 
 Caps: at most 200 characters, 150 tree nodes, 40 levels of nesting (tree or brackets); numbers
 typed in at most 1e6 in size; constant exponents at most 100 in size. A formula that is not finite
@@ -17,7 +19,8 @@ Conventions: :math:`|u|' = \\operatorname{sign}(u)`, 0 at :math:`u = 0`. Where t
 but a gradient component is not (a cusp such as :math:`\\sqrt{x^2+y^2}` at the origin, or an
 overflowing inner factor under a saturating function such as :math:`\\tanh(e^{e^{e^x}})`), that
 component is reported as 0: the true limit in the overflow case, a resting point at a cusp.
-Elsewhere non-finite values pass through; the optimizer loop counts them as divergence.
+Elsewhere non-finite values pass through; the optimizer loop counts them as divergence. The
+Hessian follows the same rule (:math:`\\operatorname{sign}' = 0`).
 """
 
 from __future__ import annotations
@@ -270,6 +273,11 @@ class _Compiled:
         slopes = [_derivative(tree, axis, {}) for axis in range(dim)]
         self.constant = all(_is(d, 0) for d in slopes)
         self._grad = _Program(slopes)
+        # Second derivatives: each slope differentiated again, upper triangle only (the matrix is
+        # symmetric by construction, not up to rounding).
+        memos: list[dict[int, _Node]] = [{} for _ in range(dim)]
+        self._pairs = [(i, j) for i in range(dim) for j in range(i, dim)]
+        self._hessian = _Program([_derivative(slopes[i], j, memos[j]) for i, j in self._pairs])
 
     def _points(self, x: np.ndarray) -> np.ndarray:
         if x.ndim == 0 or x.shape[-1] != self.dim:
@@ -294,6 +302,20 @@ class _Compiled:
                 # See the module docstring: a finite value keeps a finite gradient.
                 finite = np.isfinite(np.asarray(self._value.run(x)[0]))
                 out[bad & np.broadcast_to(finite[..., None], out.shape)] = 0.0
+        return out
+
+
+    def hessian(self, x: np.ndarray) -> np.ndarray:
+        x = self._points(x)
+        out = np.empty((*x.shape, self.dim))
+        with np.errstate(all="ignore"):
+            for (i, j), entry in zip(self._pairs, self._hessian.run(x), strict=True):
+                out[..., i, j] = entry
+                out[..., j, i] = entry
+            bad = ~np.isfinite(out)
+            if bad.any():
+                finite = np.isfinite(np.asarray(self._value.run(x)[0]))
+                out[bad & np.broadcast_to(finite[..., None, None], out.shape)] = 0.0
         return out
 
 
@@ -744,4 +766,5 @@ def from_formula(text: str, bounds: Any = ((-3.0, 3.0), (-3.0, 3.0)), start: Any
         smooth=not any(_kinked(n) for n in _ops(folded)),
         _value=fn.value,
         _grad=fn.grad,
+        _hessian=fn.hessian,
     )

@@ -1,6 +1,6 @@
 """Himmelblau's function: four minima of equal depth (0), one local maximum, four saddles."""
 
-from ._base import Facts, SurfaceSpec, stack
+from ._base import Facts, SurfaceSpec, stack, symmetric
 
 
 def value(x):
@@ -13,6 +13,11 @@ def grad(x):
     r, s = p * p + q - 11.0, p + q * q - 7.0
     return stack(x, 4.0 * p * r + 2.0 * s, 2.0 * r + 4.0 * q * s)
 
+
+def hessian(x):
+    p, q = x[..., 0], x[..., 1]
+    r, s = p * p + q - 11.0, p + q * q - 7.0
+    return symmetric(x, 4.0 * r + 8.0 * p * p + 2.0, 4.0 * (p + q), 2.0 + 4.0 * s + 8.0 * q * q)
 
 def facts():
     return Facts(
@@ -36,6 +41,7 @@ SPEC = SurfaceSpec(
     params=(),
     value=value,
     grad=grad,
+    hessian=hessian,
     facts=facts,
     summary="Four equally deep minima: which one an optimizer finds depends on its path.",
 )

@@ -20,6 +20,13 @@ def grad(x, A):
     return 2.0 * x + (TWO_PI * A) * np.sin(TWO_PI * x)
 
 
+def hessian(x, A):
+    out = np.zeros((*x.shape, x.shape[-1]))
+    idx = np.arange(x.shape[-1])
+    out[..., idx, idx] = 2.0 + (TWO_PI * TWO_PI * A) * np.cos(TWO_PI * x)
+    return out
+
+
 def facts(A):
     return Facts(
         bounds=((-5.12, 5.12), (-5.12, 5.12)),
@@ -37,6 +44,7 @@ SPEC = SurfaceSpec(
     params=(Param("A", 10.0, "Height of the ripples.", "A", low=0.0, high=100.0, ui_low=0.0, ui_high=20.0),),
     value=value,
     grad=grad,
+    hessian=hessian,
     facts=facts,
     summary="A bowl under regular ripples: many traps, one global minimum at the centre.",
 )

@@ -5,7 +5,7 @@ minimum is the hard part, which is why it separates plain descent from adaptive 
 """
 
 
-from ._base import Facts, Param, SurfaceSpec, stack
+from ._base import Facts, Param, SurfaceSpec, stack, symmetric
 
 
 def value(x, a, b):
@@ -18,6 +18,10 @@ def grad(x, a, b):
     r = q - p * p
     return stack(x, -2.0 * (a - p) - 4.0 * b * p * r, 2.0 * b * r)
 
+
+def hessian(x, a, b):
+    p, q = x[..., 0], x[..., 1]
+    return symmetric(x, 2.0 - 4.0 * b * (q - p * p) + 8.0 * b * p * p, -4.0 * b * p, 2.0 * b)
 
 def facts(a, b):
     return Facts(
@@ -39,6 +43,7 @@ SPEC = SurfaceSpec(
     ),
     value=value,
     grad=grad,
+    hessian=hessian,
     facts=facts,
     summary="A long curved valley with a flat floor: easy to enter, slow to follow.",
 )

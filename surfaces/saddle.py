@@ -8,7 +8,7 @@ tells optimizers apart. With ``c = 0`` it is the pure saddle :math:`x^2 - y^2`, 
 
 import math
 
-from ._base import Facts, Param, SurfaceSpec, stack
+from ._base import Facts, Param, SurfaceSpec, stack, symmetric
 
 
 def value(x, a, b, c):
@@ -21,6 +21,10 @@ def grad(x, a, b, c):
     p, q = x[..., 0], x[..., 1]
     return stack(x, a * p, -b * q + c * q * q * q)
 
+
+def hessian(x, a, b, c):
+    q = x[..., 1]
+    return symmetric(x, a, 0.0, -b + 3.0 * c * q * q)
 
 def facts(a, b, c):
     if c > 0:
@@ -50,6 +54,7 @@ SPEC = SurfaceSpec(
     ),
     value=value,
     grad=grad,
+    hessian=hessian,
     facts=facts,
     summary="Flat at the centre, downhill to either side: descent slows near the saddle.",
 )

@@ -19,6 +19,12 @@ def grad(x, right, left):
     return np.where(x > 0, right, -left)
 
 
+def hessian(x, right, left):
+    # Zero on both sides; at the kink the second derivative does not exist, and 0 is what both
+    # sides' limits give.
+    return np.zeros((*x.shape, x.shape[-1]))
+
+
 def facts(right, left):
     return Facts(
         bounds=((-1.0, 2.2),),
@@ -40,6 +46,7 @@ SPEC = SurfaceSpec(
     ),
     value=value,
     grad=grad,
+    hessian=hessian,
     facts=facts,
     summary="A constant slope down to a kink at 0, then a gentler rise: momentum overshoots here.",
     smooth=False,
