@@ -7,6 +7,19 @@ An optimizer is a pair of pure functions over NumPy arrays with a leading batch 
 * ``update(g, state, x, t, hp) -> (delta, state)``: the change to add to ``x`` at step ``t``
   (1-based) given the gradient ``g``, and the new state.
 
+Two optional hooks serve rules that need more than the gradient at ``x``, and leave every other
+rule's arithmetic untouched:
+
+* ``grad_point(state, x, hp) -> points``: where this step's gradient ``g`` is taken (Schedule-Free
+  takes it at its interpolated point ``y``, not at ``x``);
+* ``uses_oracle``: ``update`` then also receives ``oracle=``, an :class:`Oracle` for the rule's own
+  rows that evaluates more gradients (SAM's second one, at the ascent point) or the surface's
+  Hessian (Newton). Each extra gradient is counted: the runner reports the gradient evaluations of
+  every step.
+
+State fields are arrays with the batch axis first, usually shaped like ``x``; a rule may keep
+other shapes (a ``(n, dim, dim)`` matrix, an ``(n, 1)`` scalar per row).
+
 ``hp`` maps hyperparameter names to Python scalars (the same value for every row) or to ``(n, 1)``
 arrays (one value per row), so one code path serves a single run and a sweep. Rules use NumPy for
 every transcendental function (``np.sqrt``, ``np.power``): NumPy gives the same bits for an element
@@ -116,6 +129,10 @@ class OptimizerSpec:
     torch_equivalent: str | None = None
     # Bias-corrected moments and the like, computed after a run from the recorded state.
     derived: Callable[..., dict[str, np.ndarray]] | None = None
+    # Where the step's gradient is taken, ``grad_point(state, x, hp) -> points``; None: at x.
+    grad_point: Callable[..., np.ndarray] | None = None
+    # Whether ``update`` takes ``oracle=`` (more gradients, or the Hessian, within a step).
+    uses_oracle: bool = False
 
     @property
     def defaults(self) -> dict[str, float | bool]:
@@ -131,6 +148,22 @@ class OptimizerSpec:
     def state_names(self) -> tuple[str, ...]:
         x = np.zeros((1, 1))
         return tuple(self.init(x, self.defaults)._fields)
+
+
+class Oracle:
+    """What a rule with ``uses_oracle`` may ask for within a step, for its own rows (``(n, dim)``
+    points): ``grad(points)`` is the gradient there, with the same step's noise and mini-batch as
+    the step's first gradient, and is counted as one more evaluation; ``hessian(points)`` is the
+    surface's matrix of second derivatives, ``(n, dim, dim)``."""
+
+    def __init__(self, grad: Callable[[np.ndarray], np.ndarray], hessian: Callable[[np.ndarray], np.ndarray]):
+        self._grad = grad
+        self.hessian = hessian
+        self.extra_grads = 0
+
+    def grad(self, points: np.ndarray) -> np.ndarray:
+        self.extra_grads += 1
+        return self._grad(points)
 
 
 @dataclass(frozen=True)
