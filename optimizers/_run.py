@@ -13,7 +13,8 @@ from typing import Any
 
 import numpy as np
 
-from ._spec import Optimizer
+from ._minibatch import MiniBatches, batch_size_for
+from ._spec import Optimizer, Oracle
 
 #: A position with a coordinate beyond this (or not finite) counts as diverged.
 DIVERGENCE_LIMIT = 1e6
@@ -30,6 +31,9 @@ class Trajectory:
 
     Batched: the arrays gain a batch axis after the step axis (``path`` is ``(steps+1, n, dim)``),
     rows are NaN from their divergence on, and ``diverged_at`` is an int array, -1 for never.
+
+    ``grad_evals`` counts the gradient evaluations of each step (``(k,)``, or ``(steps,)`` batched):
+    1 for most rules, 2 for SAM; its running sum is the clock that compares them fairly.
     """
 
     optimizer: Optimizer
@@ -42,6 +46,7 @@ class Trajectory:
     noise: float | np.ndarray = 0.0
     seed: int | np.ndarray = 0
     extras: Mapping[str, Any] = field(default_factory=dict)
+    grad_evals: np.ndarray | None = None
 
     @property
     def batched(self) -> bool:
@@ -81,6 +86,34 @@ def _per_row(name: str, value: Any, kind: type) -> Any:
 _CHUNK = 32
 
 
+def gradient(surface: Any, x: np.ndarray, t: int, idx: np.ndarray | None = None,
+             noise: np.ndarray | None = None) -> np.ndarray:
+    """The gradient a rule sees at positions ``x`` (``(rows, dim)``) at step ``t``: every gradient
+    the runner evaluates goes through here, so mini-batches, online objectives and noise reach
+    every rule the same way.
+
+    ``idx`` (``(rows or 1, k)``) picks the step's mini-batch of data points; an online objective
+    gives the step's own loss; ``noise`` (``(rows or 1, dim)``) is added as it is.
+    """
+    if idx is not None:
+        g = surface.batch_grad(x, idx)
+    elif getattr(surface, "time_dependent", False):
+        g = surface.grad(x, t)
+    else:
+        g = surface.grad(x)
+    return g if noise is None else g + noise
+
+
+def _oracle(surface: Any, t: int, idx: np.ndarray | None, noise: np.ndarray | None, sl: slice) -> Oracle:
+    """The oracle a rule's block of rows ``sl`` gets at step ``t``: its extra gradients see the
+    step's own mini-batch and noise, through :func:`gradient` like every other evaluation."""
+
+    def rows(a: np.ndarray | None) -> np.ndarray | None:
+        return a if a is None or a.shape[0] == 1 else a[sl]
+
+    return Oracle(lambda points: gradient(surface, points, t, rows(idx), rows(noise)), surface.hessian)
+
+
 class _Group:
     """One optimizer's block of rows inside the shared working array, and what it recorded."""
 
@@ -88,6 +121,9 @@ class _Group:
         self, opt: Optimizer, n: int, hp: dict[str, Any], state: Any, sl: slice, lr_factors: np.ndarray | None
     ) -> None:
         self.update = opt.spec.update
+        self.grad_point = opt.spec.grad_point
+        self.uses_oracle = opt.spec.uses_oracle
+        self.evals: list[int] = []  # gradient evaluations per step, for rules that ask for more
         self.lr_factors = lr_factors
         self.base_lr = hp["lr"]
         self.n = n
@@ -118,7 +154,8 @@ class _Group:
 
     def records(self, steps: int, dim: int, diverged: np.ndarray) -> dict[str, np.ndarray]:
         fields = self.state._fields
-        out = {name: np.full((steps, self.n, dim), np.nan) for name in fields}
+        tails = {name: getattr(self.state, name).shape[1:] for name in fields}
+        out = {name: np.full((steps, self.n, *tails[name]), np.nan) for name in fields}
         segments = [(t, rows, trail) for t, rows, trail in self.segments if trail and rows.size]
         if segments and all(rows.size == self.n for _, rows, _ in segments):
             # No row left early: the trails fill steps 1, 2, … in order, so each field is one block
@@ -130,9 +167,9 @@ class _Group:
                     block = np.concatenate([s[i] for _, _, trail in segments for s in trail], axis=0)
                 except ValueError:
                     break
-                if block.shape != (done * self.n, dim):
+                if block.shape != (done * self.n, *tails[name]):
                     break
-                blocks[name] = block.reshape(done, self.n, dim)
+                blocks[name] = block.reshape(done, self.n, *tails[name])
             else:
                 for name, block in blocks.items():
                     out[name][:done] = block
@@ -157,6 +194,7 @@ def race(
     lr_factors: Sequence[Any] | None = None,
     record_path: bool = True,
     observe: Any = None,
+    batch_size: int | None = None,
 ) -> list[Trajectory]:
     """Run several optimizers from the same start, in lockstep, on one clock.
 
@@ -172,6 +210,12 @@ def race(
     ``state`` are empty. ``observe(t, positions, rows)`` is called with each block of positions
     (steps ``t, t+1, …``; ``positions`` is ``(steps_in_block, rows, dim)``, ``rows`` the global row
     numbers still running) so a caller can track its own per-step measure.
+
+    On a data surface, ``batch_size=k`` takes each step's gradient over a mini-batch of k points
+    (see :class:`MiniBatches`), drawn from ``seed`` like the noise: with one seed every optimizer
+    sees the same batches. ``None`` uses every point, the full gradient. On an online objective
+    (``surface.time_dependent``) step t uses the gradient of the step's loss; a surface with a
+    ``feasible`` box has every position projected onto it after each step.
     """
     if isinstance(steps, bool) or not isinstance(steps, int | np.integer) or steps < 0:
         raise ValueError(f"steps must be a whole number ≥ 0, got {steps!r}")
@@ -182,6 +226,8 @@ def race(
     seeds = _per_row("seed", seed, int)
     if np.any(np.asarray(sigma) < 0) or not np.all(np.isfinite(sigma)):
         raise ValueError(f"noise must be a finite standard deviation ≥ 0, got {noise!r}")
+    k = batch_size_for(surface, batch_size)
+    box = getattr(surface, "feasible", None)
 
     # How many rows each optimizer gets: its own batch, the starts' batch, or the noise's.
     wanted = {x0.shape[0]} if x0.ndim == 2 else set()
@@ -225,6 +271,9 @@ def race(
             draws = np.concatenate([np.stack(per_seed, axis=1)] * len(opts), axis=1)
         else:
             draws = np.random.default_rng(seeds).standard_normal((steps, 1, dim))
+    batches = None if k is None else MiniBatches(len(surface.data.y), k, seeds)
+    # Which seed's batches each working row takes (None: one seed, shared by every row).
+    batch_rows = np.concatenate([np.arange(seeds.size)] * len(opts)) if k and isinstance(seeds, np.ndarray) else None
 
     record_state = record_state and record_path
     factors = list(lr_factors) if lr_factors is not None else [None] * len(opts)
@@ -262,6 +311,8 @@ def race(
                     sigma_rows = sigma_rows[keep]
                 if draws is not None and draws.shape[1] > 1:
                     draws = draws[:, keep]
+                if batch_rows is not None:
+                    batch_rows = batch_rows[keep]
                 offset = 0
                 for grp in groups:
                     offset = grp.compact(keep, offset)
@@ -271,15 +322,32 @@ def race(
             xs, gs = [], []
             for grp in groups:
                 grp.begin(t, x)
+            pointed = [grp for grp in groups if grp.grad_point is not None]
             for tt in range(t, stop + 1):
-                g = surface.grad(x)
-                if with_noise:
-                    g = g + sigma_rows * draws[tt - 1]
+                idx = None
+                if batches is not None:
+                    idx = batches.at(tt)
+                    if batch_rows is not None:
+                        idx = idx[batch_rows]
+                shake = sigma_rows * draws[tt - 1] if with_noise else None
+                at = x
+                if pointed:  # rules that take their gradient elsewhere than at x
+                    at = x.copy()
+                    for grp in pointed:
+                        at[grp.slice] = grp.grad_point(grp.state, grp.x, grp.hp)
+                g = gradient(surface, at, tt, idx, shake)
                 for grp in groups:
                     if grp.lr_factors is not None:
                         grp.hp["lr"] = grp.base_lr * grp.lr_factors[tt - 1]
-                    delta, grp.state = grp.update(g[grp.slice], grp.state, grp.x, tt, grp.hp)
+                    if grp.uses_oracle:
+                        oracle = _oracle(surface, tt, idx, shake, grp.slice)
+                        delta, grp.state = grp.update(g[grp.slice], grp.state, grp.x, tt, grp.hp, oracle=oracle)
+                        grp.evals.append(1 + oracle.extra_grads)
+                    else:
+                        delta, grp.state = grp.update(g[grp.slice], grp.state, grp.x, tt, grp.hp)
                     grp.x += delta
+                    if box is not None:
+                        np.clip(grp.x, box[:, 0], box[:, 1], out=grp.x)
                     if record_state:
                         grp.trail.append(grp.state)
                 xs.append(x.copy())
@@ -362,18 +430,21 @@ def run(
     lr_factors: Any = None,
     record_path: bool = True,
     observe: Any = None,
+    batch_size: int | None = None,
 ) -> Trajectory:
     """Run one optimizer (or one batch of configurations) on ``surface`` from ``start``.
 
     ``start`` defaults to the surface's ``default_start``; it may be ``(n, dim)`` for a batch, and
     any hyperparameter of ``opt`` may be a length-n array. ``noise > 0`` adds seeded Gaussian noise
-    of that standard deviation to every gradient (same seed, same path).
+    of that standard deviation to every gradient (same seed, same path). On a data surface
+    ``batch_size=k`` takes each gradient over a mini-batch of k points drawn from ``seed``.
     """
     if start is None:
         start = surface.default_start
     return race(
         [opt], surface, start, steps=steps, noise=noise, seed=seed, record_state=record_state,
         lr_factors=None if lr_factors is None else [lr_factors], record_path=record_path, observe=observe,
+        batch_size=batch_size,
     )[0]
 
 

@@ -362,7 +362,8 @@ def surface_and_start(draw):
     spec = surfaces.spec(draw(st.sampled_from(SURFACES)))
     params = {}
     if draw(st.booleans()):
-        params = {p.name: draw(st.floats(p.ui_low, p.ui_high)) for p in spec.params}
+        params = {p.name: float(draw(st.integers(int(p.ui_low), int(p.ui_high)))) if p.integer
+                  else draw(st.floats(p.ui_low, p.ui_high)) for p in spec.params}
     s = surfaces.get(spec.key, **params)
     start = [draw(st.floats(lo, hi)) for lo, hi in s.bounds]
     return s, start
