@@ -32,7 +32,7 @@ class MiniBatches:
             self.epoch += 1
             for row, rng in enumerate(self.rngs):
                 self.order[row] = rng.permutation(self.n)
-        return self.order[:, j * self.size : (j + 1) * self.size]
+        return self.order[:, j * self.size : (j + 1) * self.size].copy()
 
 
 def batch_size_for(surface: Any, batch_size: Any) -> int | None:
