@@ -15,7 +15,7 @@ import numpy as np
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from playground import figures, lessons
+from playground import lessons
 from playground.experiment import VIEWS, Entry, Experiment, Schedule, decode, default_experiment, encode
 from playground.simulate import simulate
 
@@ -46,6 +46,21 @@ def chart(at: AppTest) -> dict:
     return json.loads(charts[0].proto.spec)
 
 
+def player_data(at: AppTest) -> dict:
+    """The data the race player was sent (race, side by side and 1-D views)."""
+    found = [c for c in at.get("bidi_component") if c.proto.component_name == "race_player"]
+    assert len(found) == 1, f"expected one race player, found {len(found)}"
+    return json.loads(found[0].proto.json)
+
+
+def runs(at: AppTest) -> list[dict]:
+    return player_data(at)["runs"]
+
+
+def f32(text: str) -> np.ndarray:
+    return np.frombuffer(base64.b64decode(text), dtype="<f4").astype(float)
+
+
 def url(at: AppTest) -> dict[str, str]:
     return {k: v if isinstance(v, str) else v[0] for k, v in at.query_params.items()}
 
@@ -69,44 +84,23 @@ def assert_same_race(got: Experiment, want: Experiment) -> None:
     assert got.labels() == want.labels() and got.colors() == want.colors()
 
 
-def moving(spec: dict) -> list[int]:
-    assert spec.get("frames"), "the chart has no animation frames"
-    return spec["frames"][0]["traces"]
-
-
-def heads(spec: dict) -> list[dict]:
-    """The moving markers of the main panel (not the 1-D figure's x-over-steps markers)."""
-    return [spec["data"][i] for i in moving(spec)
-            if spec["data"][i].get("mode") == "markers" and spec["data"][i].get("xaxis") != "x2"]
-
-
-def arr(value) -> np.ndarray:
-    if isinstance(value, dict):
-        return np.frombuffer(base64.b64decode(value["bdata"]), dtype=np.dtype(value["dtype"]).newbyteorder("<"))
-    return np.asarray(value, dtype=float)
-
-
 def assert_chart_shows(at: AppTest, exp: Experiment) -> None:
-    """The chart animates exactly the race of ``exp``: one head per entry, with its label and colour,
-    at that entry's simulated position in every frame."""
-    spec = chart(at)
-    hs = heads(spec)
-    assert len(hs) == len(exp.entries)
-    assert [h["name"].split(" — ")[0] for h in hs] == exp.labels()
-    assert [h["marker"]["color"] for h in hs] == exp.colors()
+    """The player is sent exactly the race of ``exp``: one run per entry, with its label and colour,
+    and that entry's simulated position and loss at every step (float32 of the core's float64)."""
+    data = player_data(at)
+    got = data["runs"]
+    assert len(got) == len(exp.entries)
+    assert [r["label"] for r in got] == exp.labels()
+    assert [r["color"] for r in got] == exp.colors()
+    assert data["steps"] == exp.steps
     race = simulate(exp)
-    index = {id(t): i for i, t in enumerate(spec["data"])}
-    head_idx = [index[id(h)] for h in hs]
-    frames = spec["frames"]
-    assert int(frames[-1]["name"]) == exp.steps
-    for f in frames[:: max(1, len(frames) // 20)] + frames[-1:]:
-        updates = dict(zip(f["traces"], f["data"], strict=True))
-        s = int(f["name"])
-        for i, tr in zip(head_idx, race.trajectories, strict=True):
-            x, y = arr(updates[i]["x"]), arr(updates[i]["y"])
-            want = tr.path[min(s, len(tr.path) - 1)]
-            got = [x[-1]] if race.surface.dim == 1 else [x[-1], y[-1]]
-            np.testing.assert_allclose(got, want, rtol=1e-5, atol=1e-6, err_msg=f"frame {s}")
+    dim = race.surface.dim
+    for run, tr in zip(got, race.trajectories, strict=True):
+        path = f32(run["path"]).reshape(-1, dim)
+        assert len(path) == len(tr.path), "every step is sent, nothing decimated"
+        np.testing.assert_allclose(path, tr.path[:, :dim], rtol=1e-6, atol=1e-30)
+        np.testing.assert_allclose(f32(run["loss"]), tr.loss[: len(path)], rtol=1e-6, atol=1e-30)
+        assert run["diverged_at"] == tr.diverged_at
 
 
 # --- Default page and sidebar edits ---------------------------------------------------------------
@@ -120,11 +114,10 @@ def default_app() -> AppTest:
 def test_default_page_renders_the_race(default_app):
     at = default_app
     no_exception(at)
-    spec = chart(at)
-    assert 0 < len(spec["frames"]) <= figures.MAX_FRAMES
+    data = player_data(at)
+    assert data["layout"] == "race" and data["image"].startswith("data:image/png;base64,")
     exp = default_experiment()
-    assert len(heads(spec)) == len(exp.entries) == 4
-    assert len(moving(spec)) == 2 * len(exp.entries)
+    assert len(data["runs"]) == len(exp.entries) == 4
     assert url_experiment(at) == exp
     assert_chart_shows(at, exp)
     assert not at.warning, [w.value for w in at.warning]
@@ -133,13 +126,13 @@ def test_default_page_renders_the_race(default_app):
 
 def test_add_remove_duplicate_and_edit_follow_into_chart_and_url(default_app):
     at = default_app
-    n0 = len(heads(chart(at)))
+    n0 = len(runs(at))
 
     at.button(key="add").click().run()
     no_exception(at)
     exp = url_experiment(at)
     assert len(exp.entries) == n0 + 1
-    assert len(heads(chart(at))) == n0 + 1 and len(moving(chart(at))) == 2 * (n0 + 1)
+    assert len(runs(at)) == n0 + 1
     assert_chart_shows(at, exp)
 
     removed = exp.entries[1]
@@ -149,7 +142,7 @@ def test_add_remove_duplicate_and_edit_follow_into_chart_and_url(default_app):
     exp = url_experiment(at)
     assert len(exp.entries) == n0
     assert [e.optimizer for e in exp.entries].count(removed.optimizer) == 0
-    assert len(heads(chart(at))) == n0
+    assert len(runs(at)) == n0
     assert_chart_shows(at, exp)
 
     first = exp.entries[0]
@@ -159,26 +152,23 @@ def test_add_remove_duplicate_and_edit_follow_into_chart_and_url(default_app):
     exp = url_experiment(at)
     assert len(exp.entries) == n0 + 1
     assert exp.entries[1].optimizer == first.optimizer
-    assert len(moving(chart(at))) == 2 * (n0 + 1)
+    assert len(runs(at)) == n0 + 1
     assert_chart_shows(at, exp)
 
     # Change Adam's learning rate through its exact-value box (uid 3: the default race's fourth entry).
     adam = next(i for i, e in enumerate(exp.entries) if e.optimizer == "adam")
     edit(at, 3)
-    before = chart(at)
+    before = runs(at)
     at.number_input(key="e3-adam-rosenbrock-lr-n").set_value(0.02).run()
     no_exception(at)
     exp = url_experiment(at)
     assert exp.entries[adam].hyper_dict.get("lr") == 0.02
     assert "adam:lr=0.02" in url(at)["opt"]
-    after = chart(at)
-    assert after["data"] != before["data"]
-
-    def last_head(spec: dict) -> dict:
-        i = spec["data"].index(heads(spec)[adam])
-        return spec["frames"][-1]["data"][spec["frames"][-1]["traces"].index(i)]
-
-    assert last_head(after) != last_head(before), "Adam's head should end somewhere else"
+    after = runs(at)
+    assert f32(after[adam]["path"])[-2:].tolist() != f32(before[adam]["path"])[-2:].tolist(), \
+        "Adam's head should end somewhere else"
+    others = [i for i in range(len(after)) if i != adam]
+    assert [after[i]["path"] for i in others] == [before[i]["path"] for i in others]
     # The log slider followed the exact value.
     assert at.select_slider(key="e3-adam-rosenbrock-lr-s").value == 0.02
     assert_chart_shows(at, exp)
@@ -201,12 +191,11 @@ def test_switching_to_slope_gives_the_1d_figure():
     at.selectbox(key="surface-0").set_value("slope").run()
     no_exception(at)
     assert url(at)["surface"] == "slope"
-    spec = chart(at)
-    assert spec["layout"]["xaxis2"]["title"]["text"] == "step"
-    assert not spec["layout"].get("images")
+    data = player_data(at)
+    assert data["layout"] == "oned" and data["dim"] == 1 and "curve" in data
+    assert not data.get("image")
     exp = url_experiment(at)
-    assert exp.surface == "slope" and len(heads(spec)) == len(exp.entries)
-    assert len(moving(spec)) == 3 * len(exp.entries)
+    assert exp.surface == "slope" and len(data["runs"]) == len(exp.entries)
     assert_chart_shows(at, exp)
 
 
@@ -230,9 +219,8 @@ def test_a_link_reproduces_its_experiment():
     assert at.number_input(key="e0-adam-bowl-lr-n").value == 0.07
     edit(at, 1)
     assert at.selectbox(key="e1-nesterov-sched").value == "cosine"
-    spec = chart(at)
-    assert heads(spec)[0]["name"] == "Fast Adam"
-    assert heads(spec)[0]["marker"]["color"] == "#aa3377"
+    assert runs(at)[0]["label"] == "Fast Adam"
+    assert runs(at)[0]["color"] == "#aa3377"
     assert_chart_shows(at, exp)
 
 
@@ -253,10 +241,8 @@ def test_a_mangled_link_keeps_the_valid_parts_and_says_what_it_ignored():
     assert exp.entries[0] == Entry("adam")  # the bad lr fell back to the default
     assert exp.entries[1].optimizer == "sgd" and exp.entries[1].hyper_dict == {"lr": 0.01}
     assert "<" not in exp.entries[1].label and "script" in exp.entries[1].label
-    spec = chart(at)
-    assert len(heads(spec)) == 7
-    assert all("<" not in h["name"] for h in heads(spec))
-    assert len(spec["frames"]) <= figures.MAX_FRAMES
+    assert len(runs(at)) == 7
+    assert all("<" not in r["label"] for r in runs(at))
     # The warning can be dismissed.
     at.button(key="dismiss-warnings").click().run()
     no_exception(at)
@@ -287,11 +273,11 @@ def test_every_view_renders(views_app, view):
     assert k is not None
     assert any(f"diverged at step {k}" in w.value for w in at.warning)
     if view == "race":
-        assert len(heads(chart(at))) == n
-        assert f"diverged at step {k}" in heads(chart(at))[1]["name"]
+        assert len(runs(at)) == n
+        assert runs(at)[1]["diverged_at"] == k
     elif view == "side":
-        spec = chart(at)
-        assert "xaxis2" in spec["layout"] and len(spec["layout"]["images"]) == n
+        data = player_data(at)
+        assert data["layout"] == "side" and len(data["runs"]) == n and data["image"]
     elif view == "3d":
         spec = chart(at)
         assert any(t["type"] == "surface" for t in spec["data"])
@@ -313,15 +299,13 @@ def test_presentation_mode_from_the_link():
     assert not at.title, "presentation mode hides the page title"
     assert at.toggle(key="present-0").value is True
     assert url(at).get("present") == "1"
-    spec = chart(at)
-    assert spec["layout"]["font"]["size"] == figures.Theme(present=True).font
-    assert heads(spec)[-1]["marker"]["size"] == figures.Theme(present=True).marker  # earlier heads are larger
+    assert player_data(at)["present"] is True
     assert_chart_shows(at, url_experiment(at))
     at.toggle(key="present-0").set_value(False).run()
     no_exception(at)
     assert "present" not in url(at)
     assert at.title
-    assert chart(at)["layout"]["font"]["size"] == figures.Theme().font
+    assert player_data(at)["present"] is False
 
 
 def test_choosing_a_lesson_loads_its_experiment():

@@ -30,15 +30,16 @@ def no_exception(at: AppTest) -> None:
 
 
 def chart(at: AppTest) -> dict:
-    charts = at.get("plotly_chart")
-    assert charts, "no chart on the page"
-    return json.loads(charts[0].proto.spec)
+    """The race player's data (the race view draws with the player, not Plotly)."""
+    found = [c for c in at.get("bidi_component") if c.proto.component_name == "race_player"]
+    assert found, "no race player on the page"
+    return json.loads(found[0].proto.json)
 
 
 def background(spec: dict) -> str:
-    images = spec["layout"].get("images") or []
-    assert images, "the chart has no shaded backdrop"
-    return images[0]["source"]
+    """The shaded backdrop the race player draws (``chart`` returns the player's data)."""
+    assert spec.get("image"), "the race has no shaded backdrop"
+    return spec["image"]
 
 
 FORMULAS = [
@@ -118,7 +119,7 @@ def test_an_unknown_lesson_opens_the_default_race():
     at = new_app(lesson="nope")
     no_exception(at)
     spec = chart(at)
-    names = [t.get("name", "") for t in spec["data"]]
+    names = [r["label"] for r in spec["runs"]]
     for label in ("Gradient descent", "Adam"):
         assert any(n.startswith(label) for n in names), names
     assert any("nope" in w.value and "default race" in w.value for w in at.warning)
@@ -131,8 +132,7 @@ def test_a_mangled_step_count_uses_the_value_the_message_names():
     used = at.slider(key="steps-0").value
     assert f"using {used}" in text, (used, text)
     assert url_experiment(at).steps == used
-    frames = chart(at)["frames"]
-    assert int(frames[-1]["name"]) == used
+    assert chart(at)["steps"] == used
 
 
 def test_the_formula_header_is_code_not_markdown():
