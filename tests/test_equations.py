@@ -1,0 +1,410 @@
+"""The equation the page shows for each optimizer is the rule the core runs.
+
+The Equations view shows ``spec.rule_latex`` and, next to it, each hyperparameter's symbol with its
+value (``\\eta = 0.05, \\beta_1 = 0.8``). This file reads that LaTeX with a small evaluator of its own
+(numbers, symbols with time subscripts, ``\\frac``, ``\\sqrt``, powers, ``\\max``, ``|·|``,
+``\\operatorname{sign}``, ``\\prod``, ``cases``), binds every symbol through the same symbol table,
+and steps the equations by hand on a tilted quadratic. The core's trajectory must agree: a changed
+equation, a changed rule or a symbol bound to the wrong hyperparameter fails.
+
+How the LaTeX is read: the ``aligned`` block is split into lines at ``\\\\`` and into statements at
+``\\qquad`` (and at ``, \\quad``); a statement is ``symbol = expression`` or ``symbol \\leftarrow
+expression``, anything after a ``\\text{…}`` remark is an alternative the defaults do not take, and a
+statement that does not start with a symbol is a remark. ``s_0 = …`` sets a starting value (0 when
+none is given), ``b_1 = …`` overrides the first step, ``g_t`` is the gradient at ``x_{t-1}``.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+
+import numpy as np
+import pytest
+
+import optimizers
+import surfaces
+
+STEPS = 8  # the first two steps and a few more, so RAdam's rectified branch is reached too
+START = (1.3, -0.7)
+
+# Distinctive values, so a symbol bound to the wrong hyperparameter or a moved ε shows.
+PROBE = {"lr": 0.05, "beta1": 0.8, "beta2": 0.95, "eps": 0.1, "momentum": 0.7, "dampening": 0.3, "rho": 0.8,
+         "weight_decay": 0.2, "momentum_decay": 0.3, "beta": 0.6}
+
+
+# --- tokens ------------------------------------------------------------------------------------------
+
+TOKEN = re.compile(r"""
+    (?P<case>CASES\d+)
+  | (?P<num>\d+\.\d+|\d+)
+  | (?P<cmd>\\[A-Za-z]+|\\[,;!\ ])
+  | (?P<sym>[A-Za-z])
+  | (?P<op>[-+/^_(){}|,=>&]|\\\{|\\\})
+""", re.X)
+SPACE = {r"\,", r"\;", r"\!", "\\ ", r"\quad", r"\textstyle", r"\displaystyle", r"\left", r"\right"}
+SYMBOL_CMDS = {r"\eta", r"\beta", r"\epsilon", r"\mu", r"\tau", r"\rho", r"\lambda", r"\psi", r"\Delta", r"\Pi",
+               r"\infty"}
+
+
+def tokenize(text: str) -> list[str]:
+    out, pos = [], 0
+    text = text.replace(r"\bigl(", "(").replace(r"\bigr)", ")").replace(r"\dfrac", r"\frac")
+    text = text.replace(r"\tfrac12", r"\frac{1}{2}").replace(r"\cdot", "")
+    while pos < len(text):
+        if text[pos].isspace():
+            pos += 1
+            continue
+        m = TOKEN.match(text, pos)
+        assert m, f"cannot read {text[pos:pos + 20]!r}"
+        pos = m.end()
+        if m.group() not in SPACE:
+            out.append(m.group())
+    return out
+
+
+# --- the evaluator -----------------------------------------------------------------------------------
+
+
+class Reader:
+    """Parses one statement's tokens into a value, given a lookup for symbols."""
+
+    def __init__(self, tokens, lookup, variables):
+        self.toks, self.i, self.lookup, self.vars, self.abs_depth = tokens, 0, lookup, variables, 0
+
+    def peek(self):
+        return self.toks[self.i] if self.i < len(self.toks) else None
+
+    def take(self, expected=None):
+        tok = self.peek()
+        assert expected is None or tok == expected, f"expected {expected!r}, got {tok!r} in {self.toks}"
+        self.i += 1
+        return tok
+
+    def expression(self):
+        value = self.term()
+        while self.peek() in ("+", "-"):
+            value = value + self.term() if self.take() == "+" else value - self.term()
+        return value
+
+    def starts_atom(self, tok):
+        if tok is None or tok in ("+", "-", ")", "}", ",", "=", ">", "&", r"\leftarrow", "^", "_"):
+            return False
+        return not (tok == "|" and self.abs_depth)
+
+    def term(self):
+        value = self.unary()
+        while True:
+            tok = self.peek()
+            if tok == "/":
+                self.take()
+                value = value / self.unary()
+            elif self.starts_atom(tok):
+                value = value * self.power()
+            else:
+                return value
+
+    def unary(self):
+        if self.peek() == "-":
+            self.take()
+            return -self.unary()
+        return self.power()
+
+    def power(self):
+        base = self.atom()
+        if self.peek() == "^":
+            self.take()
+            if self.peek() == "{":
+                self.take()
+                exponent = self.expression()
+                self.take("}")
+            else:
+                exponent = self.atom()
+            return np.power(base, exponent)
+        return base
+
+    def group(self):
+        self.take("{")
+        value = self.expression()
+        self.take("}")
+        return value
+
+    def index(self) -> str:
+        """A subscript: ``t``, ``t-1``, ``t+1``, ``0``, ``i``, ``\\infty``, ``1``."""
+        self.take("_")
+        if self.peek() == "{":
+            self.take()
+            parts = []
+            while self.peek() != "}":
+                parts.append(self.take())
+            self.take("}")
+            return "".join(parts)
+        return self.take()
+
+    def atom(self):
+        tok = self.take()
+        if re.fullmatch(r"\d+(\.\d+)?", tok):
+            return float(tok)
+        if tok == "(":
+            value = self.expression()
+            self.take(")")
+            return value
+        if tok == "{":
+            value = self.expression()
+            self.take("}")
+            return value
+        if tok == "|":
+            self.abs_depth += 1
+            value = np.abs(self.expression())
+            self.abs_depth -= 1
+            self.take("|")
+            return value
+        if tok == r"\frac":
+            num = self.group()
+            return num / self.group()
+        if tok == r"\sqrt":
+            return np.sqrt(self.group())
+        if tok == r"\max":
+            self.take("(")
+            a = self.expression()
+            self.take(",")
+            b = self.expression()
+            self.take(")")
+            return np.maximum(a, b)
+        if tok == r"\operatorname":
+            assert self.group_name() == "sign"
+            self.take("(")
+            value = np.sign(self.expression())
+            self.take(")")
+            return value
+        if tok == r"\prod":
+            self.take("_")
+            self.take("{")
+            var = self.take()
+            self.take(r"\le")
+            upper = self.take()
+            self.take("}")
+            start, product = self.i, 1.0
+            for k in range(1, int(self.vars[upper]) + 1):
+                self.i = start
+                self.vars[var] = k
+                product = product * self.power()
+            del self.vars[var]
+            return product
+        if tok in (r"\hat", r"\bar"):
+            name = tok[1:] + " " + self.take()
+            return self.symbol(name)
+        if tok in SYMBOL_CMDS or re.fullmatch(r"[A-Za-z]", tok):
+            return self.symbol(tok)
+        if tok.startswith("CASES"):
+            return self.lookup(tok, None)
+        raise AssertionError(f"cannot evaluate {tok!r} in {self.toks}")
+
+    def group_name(self):
+        self.take("{")
+        parts = []
+        while self.peek() != "}":
+            parts.append(self.take())
+        self.take("}")
+        return "".join(parts)
+
+    def symbol(self, name):
+        sub = self.index() if self.peek() == "_" else None
+        return self.lookup(name, sub)
+
+
+class Rule:
+    """A rule's LaTeX made runnable: statements in order, each ``(name, subscript, op, tokens)``."""
+
+    def __init__(self, latex: str, spec: optimizers.OptimizerSpec, hyper: dict):
+        self.symbols = {h.symbol: float(hyper[h.name]) for h in spec.hypers if not h.is_flag}
+        body = latex.replace(r"\begin{aligned}", "").replace(r"\end{aligned}", "")
+        self.cases = []
+
+        def cut_cases(m):
+            rows = []
+            for row in re.split(r"\\\\(?:\[[^\]]*\])?", m.group(1)):
+                if row.strip():
+                    expr, cond = row.split("&")
+                    rows.append((tokenize(expr), None if r"\text" in cond else tokenize(cond)))
+            self.cases.append(rows)
+            return f" CASES{len(self.cases) - 1} "
+
+        body = re.sub(r"\\begin\{cases\}(.*?)\\end\{cases\}", cut_cases, body, flags=re.S)
+        self.statements = []
+        self.alternatives = {}  # statement index -> [(condition, tokens)]: "x_t = A (μ = 0), B"
+        for line in re.split(r"\\\\", body):
+            last = None
+            for segment in re.split(r"\\qquad|,\s*\\quad", line):
+                segment = re.split(r"\\text\{", segment)[0].replace("&", " ").strip().rstrip(",")
+                cond = re.search(r"\\;\(([^()]*)=([^()]*)\)", segment)
+                if cond:
+                    segment = segment[:cond.start()]
+                    cond = (tokenize(cond.group(1)), tokenize(cond.group(2)))
+                toks = tokenize(segment) if segment else []
+                statement = self.statement(toks)
+                if statement:
+                    self.statements.append(statement)
+                    last = len(self.statements) - 1
+                    self.alternatives[last] = [(cond, statement[3])]
+                elif last is not None and toks:
+                    self.alternatives[last].append((cond, toks))
+        assert self.statements, "no equation read"
+
+    def statement(self, toks):
+        head = 0
+        name = None
+        if toks and toks[0] in (r"\hat", r"\bar"):
+            name, head = toks[0][1:] + " " + toks[1], 2
+        elif toks and (toks[0] in SYMBOL_CMDS or re.fullmatch(r"[A-Za-z]", toks[0])):
+            name, head = toks[0], 1
+        if name is None:
+            return None
+        sub = None
+        if head < len(toks) and toks[head] == "_":
+            r = Reader(toks[head:], None, {})
+            sub = r.index()
+            head += r.i
+        if head >= len(toks) or toks[head] not in ("=", r"\leftarrow"):
+            return None
+        if name in self.symbols and sub is None:
+            return None
+        return name, sub, toks[head], toks[head + 1:]
+
+    def run(self, surface, start, steps):
+        env = {("x", 0): np.array(start, dtype=np.float64)}
+        initial = {}
+        for name, sub, _, toks in self.statements:
+            if sub == "0":
+                initial[name] = Reader(toks, lambda n, s: self.constant(n, s), {}).expression()
+        path = [env[("x", 0)]]
+        for t in range(1, steps + 1):
+            env[("g", t)] = surface.grad(env[("x", t - 1)][None, :])[0]
+            variables = {"t": t}
+            for number, (name, sub, op, toks) in enumerate(self.statements):
+                if sub in ("0",):
+                    continue
+                toks = self.choose(number, env, initial, variables)
+                if sub is not None and sub.isdigit() and int(sub) != t:
+                    continue
+                k = self.resolve(sub, variables)
+                if op == "=" and k is not None and (name, k) in env:
+                    continue  # b_1 = g_1 has already set the first step
+                value = self.evaluate(toks, env, initial, variables)
+                env[(name, k)] = value
+            path.append(env[("x", t)])
+        return np.array(path)
+
+    def choose(self, number, env, initial, variables):
+        """The first alternative whose condition holds (an alternative without one always does)."""
+        for cond, toks in self.alternatives[number]:
+            if cond is None:
+                return toks
+            left, right = (self.evaluate(side, env, initial, variables) for side in cond)
+            if np.all(left == right):
+                return toks
+        raise AssertionError(f"no alternative of statement {number} applies")
+
+    def constant(self, name, sub):
+        key = name if sub is None else f"{name}_{sub}"
+        if key in self.symbols:
+            return self.symbols[key]
+        raise AssertionError(f"{key} is not a constant")
+
+    @staticmethod
+    def resolve(sub, variables):
+        if sub is None:
+            return None
+        if sub == r"\infty":
+            return sub
+        m = re.fullmatch(r"(\d+)|([a-z])([+-]\d+)?", sub)
+        assert m, f"cannot read the subscript {sub!r}"
+        if m.group(1):
+            return int(m.group(1))
+        return int(variables[m.group(2)]) + int(m.group(3) or 0)
+
+    def evaluate(self, toks, env, initial, variables):
+        def lookup(name, sub):
+            if name.startswith("CASES"):
+                for expr, cond in self.cases[int(name[5:])]:
+                    if cond is None or self.condition(cond, env, initial, variables):
+                        return self.evaluate(expr, env, initial, variables)
+                raise AssertionError("no case applies")
+            key = name if sub is None else f"{name}_{sub}"
+            if key in self.symbols:
+                return self.symbols[key]
+            if sub is None and name in variables:
+                return float(variables[name])
+            if sub is None and name in self.symbols:
+                return self.symbols[name]
+            k = self.resolve(sub, variables)
+            if (name, k) in env:
+                return env[(name, k)]
+            if isinstance(k, int) and k <= 0:
+                return initial.get(name, 0.0)
+            if isinstance(k, int) and k > variables["t"]:  # a schedule read ahead, as NAdam's μ_{t+1}
+                for n2, s2, _, toks2 in self.statements:
+                    if n2 == name and s2 == "t":
+                        return self.evaluate(toks2, env, initial, {**variables, "t": k})
+            raise AssertionError(f"{name}_{sub} is used before it is defined")
+
+        with np.errstate(invalid="ignore"):
+            return Reader(list(toks), lookup, variables).expression()
+
+    def condition(self, toks, env, initial, variables):
+        split = toks.index(">")
+        return self.evaluate(toks[:split], env, initial, variables) > self.evaluate(toks[split + 1:], env,
+                                                                                    initial, variables)
+
+
+# --- the tests ---------------------------------------------------------------------------------------
+
+
+def probe(spec: optimizers.OptimizerSpec) -> dict:
+    return {h.name: PROBE.get(h.name, h.default) for h in spec.hypers}
+
+
+@pytest.fixture(scope="module")
+def quadratic():
+    return surfaces.get("bowl", a=1.0, b=4.0, angle=30.0)
+
+
+@pytest.mark.parametrize("key", optimizers.names())
+def test_the_equation_shown_is_the_rule_that_runs(key, quadratic):
+    spec = optimizers.spec(key)
+    hyper = probe(spec)
+    by_hand = Rule(spec.rule_latex, spec, hyper).run(quadratic, START, STEPS)
+    core = optimizers.run(optimizers.make(key, **hyper), quadratic, START, steps=STEPS).path
+    assert by_hand.shape == core.shape
+    # The first two steps, then the rest.
+    np.testing.assert_allclose(by_hand[1:3], core[1:3], rtol=1e-12, atol=1e-14)
+    np.testing.assert_allclose(by_hand, core, rtol=1e-12, atol=1e-14)
+    assert np.abs(np.diff(core, axis=0)).min() > 0  # every coordinate moves: nothing checked is trivial
+
+
+@pytest.mark.parametrize("key", optimizers.names())
+def test_every_hyperparameter_symbol_appears_in_the_equation(key):
+    spec = optimizers.spec(key)
+    latex = re.sub(r"\\begin\{\w+\}|\\end\{\w+\}|\\text\{[^}]*\}|\\\\(\[[^\]]*\])?", " ", spec.rule_latex)
+    toks = tokenize(latex)
+    text = " ".join(toks)
+    for h in spec.hypers:
+        if not h.is_flag:
+            assert " ".join(tokenize(h.symbol)) in text, f"{key}: {h.name} ({h.symbol}) is not in the equation"
+
+
+def test_the_reader_on_hand_made_rules(quadratic):
+    """The evaluator itself, on rules whose steps are worked out by hand here."""
+    spec = optimizers.spec("sgd")
+    x0 = np.array(START)
+    g = quadratic.grad(x0[None])[0]
+    path = Rule(r"x_t &= x_{t-1} - \eta\, g_t", spec, {"lr": 0.1}).run(quadratic, START, 1)
+    np.testing.assert_allclose(path[1], x0 - 0.1 * g)
+    path = Rule(r"x_t &= x_{t-1} - \frac{\eta}{2}\, |g_t|^{2}", spec, {"lr": 0.1}).run(quadratic, START, 1)
+    np.testing.assert_allclose(path[1], x0 - 0.05 * g**2)
+    # A first-step override, a starting value and a read-ahead schedule.
+    rule = Rule(r"b_1 &= 3, \qquad b_t = b_{t-1} + 1 \\ c_t &= c_{t-1} + d_{t+1}, \qquad c_0 = 10 \\ d_t &= t \\"
+                r"x_t &= x_{t-1} + b_t + c_t", spec, {"lr": 0.1})
+    path = rule.run(quadratic, (0.0, 0.0), 2)
+    assert path[1][0] == 3 + 12 and path[2][0] == 15 + 4 + 15
+    assert not math.isnan(path[2][0])
