@@ -720,7 +720,7 @@ def show_view(exp: Experiment) -> None:
         if view == "3d":
             st.caption("A 1-D surface has no 3-D view; here is the curve instead.")
         arrows = False
-        if view == "race" and race.surface.dim == 2:
+        if view == "race" and race.surface.dim == 2 and not exp.present:  # the chart keeps the room
             arrows = st.toggle(
                 "Show the downhill direction (dotted) and the step taken (solid) at the current step",
                 key=f"arrows-{st.session_state.gen}",
