@@ -148,7 +148,7 @@ export function mount(parent, data, options = {}) {
     const vh = window.innerHeight || 800;
     const sc = scroller(root);
     const top = root.getBoundingClientRect().top + (sc ? sc.scrollTop : window.scrollY);
-    const room = vh - Math.max(0, top) - 12;
+    const room = vh - Math.max(0, top) - 6;
     return Math.max(room, Math.min(vh * 0.6, 420));
   }
 
@@ -162,11 +162,15 @@ export function mount(parent, data, options = {}) {
       { present: !!s.data.present, controls: controlsHeight + 8, minPlot: narrow ? 260 : 300 });
     root.classList.toggle("rp-wide", L.wide);
     side.style.width = L.wide ? `${L.sideWidth}px` : "100%";
-    let h = L.plotHeight;
+    // The height the plot would like at this width: a map drawn at equal scales needs no more.
+    let ideal = Math.round(L.plotWidth * (s.data.layout === "oned" ? 0.9 : 0.8));
     if (s.data.layout === "race" && equalAspect(s.data.bounds)) {
       const [[x0, x1], [y0, y1]] = s.data.bounds;
-      h = Math.min(h, Math.round((L.plotWidth - 70) * ((y1 - y0) / (x1 - x0)) + 60));
+      ideal = Math.round((L.plotWidth - 70) * ((y1 - y0) / (x1 - x0)) + 60);
     }
+    let h = s.data.layout === "race" ? Math.min(L.plotHeight, ideal) : L.plotHeight;
+    // On a phone the page scrolls anyway: the plot takes its width's worth, not what is left below.
+    if (narrow) h = Math.max(h, Math.min(ideal, Math.round((window.innerHeight || 800) * 0.7)));
     resize(L.plotWidth, Math.max(200, h));
   }
 
@@ -218,11 +222,13 @@ export function mount(parent, data, options = {}) {
       const pad = 0.08 * (hi - lo || 1);
       const curveBounds = [[x0, x1], [lo - pad, hi + pad]];
       const stepBounds = [[0, Math.max(1, s.steps)], [x0, x1]];
+      // Room for the axis titles: the y title above the axis, the x title under the tick labels.
+      const m = { ...z.margin, top: z.font + 12, bottom: z.margin.bottom + z.font + 6 };
       s.panels = [
         { kind: "curve", runs: s.runs.map((_, i) => i), ox: 0, oy: 0, bounds: curveBounds, xTitle: "x", yTitle: "f(x)",
-          t: plotTransform(curveBounds, s.width, top, z.margin, false) },
+          t: plotTransform(curveBounds, s.width, top, m, false) },
         { kind: "steps", runs: s.runs.map((_, i) => i), ox: 0, oy: top, bounds: stepBounds, xTitle: "step", yTitle: "x",
-          t: plotTransform(stepBounds, s.width, s.height - top, z.margin, false) },
+          t: plotTransform(stepBounds, s.width, s.height - top, m, false) },
       ];
     } else {
       s.panels = [{ kind: "map", runs: s.runs.map((_, i) => i), ox: 0, oy: 0,
@@ -257,12 +263,12 @@ export function mount(parent, data, options = {}) {
       g.fillText(tickLabel(v, yt.step), t.left - 7, y);
     }
     if (panel.xTitle) {
-      g.textAlign = "right";
-      g.textBaseline = "bottom";
-      g.fillText(panel.xTitle, t.left + t.width - 4, t.top + t.height - 4);
-      g.textAlign = "left";
+      g.textAlign = "center";
       g.textBaseline = "top";
-      g.fillText(panel.yTitle, t.left + 6, t.top + 4);
+      g.fillText(panel.xTitle, t.left + t.width / 2, t.top + t.height + z.font + 10);
+      g.textAlign = "left";
+      g.textBaseline = "bottom";
+      g.fillText(panel.yTitle, t.left - z.font * 2, t.top - 4);
     }
     if (panel.title) {
       g.textAlign = "left";
