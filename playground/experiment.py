@@ -20,6 +20,8 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 from urllib.parse import parse_qs, quote, unquote, urlencode
 
+import numpy as np
+
 import optimizers
 import surfaces
 
@@ -87,6 +89,7 @@ class Experiment:
     noise: float = 0.0
     seed: int = 0
     seeds: int = 1
+    batch_size: int = 0  # points per gradient step on a data surface; 0 takes them all
     view: str = "race"
     lesson: str = ""
     present: bool = False
@@ -96,7 +99,14 @@ class Experiment:
         if self.surface == "custom":
             bounds = [list(b) for b in self.bounds] or [[-3.0, 3.0], [-3.0, 3.0]]
             return surfaces.from_formula(self.formula, bounds=bounds, start=self.start or None)
-        return surfaces.get(self.surface, **dict(self.surface_params))
+        surface = surfaces.get(self.surface, **dict(self.surface_params))
+        if self.bounds:
+            # A view window (a lesson frames what it is about): the same surface, drawn over this box.
+            window = np.array(self.bounds, dtype=np.float64)
+            if window.shape != (surface.dim, 2) or not (window[:, 0] < window[:, 1]).all():
+                raise ValueError(f"a window needs {surface.dim} pair(s) of low < high, got {self.bounds}")
+            surface = replace(surface, bounds=window)
+        return surface
 
     def start_point(self, surface: surfaces.Surface | None = None) -> tuple[float, ...]:
         surface = surface or self.build_surface()
@@ -108,6 +118,14 @@ class Experiment:
         """The optimizer an entry stands for on this experiment's surface."""
         hyper = {"lr": defaults.learning_rate(self.surface, entry.optimizer), **entry.hyper_dict}
         return optimizers.make(entry.optimizer, **hyper)
+
+    def race_signature(self) -> tuple:
+        """What fixes the race's numbers, with defaults filled in: two experiments with the same
+        signature race identically, however their links spell it (a default written out or left out)."""
+        surface = self.build_surface()
+        entries = tuple((e.optimizer, tuple(sorted(self.resolve(e).hyper.items())), e.schedule) for e in self.entries)
+        return (self.surface, self.formula, tuple(sorted(surface.params.items())), surface.bounds.tolist(),
+                self.start_point(surface), self.steps, self.noise, self.seed, self.seeds, self.batch_size, entries)
 
     def labels(self) -> list[str]:
         """Entry labels, made unique ("Adam", "Adam (2)") so legends and tables stay readable."""
@@ -198,8 +216,8 @@ def encode(exp: Experiment) -> dict[str, str]:
     q["surface"] = surface
     if exp.surface == "custom":
         q["formula"] = exp.formula
-        if exp.bounds:
-            q["bounds"] = ",".join(_num(v) for b in exp.bounds for v in b)
+    if exp.bounds:
+        q["bounds"] = ",".join(_num(v) for b in exp.bounds for v in b)
     q["opt"] = ";".join(_encode_entry(e) for e in exp.entries)
     if exp.start:
         q["start"] = ",".join(_num(v) for v in exp.start)
@@ -207,6 +225,8 @@ def encode(exp: Experiment) -> dict[str, str]:
         value = getattr(exp, name)
         if value != getattr(base, name):
             q[name] = _num(value) if not isinstance(value, str) else value
+    if exp.batch_size:
+        q["batch"] = str(exp.batch_size)
     if exp.present:
         q["present"] = "1"
     return q
@@ -360,7 +380,7 @@ def decode(params: Mapping[str, Any] | str) -> tuple[Experiment, list[str]]:
             continue
         raw[str(k)] = text
     known = {"surface", "formula", "bounds", "opt", "start", "steps", "noise", "seed", "seeds", "view",
-             "lesson", "present", "speed"}
+             "lesson", "present", "speed", "batch"}
     for k in raw:
         if k not in known:
             warn.append(f"unknown parameter {_shorten(k, 30)!r}; ignored")
@@ -383,9 +403,10 @@ def decode(params: Mapping[str, Any] | str) -> tuple[Experiment, list[str]]:
 
     exp = _decode_surface(raw, exp, warn)
     if raw.get("surface", "").partition(":")[0].strip() != "custom":
-        for k in ("formula", "bounds"):
-            if k in raw:
-                warn.append(f"{k}: only read with surface=custom; ignored")
+        if "formula" in raw:
+            warn.append("formula: only read with surface=custom; ignored")
+        if "bounds" in raw:
+            exp = _decode_window(raw["bounds"], exp, warn)
 
     if "opt" in raw:
         entries = []
@@ -428,6 +449,8 @@ def decode(params: Mapping[str, Any] | str) -> tuple[Experiment, list[str]]:
         exp = replace(exp, seed=_number(raw["seed"], "seed", warn, 0, 2**31 - 1, exp.seed, True))
     if "seeds" in raw:
         exp = replace(exp, seeds=_number(raw["seeds"], "seeds", warn, 1, CAPS.seeds, exp.seeds, True))
+    if "batch" in raw:
+        exp = _decode_batch(raw["batch"], exp, warn)
     if "speed" in raw:
         exp = replace(exp, speed=float(_number(raw["speed"], "speed", warn, 0.1, 10, exp.speed)))
     if "view" in raw:
@@ -442,6 +465,35 @@ def decode(params: Mapping[str, Any] | str) -> tuple[Experiment, list[str]]:
         else:
             warn.append(f"present: {_shorten(raw['present'])!r} is not 0 or 1; ignored")
     return exp, warn
+
+
+def _decode_window(text: str, exp: Experiment, warn: list[str]) -> Experiment:
+    """A view window over a built-in surface: ``lo,hi`` per axis, inside the coordinate cap."""
+    vals = [_float(v, "bounds", []) for v in text.split(",")]
+    try:
+        dim = replace(exp, bounds=()).build_surface().dim
+    except ValueError:
+        return exp
+    if (len(vals) != 2 * dim or any(v is None or abs(v) > CAPS.coordinate for v in vals)
+            or any(vals[i] >= vals[i + 1] for i in range(0, len(vals), 2))):
+        warn.append(f"bounds: expected {dim} pair(s) of numbers, low < high, within ±{CAPS.coordinate:g}; "
+                    "using the surface's own window")
+        return exp
+    return replace(exp, bounds=tuple((vals[i], vals[i + 1]) for i in range(0, len(vals), 2)))
+
+
+def _decode_batch(text: str, exp: Experiment, warn: list[str]) -> Experiment:
+    """A mini-batch size, read only on a surface with data points: 1 to its number of points, 0 for all."""
+    try:
+        surface = exp.build_surface()
+    except ValueError:
+        surface = None
+    if surface is None or surface.data is None:
+        warn.append("batch: only read on a surface with data points; ignored")
+        return replace(exp, batch_size=0)
+    n = len(surface.data.y)
+    fallback = min(exp.batch_size, n)
+    return replace(exp, batch_size=int(_number(text, "batch", warn, 0, n, fallback, True)))
 
 
 def _decode_surface(raw: Mapping[str, str], exp: Experiment, warn: list[str]) -> Experiment:

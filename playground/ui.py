@@ -10,6 +10,7 @@ leaves the others' settings alone.
 from __future__ import annotations
 
 import math
+import zlib
 from dataclasses import replace
 from typing import Any
 
@@ -75,10 +76,19 @@ def replace_experiment(exp: Experiment) -> None:
 
 def _on_lesson() -> None:
     key = st.session_state.get(f"lesson-{st.session_state.gen}")
-    lesson = lessons.find(key) if key else None
+    if not key:  # "— choose a lesson —": the race stays, the lesson's text goes
+        st.session_state.experiment = replace(st.session_state.experiment, lesson="")
+        return
+    lesson = lessons.find(key)
     if lesson is not None:
         replace_experiment(replace(lesson.experiment, present=st.session_state.experiment.present))
         st.session_state.warnings = []
+
+
+def _on_restore_lesson(key: str) -> None:
+    lesson = lessons.find(key)
+    if lesson is not None:
+        replace_experiment(replace(lesson.experiment, present=st.session_state.experiment.present))
 
 
 def _on_reset() -> None:
@@ -315,7 +325,7 @@ def surface_controls(exp: Experiment, gen: int) -> Experiment:
         surface=key,
         surface_params=tuple(sorted(params.items())),
         formula="",
-        bounds=(),
+        bounds=exp.bounds if same else (),  # a lesson's view window stays until the surface changes
         start=exp.start if same else (),
     )
 
@@ -357,6 +367,19 @@ def run_controls(exp: Experiment, gen: int) -> Experiment:
         key=f"speed-{gen}",
         format_func=lambda v: f"{v:g}×",
     )
+    batch = 0
+    if surface.data is not None:
+        n = len(surface.data.y)
+        batch = st.number_input(
+            f"Mini-batch size (0 = all {n} points)",
+            min_value=0,
+            max_value=n,
+            value=int(min(exp.batch_size, n)),
+            step=1,
+            key=f"batch-{gen}-{exp.surface}-{n}",
+            help="Each step's gradient comes from this many points, drawn without replacement and reshuffled "
+            "every epoch, from the seed under Noisy gradients.",
+        )
     with st.expander("Noisy gradients", expanded=exp.noise > 0):
         noise = st.number_input(
             "Noise σ (added to every gradient)",
@@ -377,6 +400,7 @@ def run_controls(exp: Experiment, gen: int) -> Experiment:
         noise=float(noise),
         seed=int(seed),
         seeds=int(seeds),
+        batch_size=int(batch),
     )
 
 
@@ -505,12 +529,17 @@ def sidebar(exp: Experiment) -> Experiment:
             editing = ss.get("editing")
             if editing not in by_uid:
                 editing = ss.ids[0]
+            shown = [_entry_summary(exp, by_uid[uid], labels) for uid in ss.ids]
+            # The browser drops a radio's selection when its option texts change (a new surface
+            # changes every learning rate), so new texts make a new widget, seeded with the entry
+            # being edited.
+            signature = zlib.crc32("\n".join(shown).encode())
             chosen = st.radio(
                 "Edit",
                 ss.ids,
                 index=ss.ids.index(editing),
-                key=f"edit-{gen}-{'-'.join(map(str, ss.ids))}",
-                format_func=lambda uid: _entry_summary(exp, by_uid[uid], labels),
+                key=f"edit-{gen}-{'-'.join(map(str, ss.ids))}-{signature}",
+                format_func=dict(zip(ss.ids, shown, strict=True)).get,
                 label_visibility="collapsed",
             )
             ss.editing = chosen
@@ -838,9 +867,19 @@ def lesson_box(exp: Experiment) -> None:
     lesson = lessons.find(exp.lesson) if exp.lesson else None
     if lesson is None:
         return
-    box = st.expander(lesson.title, expanded=False) if exp.present else st.container(border=True)
+    try:
+        edited = exp.race_signature() != lesson.experiment.race_signature()
+    except ValueError:
+        edited = True
+    title = lesson.title + (" — edited" if edited else "")
+    box = st.expander(title, expanded=False) if exp.present else st.container(border=True)
     with box:
         if not exp.present:
-            st.markdown(f"**{lesson.title}**")
+            st.markdown(f"**{title}**")
+        if edited:
+            st.warning("You have changed this lesson's settings: the text below describes the lesson's own race, "
+                       "which may no longer be what the chart shows.", icon=":material/edit:")
+            st.button("Restore the lesson's settings", key="restore-lesson", on_click=_on_restore_lesson,
+                      args=(lesson.key,))
         st.markdown(lesson.explanation)
         st.markdown(f"**What to watch:** {lesson.watch}")

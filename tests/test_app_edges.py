@@ -30,16 +30,22 @@ def no_exception(at: AppTest) -> None:
 
 
 def chart(at: AppTest) -> dict:
-    """The race player's data (the race view draws with the player, not Plotly)."""
-    found = [c for c in at.get("bidi_component") if c.proto.component_name == "race_player"]
-    assert found, "no race player on the page"
+    charts = at.get("plotly_chart")
+    assert charts, "no chart on the page"
+    return json.loads(charts[0].proto.spec)
+
+
+def player(at: AppTest) -> dict:
+    """The data the race player was sent (what it draws)."""
+    found = at.get("bidi_component")
+    assert len(found) == 1, f"expected one race player, found {len(found)}"
     return json.loads(found[0].proto.json)
 
 
-def background(spec: dict) -> str:
-    """The shaded backdrop the race player draws (``chart`` returns the player's data)."""
-    assert spec.get("image"), "the race has no shaded backdrop"
-    return spec["image"]
+def background(at: AppTest) -> str:
+    image = player(at).get("image")
+    assert image, "the player has no shaded backdrop"
+    return image
 
 
 FORMULAS = [
@@ -53,7 +59,7 @@ FORMULAS = [
 def test_custom_formula_is_drawn_over_its_own_backdrop(formula):
     at = new_app(surface="custom", formula=formula, opt="adam:lr=0.05")
     no_exception(at)
-    got = background(chart(at))
+    got = background(at)
     s = surfaces.from_formula(formula, bounds=[[-3, 3], [-3, 3]])
     theme = figures.Theme(dark=False, present=False)
     want = figures.backdrop(s, theme).image["source"]
@@ -71,7 +77,7 @@ def test_formula_typed_in_the_sidebar_with_escapes_keeps_its_backdrop():
     no_exception(at)
     s = surfaces.from_formula(text, bounds=[[-3, 3], [-3, 3]])
     want = figures.backdrop(s, figures.Theme(dark=False, present=False)).image["source"]
-    assert background(chart(at)) == want
+    assert background(at) == want
     exp, warnings = decode({k: v if isinstance(v, str) else v[0] for k, v in at.query_params.items()})
     assert not warnings and exp.formula == text
     assert exp.entries[0].label == "a+ b% c"
@@ -90,12 +96,12 @@ def main_errors(at: AppTest) -> list[str]:
 def test_a_bad_formula_keeps_the_last_valid_surface_and_says_so_beside_the_chart():
     good = "x**2 + 3*y**2"
     at = new_app(surface="custom", formula=good, opt="adam:lr=0.05")
-    before = background(chart(at))
+    before = background(at)
     at.text_input(key="formula-0").set_value("x** + (").run()
     no_exception(at)
     exp = url_experiment(at)
     assert exp.surface == "custom" and exp.formula == good, "the race left the last valid surface"
-    assert background(chart(at)) == before
+    assert background(at) == before
     errors = main_errors(at)
     assert len(errors) == 1 and "x** + (" in errors[0] and good in errors[0], errors
     # Fixing the formula clears the message.
@@ -118,8 +124,7 @@ def test_a_hostile_formula_is_refused_and_the_race_keeps_its_surface():
 def test_an_unknown_lesson_opens_the_default_race():
     at = new_app(lesson="nope")
     no_exception(at)
-    spec = chart(at)
-    names = [r["label"] for r in spec["runs"]]
+    names = [r["label"] for r in player(at)["runs"]]
     for label in ("Gradient descent", "Adam"):
         assert any(n.startswith(label) for n in names), names
     assert any("nope" in w.value and "default race" in w.value for w in at.warning)
@@ -132,7 +137,7 @@ def test_a_mangled_step_count_uses_the_value_the_message_names():
     used = at.slider(key="steps-0").value
     assert f"using {used}" in text, (used, text)
     assert url_experiment(at).steps == used
-    assert chart(at)["steps"] == used
+    assert player(at)["steps"] == used
 
 
 def test_the_formula_header_is_code_not_markdown():
@@ -140,3 +145,42 @@ def test_the_formula_header_is_code_not_markdown():
     no_exception(at)
     shown = [m.value for m in at.main.markdown if "Custom formula" in m.value]
     assert shown and "`0.5*x**2 + 3*sin(y)**2`" in shown[0], shown
+
+
+def markdown(at: AppTest) -> list[str]:
+    out = []
+    for m in at.main.markdown:
+        try:
+            out.append(m.value)
+        except AttributeError:  # a widget-like element listed with the markdown ones
+            continue
+    return out
+
+
+def lesson_texts(at: AppTest) -> list[str]:
+    return [m for m in markdown(at) if m.startswith("**What to watch:**")]
+
+
+def test_choosing_no_lesson_takes_the_lesson_text_away_and_keeps_the_race():
+    at = new_app(lesson="oblong-bowl")
+    assert lesson_texts(at)
+    race = url_experiment(at)
+    at.selectbox(key="lesson-0").set_value("").run()
+    no_exception(at)
+    assert not lesson_texts(at)
+    after = url_experiment(at)
+    assert after.lesson == "" and after.race_signature() == race.race_signature()
+
+
+def test_an_edited_lesson_is_marked_as_edited_and_can_be_restored():
+    at = new_app(lesson="oblong-bowl")
+    titles = [m for m in markdown(at) if m.startswith("**")]
+    assert not any("edited" in t for t in titles) and not at.main.warning
+    at.slider(key="steps-0").set_value(37).run()
+    no_exception(at)
+    assert any("— edited" in m for m in markdown(at)), markdown(at)
+    assert any("changed this lesson" in w.value for w in at.main.warning)
+    at.button(key="restore-lesson").click().run()
+    no_exception(at)
+    assert not any("— edited" in m for m in markdown(at))
+    assert url_experiment(at).steps != 37

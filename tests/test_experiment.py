@@ -321,7 +321,10 @@ HOSTILE = [
     ("surface=custom&formula=x**2%2By**2&bounds=-2,2,-2,2&start=5,5", "start"),
     ("surface=custom&formula=log(x**2)%2By**2&bounds=-2,2,-2,2&start=0,1", "start"),
     ("surface=bowl&formula=x**2", "formula"),
-    ("surface=bowl&bounds=-1,1,-1,1", "bounds"),
+    ("surface=bowl&bounds=1,-1,-1,1", "bounds"),
+    ("surface=bowl&bounds=-1,1", "bounds"),
+    ("surface=slope&bounds=-1,1,-1,1", "bounds"),
+    ("surface=bowl&bounds=-1e9,1,-1,1", "bounds"),
     ({"steps": ["10", "20"]}, "steps"),
     ({"steps": []}, "steps"),
     ({"steps": None}, "steps"),
@@ -550,3 +553,14 @@ def test_sweep_cells_round_to_four_digits_inside_the_valid_range():
     assert _readable("adam", base, {"beta1": 0.6056929133858268, "lr": 0.012345678}) == {"beta1": 0.6057, "lr": 0.01235}
     # 0.99996 to four digits is 1.0, which β₁ may not be: more digits are kept.
     assert _readable("adam", base, {"beta1": 0.99996}) == {"beta1": 0.99996}
+
+
+def test_a_view_window_travels_in_the_link_and_frames_the_surface():
+    exp, warnings = decode("surface=bowl&opt=adam&bounds=-1,1,-0.5,0.5")
+    assert not warnings and exp.bounds == ((-1.0, 1.0), (-0.5, 0.5))
+    s = exp.build_surface()
+    assert s.bounds.tolist() == [[-1.0, 1.0], [-0.5, 0.5]]
+    assert s.value([0.3, 0.2]) == decode("surface=bowl")[0].build_surface().value([0.3, 0.2])
+    assert decode(to_query_string(exp)) == (exp, [])
+    # Changing the surface in a link drops a window that belonged to another one.
+    assert decode("surface=slope&opt=adam")[0].bounds == ()

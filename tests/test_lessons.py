@@ -288,3 +288,14 @@ def test_adam_with_default_beta2_settles_on_the_same_bowl():
     tr = optimizers.run(optimizers.make("adam", **settings), exp.build_surface(), exp.start_point(), steps=exp.steps)
     dist = np.linalg.norm(tr.path, axis=1)
     assert tr.diverged_at is None and dist[-500:].max() < 1e-8
+
+
+def test_changing_direction_frames_the_overshoot_at_the_kink():
+    """At the chart's scale the two overshoots must be told apart: both inside the lesson's window,
+    their depths differing by at least 5% of its width (over the whole slope it was 1–5 pixels)."""
+    r = race("changing-direction")
+    (lo, hi), = r.surface.bounds.tolist()
+    deepest = [float(tr.path[:, 0].min()) for tr in r.trajectories]
+    assert all(lo < d < 0 for d in deepest), (deepest, lo, hi)
+    assert abs(deepest[0] - deepest[1]) >= 0.05 * (hi - lo), (deepest, lo, hi)
+    assert lo <= 0 <= hi  # the kink itself is in view
