@@ -19,7 +19,9 @@ from playground.experiment import decode
 APP = Path(__file__).resolve().parent.parent / "app.py"
 
 KEYS = ["surface", "opt", "start", "steps", "noise", "seed", "seeds", "view", "lesson", "present", "speed",
-        "formula", "bounds"]
+        "formula", "bounds", "batch"]
+#: Every surface parameter name in the registry, and one that no surface has.
+SURFACE_PARAMS = sorted({p.name for key in surfaces.names() for p in surfaces.spec(key).params} | {"zz"})
 NUMBERS = st.one_of(
     st.floats(allow_nan=True, allow_infinity=True).map(repr),
     st.integers(-10**12, 10**12).map(str),
@@ -43,7 +45,7 @@ def opt_values(draw):
 @st.composite
 def surface_values(draw):
     key = draw(st.sampled_from([*surfaces.names(), "custom", "nope", ""]))
-    params = [f"{draw(st.sampled_from(['a', 'b', 'angle', 'c', 'k', 'A', 'right', 'zz']))}={draw(NUMBERS)}"
+    params = [f"{draw(st.sampled_from(SURFACE_PARAMS))}={draw(NUMBERS)}"
               for _ in range(draw(st.integers(0, 3)))]
     return key + (":" + ",".join(params) if params else "")
 
