@@ -145,7 +145,12 @@ def page(browser_context):
     try:
         yield pg
     finally:
+        errors = list(pg.console_errors)
         pg.close()
+    # Every browser test fails on a console error or an uncaught page error, whether or not it
+    # checked for them itself (an error logged after its last check counts too).
+    if errors:
+        pytest.fail("console or page errors:\n" + "\n".join(errors), pytrace=False)
 
 
 def pytest_terminal_summary(terminalreporter):
