@@ -9,7 +9,7 @@ import streamlit as st
 from playground import ui
 
 ui.init_state()
-st.set_page_config(page_title="Optimizer Playground", page_icon="📉", layout="wide",
+st.set_page_config(page_title="Optimizer Playground", page_icon=":material/trending_down:", layout="wide",
                    initial_sidebar_state="collapsed" if st.session_state.experiment.present else "auto")
 ui.apply_chart_click()
 head, body = st.container(), st.container()

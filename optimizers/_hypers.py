@@ -44,5 +44,5 @@ def dampening() -> Hyper:
     )
 
 
-def flag(name: str, default: bool, help: str, symbol: str) -> Hyper:
-    return Hyper(name, default, help, symbol)
+def flag(name: str, default: bool, help: str, symbol: str, label: str = "") -> Hyper:
+    return Hyper(name, default, help, symbol, label=label)

@@ -60,6 +60,11 @@ class Hyper:
     ui_low: float | None = None
     ui_high: float | None = None
     log: bool = False
+    label: str = ""  # how the page names it in words, when the name alone reads badly ("AMSGrad")
+
+    @property
+    def display_name(self) -> str:
+        return self.label or self.name.replace("_", " ")
 
     def __post_init__(self) -> None:
         if self.log and not (self.ui_low is not None and self.ui_low > 0):

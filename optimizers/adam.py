@@ -111,7 +111,8 @@ HYPERS = (
     _hypers.beta1(),
     _hypers.beta2(),
     _hypers.eps(1e-8),
-    _hypers.flag("amsgrad", False, "Divide by the largest second moment seen so far (AMSGrad).", r"\max"),
+    _hypers.flag("amsgrad", False, "Divide by the largest second moment seen so far (AMSGrad).", r"\max",
+                 label="AMSGrad"),
 )
 
 SPEC = OptimizerSpec(

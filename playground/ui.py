@@ -15,6 +15,7 @@ from dataclasses import replace
 from typing import Any
 
 import numpy as np
+import pandas as pd
 import streamlit as st
 
 import optimizers
@@ -23,6 +24,7 @@ import surfaces
 from . import defaults, figures, lessons, metrics, player, schedules
 from .caps import CAPS
 from .experiment import (
+    COLOR_RE,
     LABEL_MAX,
     SCHEDULES,
     Entry,
@@ -547,7 +549,8 @@ def sidebar(exp: Experiment) -> Experiment:
             with st.container(border=True):
                 entries[i] = entry_controls(exp, i, exp.entries[i], chosen, colors[i], labels[i])
         st.button(
-            "＋ Add optimizer",
+            "Add optimizer",
+            icon=":material/add:",
             on_click=_on_add,
             disabled=len(exp.entries) >= CAPS.entries,
             width="stretch",
@@ -748,6 +751,9 @@ def show_view(exp: Experiment) -> None:
     if view in ("race", "side") or (view == "3d" and race.surface.dim == 1):
         if view == "3d":
             st.caption("A 1-D surface has no 3-D view; here is the curve instead.")
+        elif view == "side" and race.surface.dim == 1:
+            st.caption("On a 1-D surface every run moves on the same curve, so one panel per optimizer would "
+                       "repeat it: the runs share the curve here, and x over the steps below keeps them apart.")
         arrows = False
         if view == "race" and race.surface.dim == 2 and not exp.present:  # the chart keeps the room
             arrows = st.toggle(
@@ -786,32 +792,48 @@ def show_view(exp: Experiment) -> None:
         internals_ui.show(exp, race)
 
 
+# Columns where a missing number means "it never happened"; elsewhere it means "unknown here".
+_NEVER = ("diverged at", "steps to within")
+
+
+def summary_cell(column: str, value: Any) -> str:
+    """A summary value as the table shows it: 4 significant digits, whole numbers with separators,
+    and words instead of None."""
+    if value is None:
+        return "never" if column.startswith(_NEVER) else "—"
+    if isinstance(value, bool | np.bool_):
+        return "yes" if value else "no"
+    if isinstance(value, int | np.integer):
+        return f"{int(value):,}"
+    v = float(value)
+    return f"{v:.4g}" if math.isfinite(v) else "—"
+
+
 def summary_table(race: Race) -> None:
     rows = []
-    for label, color, tr in zip(race.labels, race.colors, race.trajectories, strict=True):
-        row = {"optimizer": label, "colour": color}
-        row.update(metrics.summary(tr, race.surface))
+    for label, tr in zip(race.labels, race.trajectories, strict=True):
+        row = {"": "", "optimizer": label}
+        row.update({k: summary_cell(k, v) for k, v in metrics.summary(tr, race.surface).items()})
         rows.append(row)
-    st.dataframe(
-        rows,
-        hide_index=True,
-        width="stretch",
-        column_config={"colour": st.column_config.TextColumn(width="small")},
-    )
+    frame = pd.DataFrame(rows)
+    # The first column is a swatch in each run's colour (a filled cell, no glyph a font may lack).
+    swatches = [f"background-color: {c}" for c in race.colors]
+    styled = frame.style.apply(lambda _: swatches, subset=[""], axis=0).hide(axis="index")
+    st.table(styled)
     st.caption(
         "Steps to within 0.001: the first step from which the loss stays within 0.001 of the known minimum "
-        "value. Path length: the distance travelled, summed over the steps."
+        "value (never: it has not settled there by the last step). Path length: the distance travelled, "
+        "summed over the steps."
     )
 
 
 def equations(exp: Experiment, race: Race) -> None:
-    for entry, label, tr in zip(exp.entries, race.labels, race.trajectories, strict=True):
+    for entry, label, color, tr in zip(exp.entries, race.labels, race.colors, race.trajectories, strict=True):
         spec = optimizers.spec(entry.optimizer)
-        st.markdown(f"#### :material/circle: {label}")
+        st.markdown(f"#### {swatch(color)} {label}", unsafe_allow_html=True)
         st.caption(f"{spec.name} — {spec.reference}")
         st.latex(spec.rule_latex)
-        values = ", ".join(f"{h.symbol} = {_fmt(tr.optimizer.hyper[h.name])}" for h in spec.hypers)
-        st.latex(values)
+        st.latex(hyper_values_latex(spec, tr.optimizer.hyper))
         if not entry.schedule.is_default():
             st.latex(
                 schedules.LATEX[entry.schedule.kind]
@@ -821,6 +843,21 @@ def equations(exp: Experiment, race: Race) -> None:
                     else ""
                 )
             )
+
+
+def swatch(color: str) -> str:
+    """A small square in a run's colour (CSS, no glyph a font may lack). Colours are #rrggbb only:
+    links and pickers are validated, so nothing else reaches this HTML."""
+    color = color if COLOR_RE.match(color) else "#808080"
+    return (f'<span style="display:inline-block;width:0.8em;height:0.8em;border-radius:0.2em;'
+            f'background:{color};vertical-align:baseline"></span>')
+
+
+def hyper_values_latex(spec: optimizers.OptimizerSpec, hyper: dict) -> str:
+    """The current values: symbols for numbers (η = 0.05), words for switches (AMSGrad: off)."""
+    numbers = [f"{h.symbol} = {_fmt(hyper[h.name])}" for h in spec.hypers if not h.is_flag]
+    flags = [rf"\text{{{h.display_name}: {'on' if hyper[h.name] else 'off'}}}" for h in spec.hypers if h.is_flag]
+    return r",\quad ".join([", ".join(numbers), *flags] if numbers else flags)
 
 
 def _fmt(v: Any) -> str:

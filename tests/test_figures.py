@@ -455,3 +455,18 @@ def test_default_palette_is_used_in_order():
     exp = Experiment(entries=tuple(Entry(k) for k in ("adam", "sgd", "lion")), steps=20)
     spec = figures.race_figure(race_of(exp), THEME)
     assert [spec["data"][i]["marker"]["color"] for i in heads(spec)] == list(defaults.PALETTE[:3])
+
+
+def test_the_3d_view_marks_the_start_and_the_minima_where_they_are():
+    """An off-centre start and minimum: the markers sit at their own (x, y), not swapped, on the surface."""
+    exp = Experiment(surface="bowl", surface_params=(("angle", 30.0), ("b", 10.0)), entries=(Entry("adam"),),
+                     start=(-2.0, 1.25), steps=20)
+    race = simulate(exp)
+    spec = figures.surface3d_figure(race)
+    by_name = {t.get("name"): t for t in spec["data"]}
+    start = by_name["start"]
+    assert (start["x"], start["y"]) == ([-2.0], [1.25])
+    assert start["z"][0] >= float(race.surface.value(np.array([[-2.0, 1.25]]))[0])
+    minimum = by_name["minimum"]
+    xs, ys = np.atleast_1d(decode(minimum["x"])), np.atleast_1d(decode(minimum["y"]))
+    np.testing.assert_allclose(np.column_stack([xs, ys]), np.array(race.surface.minima), atol=1e-6)

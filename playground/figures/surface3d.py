@@ -32,9 +32,34 @@ def surface3d_figure(race: Race, theme: Theme = DEFAULT_THEME, height: int = 680
         if len(p):
             data.append({"type": "scatter3d", "mode": "markers", "x": [float(p[-1, 0])], "y": [float(p[-1, 1])],
                          "z": [float(z[-1])], "showlegend": False, "marker": {"size": 5, "color": color}})
+    data.extend(_markers(race, bottom, top, lift, theme))
     layout = base_layout(theme, height)
     layout["scene"] = {"xaxis": {"title": {"text": "x"}}, "yaxis": {"title": {"text": "y"}},
                        "zaxis": {"title": {"text": "f"}}, "aspectmode": "manual",
                        "aspectratio": {"x": 1, "y": 1, "z": 0.6}}
     layout["legend"].update({"orientation": "h", "y": 1.02, "yanchor": "bottom"})
     return {"data": data, "layout": layout}
+
+
+def _markers(race: Race, bottom: float, top: float, lift: float, theme: Theme) -> list[dict]:
+    """The start (open circle) and the known minima (diamonds), on the surface, as in the race view."""
+    surface = race.surface
+    start = np.asarray(race.start, dtype=np.float64)[None, :]
+    out = []
+    with np.errstate(all="ignore"):
+        z0 = float(np.clip(surface.value(start)[0], bottom, top) + lift)
+    out.append({"type": "scatter3d", "mode": "markers", "name": "start", "x": [float(start[0, 0])],
+                "y": [float(start[0, 1])], "z": [z0], "hovertemplate": "start (%{x:.3g}, %{y:.3g})<extra></extra>",
+                "marker": {"size": 7, "symbol": "circle-open", "color": theme.ink, "line": {"width": 3}}})
+    minima = np.array([m for m in surface.minima if len(m) == 2], dtype=np.float64).reshape(-1, 2)
+    (x0, x1), (y0, y1) = surface.bounds
+    inside = (minima[:, 0] >= x0) & (minima[:, 0] <= x1) & (minima[:, 1] >= y0) & (minima[:, 1] <= y1)
+    minima = minima[inside]
+    if len(minima):
+        with np.errstate(all="ignore"):
+            zm = np.clip(surface.value(minima), bottom, top) + lift
+        out.append({"type": "scatter3d", "mode": "markers", "name": "minimum", "x": typed(minima[:, 0]),
+                    "y": typed(minima[:, 1]), "z": typed(zm),
+                    "hovertemplate": "minimum (%{x:.3g}, %{y:.3g})<extra></extra>",
+                    "marker": {"size": 6, "symbol": "diamond", "color": theme.ink}})
+    return out
