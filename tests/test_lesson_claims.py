@@ -13,6 +13,7 @@ import functools
 import math
 import re
 import string
+from dataclasses import replace
 
 import numpy as np
 import pytest
@@ -208,6 +209,85 @@ def measure_adam_hovers() -> dict[str, float]:
     }
 
 
+def run_named(r: Race, key: str, name: str) -> optimizers.Trajectory:
+    return r.trajectories[list(lessons.find(key).runs).index(name)]
+
+
+def measure_feature_scale() -> dict[str, float]:
+    r = race("feature-scale")
+    low, high = hessian_eigenvalues(r, r.surface.minima[0])
+    # The aside: at feature scale 1 the bowl is round and gradient descent runs straight to the fit.
+    other = simulate(replace(r.experiment, surface_params=(("feature_scale", 1.0),)))
+    low1, high1 = hessian_eigenvalues(other, other.surface.minima[0])
+    d = run_named(other, "feature-scale", "gd").path - np.array(other.surface.minima[0])
+    u = d[0] / np.linalg.norm(d[0])
+    off_line = np.abs(d[:, 0] * u[1] - d[:, 1] * u[0]).max()
+    straight = off_line < 1e-9 and np.linalg.norm(d[-1]) < 0.02 * np.linalg.norm(d[0])
+    return {
+        "scale": float(np.std(r.surface.data.x)),  # the standardised feature has unit spread
+        "condition": high / low,
+        "round": only_if(straight and math.isclose(high1, low1, rel_tol=1e-6), other.surface.params["feature_scale"]),
+    }
+
+
+def measure_minibatch_noise() -> dict[str, float]:
+    key = "minibatch-noise"
+    r = race(key)
+    exp = r.experiment
+    names = list(lessons.find(key).runs)
+    const, decay = r.spread[names.index("const")], r.spread[names.index("decay")]
+    fit = np.array(r.surface.minima[0])
+    tail = slice(-50, None)
+    wander = [float(np.linalg.norm(tr.path[tail] - fit, axis=-1).mean()) for tr in (const, decay)]
+    at_batch = float(np.std(const.loss[-1]))
+    at_one = float(np.std(simulate(replace(exp, batch_size=1)).spread[names.index("const")].loss[-1]))
+    # With every point in each batch the seeds only reorder the sums: one path for all of them.
+    n = len(r.surface.data.y)
+    opt = exp.resolve(exp.entries[names.index("const")])
+    whole = optimizers.run(opt, r.surface, steps=exp.steps, batch_size=n, seed=np.arange(exp.seeds))
+    same_path = np.abs(whole.path - whole.path[:, :1]).max() < 1e-12
+    return {
+        "batch": exp.batch_size,
+        "n": only_if(same_path, n),
+        "seeds": const.path.shape[1],
+        "one": only_if(at_one > at_batch > 0, 1),
+        "wider": at_one / at_batch,
+        "settle": wander[0] / wander[1],
+    }
+
+
+def measure_adam_fails_online() -> dict[str, float]:
+    key = "adam-fails-online"
+    r = race(key)
+    t = runs(key)
+    s = r.surface
+    g = [float(s.grad(np.zeros(1), k)[0]) for k in range(1, 13)]
+    cycle = next(p for p in range(1, 7) if all(g[i] == g[i + p] for i in range(12 - p)))
+    lo, hi = s.feasible[0]
+    best = lo if s.value(np.array([lo])) < s.value(np.array([hi])) else NAN
+    big = max(g)
+    betas = [hyper(tr, "beta2") for tr in t.values()]
+    return {
+        "cycle": cycle,
+        "C": only_if(min(g) == -1, big),
+        "best": only_if(t["ams"].path[-100:, 0].max() < best + 0.05, best),
+        "worst": only_if(t["adam"].path[-100:, 0].min() > hi - 0.05, hi),
+        "beta1": same(*(hyper(tr, "beta1") for tr in t.values())),
+        "beta2": only_if(math.isclose(betas[0], 1 / (1 + big * big), rel_tol=1e-12), same(*betas)),
+    }
+
+
+def measure_separable_classes() -> dict[str, float]:
+    key = "separable-classes"
+    r = race(key)
+    l2 = 0.01
+    other = simulate(replace(r.experiment, surface_params=(("l2", l2), *((k, v) for k, v in
+                                                                       r.experiment.surface_params if k != "l2"))))
+    (m,) = other.surface.minima
+    close = all(np.linalg.norm(tr.path[-1] - m) < 1e-3 * np.linalg.norm(m) for tr in other.trajectories)
+    return {"l2": only_if(close and not r.surface.minima, other.surface.params["l2"])}
+
+
 MEASURE = {
     "constant-slope": measure_constant_slope,
     "changing-direction": measure_changing_direction,
@@ -218,6 +298,10 @@ MEASURE = {
     "adagrad-vs-rmsprop": measure_adagrad_vs_rmsprop,
     "rosenbrock": measure_rosenbrock,
     "adam-hovers": measure_adam_hovers,
+    "feature-scale": measure_feature_scale,
+    "minibatch-noise": measure_minibatch_noise,
+    "adam-fails-online": measure_adam_fails_online,
+    "separable-classes": measure_separable_classes,
 }
 
 
