@@ -21,7 +21,7 @@ from functools import lru_cache
 
 import numpy as np
 
-from ._base import Data, Facts, Param, SurfaceSpec, over_points, stack
+from ._base import Data, Facts, Param, SurfaceSpec, over_points, stack, symmetric
 
 #: The line the points are drawn around, in the standardised feature: y = 2 z + 1.
 TRUE_SLOPE, TRUE_INTERCEPT = 2.0, 1.0
@@ -75,6 +75,12 @@ def batch_grad(x, idx, n, feature_scale, noise, seed):
     return stack(x, 2.0 * np.mean(r * xb, axis=-1), 2.0 * np.mean(r, axis=-1))
 
 
+def hessian(x, n, feature_scale, noise, seed):
+    # Constant: 2 [[mean x², mean x], [mean x, 1]].
+    pts = _points(n, feature_scale, noise, seed)
+    return symmetric(x, 2.0 * np.mean(pts.x * pts.x), 2.0 * np.mean(pts.x), 2.0)
+
+
 def least_squares(pts: Data) -> np.ndarray:
     """The (w, b) of the least-squares line, from the normal equations solved by ``lstsq``."""
     design = np.column_stack([pts.x, np.ones_like(pts.x)])
@@ -116,6 +122,7 @@ SPEC = SurfaceSpec(
     value=value,
     grad=grad,
     facts=facts,
+    hessian=hessian,
     summary="Fit a line to noisy points: the mean squared error over slope and intercept.",
     data=data,
     batch_grad=batch_grad,

@@ -21,7 +21,7 @@ from functools import lru_cache
 
 import numpy as np
 
-from ._base import Data, Facts, Param, SurfaceSpec, over_points, stack
+from ._base import Data, Facts, Param, SurfaceSpec, over_points, stack, symmetric
 
 #: The direction the two class means lie along (a unit vector).
 DIRECTION = np.array([0.8, 0.6])
@@ -78,11 +78,18 @@ def batch_grad(x, idx, n, separation, l2, seed):
     return _grad_over(x, pts.x[idx], pts.y[idx], l2)
 
 
-def hessian(w, pts: Data, l2: float) -> np.ndarray:
-    """:math:`\\frac1n\\sum_i \\sigma(m_i)\\sigma(-m_i)\\, x_i x_i^\\top + \\lambda I` at one ``w``."""
-    m = _margins(w, pts)
-    weight = _sigmoid_neg(m) * _sigmoid_neg(-m)
-    return (pts.x.T * weight) @ pts.x / len(pts.y) + l2 * np.eye(2)
+def hessian(x, n, separation, l2, seed):
+    """:math:`\\frac1n\\sum_i \\sigma(m_i)\\sigma(-m_i)\\, x_i x_i^\\top + \\lambda I`, ``(..., 2, 2)``."""
+    pts = _points(n, separation, seed)
+    p1, p2 = pts.x[:, 0], pts.x[:, 1]
+
+    def second(w):
+        m = _margins(w, pts)
+        c = _sigmoid_neg(m) * _sigmoid_neg(-m)
+        return symmetric(w, np.mean(c * p1 * p1, axis=-1) + l2, np.mean(c * p1 * p2, axis=-1),
+                         np.mean(c * p2 * p2, axis=-1) + l2)
+
+    return over_points(second, x, len(pts.y))
 
 
 def newton_minimum(n, separation, l2, seed, tol=1e-12, max_iter=100):
@@ -94,7 +101,7 @@ def newton_minimum(n, separation, l2, seed, tol=1e-12, max_iter=100):
     for _ in range(max_iter):
         g = grad(w, n, separation, l2, seed)
         try:
-            direction = np.linalg.solve(hessian(w, pts, l2), g)
+            direction = np.linalg.solve(hessian(w, n, separation, l2, seed), g)
         except np.linalg.LinAlgError:
             return None
         step = 1.0
@@ -148,6 +155,7 @@ SPEC = SurfaceSpec(
     value=value,
     grad=grad,
     facts=facts,
+    hessian=hessian,
     summary="Two classes of points and a boundary through the origin: the logistic loss over its weights.",
     data=data,
     batch_grad=batch_grad,

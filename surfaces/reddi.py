@@ -28,6 +28,10 @@ def grad(x, C):
     return np.full(x.shape, (C - 2.0) / 3.0)
 
 
+def hessian(x, C):
+    return np.zeros((*x.shape, 1))  # every f_t is linear
+
+
 def step_value(x, t, C):
     return (C if t % 3 == 1 else -1.0) * x[..., 0]
 
@@ -59,6 +63,7 @@ SPEC = SurfaceSpec(
     value=value,
     grad=grad,
     facts=facts,
+    hessian=hessian,
     summary="A loss that changes every step, C·x once, then −x twice: Adam ends at the worst point.",
     step_value=step_value,
     step_grad=step_grad,

@@ -13,7 +13,8 @@ import surfaces
 
 KEYS = surfaces.names()
 #: Surfaces whose Hessian is written out by hand (the rest fall back to differences of the gradient).
-ANALYTIC = ["bowl", "slope", "rosenbrock", "beale", "himmelblau", "saddle", "double_well", "rastrigin", "sharp_flat"]
+ANALYTIC = ["bowl", "slope", "rosenbrock", "beale", "himmelblau", "saddle", "double_well", "rastrigin", "sharp_flat",
+            "linear_regression", "logistic_regression", "reddi"]
 
 
 def _differences(s, x, h=1e-6):
@@ -39,7 +40,9 @@ def test_listed_surfaces_have_an_analytic_hessian(key):
 
 
 PARAMS = {"bowl": [{}, {"a": 3.0, "b": 40.0, "angle": 37.0}], "saddle": [{}, {"a": 2.0, "b": 0.5, "c": 3.0}],
-          "rosenbrock": [{}, {"a": -1.5, "b": 10.0}], "sharp_flat": [{}, {"sharp": 80.0, "flat": 0.3}]}
+          "rosenbrock": [{}, {"a": -1.5, "b": 10.0}], "sharp_flat": [{}, {"sharp": 80.0, "flat": 0.3}],
+          "linear_regression": [{}, {"feature_scale": 7.0, "n": 9.0}],
+          "logistic_regression": [{}, {"l2": 0.0, "n": 9.0}]}
 
 
 @pytest.mark.parametrize("key", KEYS)
