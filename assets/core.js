@@ -82,7 +82,7 @@ export function formatValue(v) {
   if (!Number.isFinite(v)) return "—";
   if (v === 0) return "0";
   const a = Math.abs(v);
-  const text = a < 1e-3 || a >= 1e5 ? v.toExponential(2) : v.toPrecision(4).replace(/(\.\d*?)0+$/, "$1").replace(/\.$/, "");
+  const text = a < 1e-3 || a >= 1e5 ? v.toExponential(3) : v.toPrecision(4).replace(/(\.\d*?)0+$/, "$1").replace(/\.$/, "");
   return text.replace(/^-/, "\u2212");
 }
 
@@ -199,11 +199,12 @@ export function gridShape(n, width, height, aspect = 1) {
  * the side column (legend and readout) goes to the right on a wide screen and under the plot on a
  * narrow one; the plot takes what remains above the controls.
  */
-export function playerLayout(width, height, runs, { present = false, controls = 56, minPlot = 220 } = {}) {
-  const wide = width >= 860;
+export function playerLayout(width, height, runs, { present = false, controls = 56, minPlot = 220, side = null } = {}) {
+  const wide = width >= 720;
   const rowHeight = present ? 34 : 26;
   const sideWidth = wide ? Math.min(present ? 420 : 340, Math.round(width * 0.3)) : width;
-  const sideHeight = wide ? 0 : rowHeight * (runs + 1) + 12;
+  // Under the plot, the side column takes its measured height when the caller knows it.
+  const sideHeight = wide ? 0 : side ?? rowHeight * (runs + 1) + 12;
   const plotWidth = wide ? width - sideWidth - 12 : width;
   const plotHeight = Math.max(minPlot, Math.floor(height - controls - sideHeight));
   return { wide, sideWidth, sideHeight, plotWidth: Math.max(120, plotWidth), plotHeight, rowHeight };

@@ -149,7 +149,7 @@ export function mount(parent, data, options = {}) {
     const sc = scroller(root);
     const top = root.getBoundingClientRect().top + (sc ? sc.scrollTop : window.scrollY);
     const room = vh - Math.max(0, top) - 6;
-    return Math.max(room, Math.min(vh * 0.6, 420));
+    return Math.max(room, 300);
   }
 
   function layout() {
@@ -158,10 +158,14 @@ export function mount(parent, data, options = {}) {
     const narrow = width < 640;
     root.classList.toggle("rp-narrow", narrow);
     const controlsHeight = controls.getBoundingClientRect().height || 48;
-    const L = playerLayout(width, availableHeight(), s.runs.length,
-      { present: !!s.data.present, controls: controlsHeight + 8, minPlot: narrow ? 260 : 300 });
+    const options = { present: !!s.data.present, controls: controlsHeight + 8, minPlot: narrow ? 260 : 240 };
+    let L = playerLayout(width, availableHeight(), s.runs.length, options);
     root.classList.toggle("rp-wide", L.wide);
     side.style.width = L.wide ? `${L.sideWidth}px` : "100%";
+    if (!L.wide) {
+      const measured = Math.ceil(side.getBoundingClientRect().height) + 8;
+      L = playerLayout(width, availableHeight(), s.runs.length, { ...options, side: measured });
+    }
     // The height the plot would like at this width: a map drawn at equal scales needs no more.
     let ideal = Math.round(L.plotWidth * (s.data.layout === "oned" ? 0.9 : 0.8));
     if (s.data.layout === "race" && equalAspect(s.data.bounds)) {
@@ -186,6 +190,10 @@ export function mount(parent, data, options = {}) {
     canvas.style.width = `${w}px`;
     canvas.style.height = `${h}px`;
     panels();
+    // Where the plot boxes are (CSS px in the canvas): tests and outside checks click through these.
+    root.dataset.panels = String(s.panels.length);
+    canvas.dataset.plots = s.panels.map((p) => [p.ox + p.t.left, p.oy + p.t.top, p.t.width, p.t.height]
+      .map((v) => v.toFixed(1)).join(",")).join(";");
     drawStatic();
     draw(s.step, true);
   }

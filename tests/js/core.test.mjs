@@ -57,7 +57,8 @@ test("ticks are 1, 2 or 5 times a power of ten, inside the range", () => {
 test("readout values: four significant digits, exponent form for tiny ones", () => {
   assert.equal(formatValue(12.5), "12.5");
   assert.equal(formatValue(-1.23456), "\u22121.235");
-  assert.equal(formatValue(0.000012345), "1.23e-5");
+  assert.equal(formatValue(0.0000123456), "1.235e-5");
+  assert.equal(formatValue(16139794224.17), "1.614e+10");
   assert.equal(formatValue(NaN), "—");
 });
 
@@ -135,4 +136,7 @@ test("layout: side column beside the plot when wide, under it when narrow; the p
   assert.equal(phone.plotWidth, 390);
   assert.equal(phone.sideHeight, 26 * 5 + 12);
   assert.equal(phone.plotHeight, 700 - 90 - 142);
+  const measured = playerLayout(700, 700, 4, { controls: 50, minPlot: 200, side: 180 });
+  assert.ok(!measured.wide);
+  assert.equal(measured.plotHeight, 700 - 50 - 180);
 });

@@ -1,0 +1,328 @@
+"""The race player in headless chromium: its test contract, Play, every-step scrubbing, the keyboard,
+click-to-start, resizing, the side-by-side and 1-D layouts, and that it fits the screens it is shown on.
+
+Expected numbers come from the core (``simulate``), never from the player. Every test fails on a
+console error or a page error. Run: ``.venv/bin/python -m pytest tests/browser/test_player.py -q``.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+
+import numpy as np
+import pytest
+from PIL import Image
+
+from playground.experiment import decode
+from playground.simulate import simulate
+
+pytestmark = pytest.mark.browser
+
+PLAYER = '[data-testid="race-player"]'
+LOAD_TIMEOUT = 60_000
+# A pixel counts as shaded (the backdrop is drawn) when all its channels are below this.
+SHADED_BELOW = 245
+VIEWPORTS = [("1280x720", "?present=1", True), ("1440x900", "", False), ("1920x1080", "", False)]
+
+
+# --- helpers ----------------------------------------------------------------------------------------
+
+
+def open_player(page, app_url: str, query: str = ""):
+    page.goto(app_url + "/" + query)
+    player = page.locator(PLAYER)
+    player.wait_for(timeout=LOAD_TIMEOUT)
+    page.wait_for_function(
+        "() => { const h = [...document.querySelectorAll('*')].find(e => e.shadowRoot &&"
+        " e.shadowRoot.querySelector('[data-testid=race-player]'));"
+        " return h && Number(h.shadowRoot.querySelector('[data-testid=race-player]').dataset.revision) >= 1; }",
+        timeout=LOAD_TIMEOUT)
+    return player
+
+
+def attr(player, name: str) -> str:
+    return player.get_attribute(f"data-{name}")
+
+
+def step(player) -> int:
+    return int(attr(player, "step"))
+
+
+def plots(player) -> list[dict]:
+    """The plot boxes in page coordinates (the player publishes them on its canvas)."""
+    canvas = player.locator("canvas")
+    box = canvas.bounding_box()
+    out = []
+    for part in (canvas.get_attribute("data-plots") or "").split(";"):
+        left, top, w, h = map(float, part.split(","))
+        out.append({"x": box["x"] + left, "y": box["y"] + top, "width": w, "height": h})
+    return out
+
+
+def shaded_fraction(png: bytes, box: dict, inset: int = 4) -> float:
+    img = Image.open(io.BytesIO(png)).convert("RGB")
+    a = np.asarray(img.crop((round(box["x"]) + inset, round(box["y"]) + inset,
+                             round(box["x"] + box["width"]) - inset, round(box["y"] + box["height"]) - inset)), int)
+    return float((a.max(axis=-1) < SHADED_BELOW).mean())
+
+
+def readout(player) -> list[list[float]]:
+    """Per run, the numbers its readout row shows (position coordinates, then the loss)."""
+    rows = player.locator(".rp-readout tbody tr")
+    out = []
+    for i in range(rows.count()):
+        cells = rows.nth(i).locator("td.rp-num").all_inner_texts()
+        text = " ".join(cells).replace("\u2212", "-")
+        out.append([float(v) for v in re.findall(r"-?\d+(?:\.\d+)?(?:e[+-]?\d+)?", text)])
+    return out
+
+
+def assert_clean(page) -> None:
+    assert page.console_errors == [], "console errors:\n" + "\n".join(page.console_errors)
+
+
+def new_page(browser, width: int, height: int, scheme: str = "light"):
+    context = browser.new_context(viewport={"width": width, "height": height}, color_scheme=scheme)
+    page = context.new_page()
+    page.set_default_timeout(30_000)
+    page.console_errors = []
+    page.on("console", lambda m: page.console_errors.append(m.text) if m.type == "error" else None)
+    page.on("pageerror", lambda e: page.console_errors.append(f"page error: {e}"))
+    return context, page
+
+
+# --- the contract, Play, scrubbing, keyboard ----------------------------------------------------------
+
+
+def test_contract_and_play_over_the_backdrop(page, app_url):
+    player = open_player(page, app_url, "?surface=bowl&opt=adam:lr=0.05;sgd:lr=0.01&steps=400")
+    assert attr(player, "steps") == "400"
+    assert attr(player, "step") == "0"
+    assert attr(player, "playing") == "false"
+    revision = int(attr(player, "revision"))
+    assert revision >= 1
+    play = player.get_by_role("button", name="Play")
+    assert play.count() == 1, "the Play control is inside the player"
+
+    player.scroll_into_view_if_needed()
+    before = shaded_fraction(page.screenshot(), plots(player)[0])
+    assert before > 0.5, f"only {before:.0%} of the plot is shaded: is the backdrop drawn?"
+
+    play.click()
+    assert attr(player, "playing") == "true"
+    samples = []
+    for _ in range(3):
+        page.wait_for_timeout(400)
+        samples.append(step(player))
+    assert samples[0] > 0 and samples == sorted(samples) and samples[-1] > samples[0], samples
+    during = shaded_fraction(page.screenshot(), plots(player)[0])
+    assert during > 0.8 * before, f"the backdrop faded during Play: {before:.0%} → {during:.0%}"
+    player.get_by_role("button", name="Pause").click()
+    assert attr(player, "playing") == "false"
+    held = step(player)
+    page.wait_for_timeout(400)
+    assert step(player) == held, "Pause did not stop the clock"
+    assert int(attr(player, "revision")) == revision, "playing must not reload the data"
+    assert_clean(page)
+
+
+def test_every_step_is_reachable_and_the_readout_shows_the_core_numbers(page, app_url):
+    query = "?surface=bowl:b=10&opt=adam:lr=0.05;momentum:lr=0.01;sgd:lr=0.25&steps=1000"
+    exp, warnings = decode(query)
+    assert not warnings
+    race = simulate(exp)
+    player = open_player(page, app_url, query)
+    slider = player.locator("input.rp-slider")
+    assert slider.get_attribute("max") == "1000"
+    diverged = race.trajectories[2].diverged_at
+    assert diverged is not None, "lr 0.25 on this bowl must diverge (largest curvature 10: limit 0.2)"
+    for k in [*range(0, 40), 499, 500, 501, 998, 999, 1000]:
+        slider.fill(str(k))
+        assert step(player) == k, f"the slider at {k} drew step {step(player)}"
+        if k % 13 == 0 or k >= 998:
+            for shown, tr, label in zip(readout(player), race.trajectories, race.labels, strict=True):
+                j = min(k, len(tr.path) - 1)
+                want = [*tr.path[j], tr.loss[j]]
+                np.testing.assert_allclose(shown, want, rtol=2e-3, atol=1e-12, err_msg=f"{label} at step {k}")
+    rows = player.locator(".rp-readout tbody tr")
+    note = rows.nth(2).locator(".rp-note").inner_text()
+    assert note == f"diverged at step {diverged}", note
+    assert rows.nth(0).locator(".rp-note").inner_text() == ""
+    assert_clean(page)
+
+
+def test_keyboard_and_step_buttons(page, app_url):
+    player = open_player(page, app_url, "?surface=bowl&opt=adam:lr=0.05&steps=300")
+    player.focus()
+    page.keyboard.press("End")
+    assert step(player) == 300
+    page.keyboard.press("ArrowLeft")
+    assert step(player) == 299
+    page.keyboard.press("Home")
+    assert step(player) == 0
+    page.keyboard.press("ArrowRight")
+    page.keyboard.press("ArrowRight")
+    assert step(player) == 2
+    page.keyboard.press(" ")
+    assert attr(player, "playing") == "true"
+    page.wait_for_timeout(300)
+    page.keyboard.press(" ")
+    assert attr(player, "playing") == "false"
+    held = step(player)
+    assert held > 2
+    player.get_by_role("button", name="One step forward").click()
+    assert step(player) == held + 1
+    player.get_by_role("button", name="One step back").click()
+    player.get_by_role("button", name="One step back").click()
+    assert step(player) == held - 1
+    assert_clean(page)
+
+
+def test_speed_sets_steps_per_second(page, app_url):
+    player = open_player(page, app_url, "?surface=bowl&opt=adam:lr=0.05&steps=1000")
+    player.locator("select.rp-speed").select_option("10")
+    player.get_by_role("button", name="Play").click()
+    page.wait_for_timeout(200)
+    a = step(player)
+    page.wait_for_timeout(1500)
+    b = step(player)
+    # 10 steps a second: about 15 in 1.5 s (a loaded machine may drop a few frames, never add steps).
+    assert 8 <= b - a <= 17, f"{b - a} steps in 1.5 s at 10 steps/s"
+    assert_clean(page)
+
+
+# --- click, data changes, resize ----------------------------------------------------------------------
+
+
+def test_a_click_sets_the_start_and_new_data_arrives(page, app_url):
+    player = open_player(page, app_url, "?surface=bowl&opt=adam;sgd")
+    bounds = decode("surface=bowl")[0].build_surface().bounds
+    (x0, x1), (y0, y1) = bounds
+    revision = int(attr(player, "revision"))
+    player.scroll_into_view_if_needed()
+    box = plots(player)[0]
+    page.mouse.click(box["x"] + box["width"] * 0.75, box["y"] + box["height"] * 0.25)
+    page.wait_for_function("() => new URLSearchParams(location.search).has('start')", timeout=LOAD_TIMEOUT)
+    x, y = map(float, page.evaluate("new URLSearchParams(location.search).get('start')").split(","))
+    want = (x0 + 0.75 * (x1 - x0), y1 - 0.25 * (y1 - y0))
+    tol = [0.02 * (x1 - x0), 0.02 * (y1 - y0)]
+    assert abs(x - want[0]) <= tol[0] and abs(y - want[1]) <= tol[1], f"clicked near {want}, start is {(x, y)}"
+    for v, span in ((x, x1 - x0), (y, y1 - y0)):
+        unit = 10 ** (np.floor(np.log10(span)) - 2)
+        assert abs(v / unit - round(v / unit)) < 1e-6, f"{v} is not rounded to {unit}"
+    page.wait_for_function(
+        f"r => {{ const h = [...document.querySelectorAll('*')].find(e => e.shadowRoot &&"
+        f" e.shadowRoot.querySelector('{PLAYER}'));"
+        f" return Number(h.shadowRoot.querySelector('{PLAYER}').dataset.revision) > r; }}",
+        arg=revision, timeout=LOAD_TIMEOUT)
+    player.press("Home")
+    shown = readout(player)
+    assert all(np.allclose(row[:2], [x, y], rtol=1e-3) for row in shown), shown
+    assert_clean(page)
+
+
+def test_resize_lays_the_player_out_again(browser, app_url):
+    context, page = new_page(browser, 1440, 900)
+    try:
+        player = open_player(page, app_url, "?surface=bowl&opt=adam;sgd")
+        before = player.bounding_box()
+        page.set_viewport_size({"width": 1280, "height": 800})
+        page.wait_for_timeout(800)
+        after = player.bounding_box()
+        canvas = player.locator("canvas").bounding_box()
+        assert after["width"] < before["width"] - 50, f"the player kept its width: {before} → {after}"
+        assert canvas["x"] + canvas["width"] <= after["x"] + after["width"] + 1, (canvas, after)
+        assert after["x"] + after["width"] <= 1280
+        play = player.get_by_role("button", name="Play").bounding_box()
+        assert play["y"] + play["height"] <= 800 + 1, f"Play below the fold after resizing: {play}"
+        assert_clean(page)
+    finally:
+        context.close()
+
+
+# --- layouts -------------------------------------------------------------------------------------------
+
+
+def test_side_by_side_is_a_grid_of_panels_on_one_clock(page, app_url):
+    player = open_player(page, app_url, "?surface=bowl&opt=adam:lr=0.05;sgd:lr=0.01;momentum;rmsprop&view=side")
+    assert attr(player, "layout") == "side"
+    assert attr(player, "panels") == "4"
+    player.scroll_into_view_if_needed()
+    png = page.screenshot()
+    boxes = plots(player)
+    fractions = [shaded_fraction(png, b) for b in boxes]
+    assert min(fractions) > 0.5, f"a panel has no backdrop: {fractions}"
+    for a in range(len(boxes)):
+        for b in range(a + 1, len(boxes)):
+            p, q = boxes[a], boxes[b]
+            apart = (p["x"] + p["width"] <= q["x"] or q["x"] + q["width"] <= p["x"]
+                     or p["y"] + p["height"] <= q["y"] or q["y"] + q["height"] <= p["y"])
+            assert apart, f"panels {a} and {b} overlap: {p} {q}"
+    player.get_by_role("button", name="Play").click()
+    page.wait_for_timeout(600)
+    assert step(player) > 0
+    assert_clean(page)
+
+
+def test_one_dimensional_layout_plays_the_balls_on_the_curve(page, app_url):
+    query = "?surface=slope&opt=adam:lr=0.01;rmsprop:lr=0.001,rho=0.9,momentum=0.9&steps=200"
+    exp, _ = decode(query)
+    race = simulate(exp)
+    player = open_player(page, app_url, query)
+    assert attr(player, "layout") == "oned"
+    assert attr(player, "panels") == "2"
+    player.locator("input.rp-slider").fill("150")
+    for shown, tr in zip(readout(player), race.trajectories, strict=True):
+        np.testing.assert_allclose(shown, [tr.path[150, 0], tr.loss[150]], rtol=2e-3, atol=1e-12)
+    player.get_by_role("button", name="Play").click()
+    page.wait_for_timeout(500)
+    assert attr(player, "playing") in ("true", "false") and step(player) != 150
+    assert_clean(page)
+
+
+# --- fitting the screen ----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+@pytest.mark.parametrize(("size", "query", "present"), VIEWPORTS)
+def test_player_and_controls_fit_the_first_screen(browser, app_url, size, query, present, scheme):
+    width, height = map(int, size.split("x"))
+    context, page = new_page(browser, width, height, scheme)
+    try:
+        player = open_player(page, app_url, query)
+        page.wait_for_timeout(300)
+        box = player.bounding_box()
+        assert box["y"] >= 0 and box["y"] + box["height"] <= height + 1, f"player {box} in {size}"
+        for control in ("button.rp-play", "input.rp-slider", "select.rp-speed"):
+            c = player.locator(control).bounding_box()
+            assert c["y"] + c["height"] <= height and c["x"] + c["width"] <= width, f"{control} {c} in {size}"
+        if present:
+            assert box["height"] >= 0.75 * height, f"presentation mode: player {box['height']:.0f} of {height} px"
+        assert_clean(page)
+    finally:
+        context.close()
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_on_a_phone_the_controls_never_overlap(browser, app_url, scheme):
+    context, page = new_page(browser, 390, 844, scheme)
+    try:
+        player = open_player(page, app_url, "")
+        player.scroll_into_view_if_needed()
+        names = ["button.rp-play", "button.rp-step >> nth=0", "button.rp-step >> nth=1", "input.rp-slider",
+                 "span.rp-label", "select.rp-speed"]
+        boxes = {n: player.locator(n).bounding_box() for n in names}
+        for n, b in boxes.items():
+            assert b["x"] >= 0 and b["x"] + b["width"] <= 390 + 1, f"{n} sticks out: {b}"
+        for i, a in enumerate(names):
+            for b in names[i + 1:]:
+                p, q = boxes[a], boxes[b]
+                apart = (p["x"] + p["width"] <= q["x"] + 1 or q["x"] + q["width"] <= p["x"] + 1
+                         or p["y"] + p["height"] <= q["y"] + 1 or q["y"] + q["height"] <= p["y"] + 1)
+                assert apart, f"{a} overlaps {b}: {p} {q}"
+        canvas = player.locator("canvas").bounding_box()
+        assert canvas["width"] >= 300, f"the plot is squeezed on a phone: {canvas}"
+        assert_clean(page)
+    finally:
+        context.close()
