@@ -3,12 +3,16 @@ seed; the whole batch is the full gradient; batched runs equal their rows one by
 mini-batches compose.
 """
 
+from typing import NamedTuple
+
 import numpy as np
 import pytest
 
 import optimizers
 import surfaces
+from optimizers import _hypers
 from optimizers._minibatch import MiniBatches
+from optimizers._spec import OptimizerSpec, build
 
 LINEAR = surfaces.get("linear_regression", n=24, feature_scale=2.0, noise=0.5, seed=1)
 LOGISTIC = surfaces.get("logistic_regression", n=40, separation=2.0, l2=0.05, seed=3)
@@ -119,3 +123,30 @@ def test_bad_batch_sizes_are_refused_by_name(bad):
 def test_batch_size_needs_data_points():
     with pytest.raises(ValueError, match="batch_size needs a surface with data points"):
         optimizers.run(optimizers.make("sgd"), surfaces.get("bowl"), steps=3, batch_size=4)
+
+
+class _Probe(NamedTuple):
+    first: np.ndarray
+    again: np.ndarray
+
+
+def _probe_update(g, state, x, t, hp, oracle):
+    # Ask for the gradient once more at the very same point: it must be the step's own gradient.
+    return np.zeros_like(x), _Probe(g, oracle.grad(x.copy()))
+
+
+PROBE = OptimizerSpec(
+    key="probe", name="Probe", hypers=(_hypers.lr(1.0),), rule_latex="", reference="", summary="",
+    init=lambda x, hp: _Probe(np.zeros_like(x), np.zeros_like(x)), update=_probe_update, uses_oracle=True,
+)
+
+
+@pytest.mark.parametrize("noise", [0.0, 0.4])
+def test_a_rules_extra_gradient_sees_the_steps_own_mini_batch_and_noise(noise):
+    opt = build(PROBE, lr=np.array([1.0, 1.0, 1.0]))
+    tr = optimizers.run(opt, LINEAR, start=[(0.3, -0.2)] * 3, steps=40, batch_size=3, seed=np.array([1, 2, 3]),
+                        noise=noise)
+    np.testing.assert_array_equal(tr.state["again"], tr.state["first"])
+    np.testing.assert_array_equal(tr.state["first"], tr.grads)
+    # The batches really change from step to step (else the check above would be empty).
+    assert len({tuple(g) for g in tr.grads[:, 0]}) > 30
