@@ -29,6 +29,13 @@ _LR: dict[str, dict[str, float]] = {
                     "rmsprop": 0.02, "adadelta": 2.0, "lion": 0.01, **dict.fromkeys(_ADAPTIVE, 0.03)},
     "rastrigin": {"sgd": 0.001, "momentum": 0.0005, "nesterov": 0.0005, "ema_momentum": 0.005, "adagrad": 0.5,
                   "rmsprop": 0.02, "adadelta": 1.0, "lion": 0.02, **dict.fromkeys(_ADAPTIVE, 0.05)},
+    # Data surfaces: the smallest rate of a coarse grid that gets within 10⁻³ of the minimum in 300 steps.
+    "linear_regression": {"sgd": 0.01, "momentum": 0.001, "nesterov": 0.001, "ema_momentum": 0.01, "adagrad": 0.5,
+                          "rmsprop": 0.02, "adadelta": 5.0, "lion": 0.05, **dict.fromkeys(_ADAPTIVE, 0.05),
+                          "radam": 0.1},
+    "logistic_regression": {"sgd": 0.1, "momentum": 0.01, "nesterov": 0.01, "ema_momentum": 0.1, "adagrad": 0.2,
+                            "rmsprop": 0.02, "adadelta": 5.0, "lion": 0.05, **dict.fromkeys(_ADAPTIVE, 0.05),
+                            "radam": 0.1},
     "custom": {"sgd": 0.01, "momentum": 0.003, "nesterov": 0.003, "ema_momentum": 0.03, "adagrad": 0.3,
                "rmsprop": 0.02, "adadelta": 1.0, "lion": 0.01, **dict.fromkeys(_ADAPTIVE, 0.03)},
 }
