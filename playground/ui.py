@@ -767,6 +767,10 @@ def show_view(exp: Experiment) -> None:
             + ("Faint lines are the whole paths; ★ marks the known minima, ○ the start. Click the map to start "
                "there." if race.surface.dim == 2 else "Below the curve: each run's x over the steps.")
         )
+        if race.surface.data is not None and view == "race":
+            from . import datapanel_ui
+
+            datapanel_ui.show(race, dark_theme(), exp.present)
         if not exp.present:
             from . import export_ui
 

@@ -66,3 +66,44 @@ def test_the_decision_boundary_is_perpendicular_to_the_weights_and_reaches_the_c
     # w = 0 has no boundary.
     zero = Experiment(surface="logistic_regression", start=(0.0, 0.0), steps=3, entries=(Entry("sgd"),))
     assert np.isnan(data_panel(simulate(zero)).segments(0, np.array([0]))).all()
+
+
+def test_the_panel_figure_draws_the_points_and_each_final_line_where_they_are():
+    from playground.figures.datapanel import datapanel_figure
+
+    race = _race("linear_regression", batch=4, n=20)
+    spec = datapanel_figure(data_panel(race), race.labels, race.colors)
+    points = spec["data"][0]
+    np.testing.assert_allclose(points["x"], race.surface.data.x, atol=1e-5)
+    np.testing.assert_allclose(points["y"], race.surface.data.y, atol=1e-5)
+    finals = [t for t in spec["data"][1:] if t.get("showlegend", True)]
+    assert [t["name"] for t in finals] == race.labels
+    for t, tr, color in zip(finals, race.trajectories, race.colors, strict=True):
+        w, b = tr.path[-1]
+        x0, x1 = t["x"][:2]
+        np.testing.assert_allclose(t["y"][:2], [w * x0 + b, w * x1 + b], rtol=1e-5, atol=1e-4)
+        assert t["line"]["color"] == color
+
+
+def test_the_page_shows_the_panel_under_a_race_on_data_only():
+    import json
+    from pathlib import Path
+
+    from streamlit.testing.v1 import AppTest
+
+    app = str(Path(__file__).resolve().parent.parent / "app.py")
+
+    def charts(query):
+        at = AppTest.from_file(app, default_timeout=120)
+        for k, v in query.items():
+            at.query_params[k] = v
+        at.run()
+        assert not at.exception, [e.value for e in at.exception]
+        return [json.loads(c.proto.spec) for c in at.get("plotly_chart")]
+
+    shown = charts({"surface": "logistic_regression:n=24", "opt": "sgd;adam", "steps": "30"})
+    panels = [c for c in shown if "decision boundary" in c["layout"].get("title", {}).get("text", "")]
+    assert len(panels) == 1
+    assert sum(len([v for v in t["x"] if v is not None]) for t in panels[0]["data"][:2]) == 24
+    assert not [c for c in charts({"surface": "bowl", "opt": "sgd", "steps": "30"})
+                if "decision boundary" in json.dumps(c.get("layout", {}))]
