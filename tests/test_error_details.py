@@ -33,9 +33,8 @@ def test_a_missing_module_is_named_and_skipped():
 
 def test_other_failures_are_not_skipped():
     # Another module missing, or a different error: the caller's test goes on and reports it.
-    for script in ("import playground.something_else", "raise KeyError('lr')"):
+    for script in ("import playground.something_else", "raise KeyError('lr')", "import math"):
         at = AppTest.from_string(script).run()
-        assert at.exception
         try:
             skip_if_not_written(at, "playground.not_written_yet")
         except pytest.skip.Exception as skipped:
