@@ -4,12 +4,16 @@ Run with ``make run`` (or ``streamlit run app.py``). The page reads like a scrip
 link, widgets, then the chosen view. Everything else lives in the ``playground`` package.
 """
 
+from pathlib import Path
+
 import streamlit as st
 
 from playground import ui
 
+ICON = Path(__file__).parent / "assets" / "icon.svg"  # a file, so the tab's icon needs no emoji font
+
 ui.init_state()
-st.set_page_config(page_title="Optimizer Playground", page_icon=":material/trending_down:", layout="wide",
+st.set_page_config(page_title="Optimizer Playground", page_icon=str(ICON), layout="wide",
                    initial_sidebar_state="collapsed" if st.session_state.experiment.present else "auto")
 ui.apply_chart_click()
 head, body = st.container(), st.container()
