@@ -4,7 +4,7 @@ Formats:
 
 - ``gif`` and ``mp4``: the race animated, drawn with matplotlib;
 - ``png``: the final picture, the same drawing at the last step;
-- ``html``: the page's own Plotly figure in one self-contained file that plays offline;
+- ``html``: the page's own race player and the race's data in one self-contained file that plays offline;
 - ``csv``: the trajectories in long format, one row per optimizer and step;
 - ``json``: the experiment's link, labels, colours, hyperparameters, paths, losses and divergence.
 
@@ -39,9 +39,10 @@ from dataclasses import dataclass, replace
 import numpy as np
 from PIL import Image
 
+from . import player
 from .caps import CAPS
 from .experiment import Experiment, to_query_string
-from .figures import Theme, oned_figure, race_figure
+from .figures import SIDE_BACKDROP, Theme, backdrop
 from .figures.drawing import SEPARATOR, RaceDrawing, css_color, title_lines
 from .simulate import Race, simulate
 
@@ -374,31 +375,56 @@ def to_png(source: Experiment | Race, width: int | None = None, height: int | No
 
 
 def to_html(source: Experiment | Race, height: int | None = None, progress: Progress | None = None) -> ExportResult:
-    """The page's animated figure as one self-contained HTML file (plotly.js inside; no server, no network)."""
-    import plotly.io as pio
+    """The race in one self-contained HTML file: the page's own race player (its JavaScript and CSS
+    inline) with every step of the race as typed arrays. No server, no network, no plotly.js.
 
+    The player sizes itself to the browser window; ``height``, when given, is its minimum height.
+    """
     race = _race(source)
     settings, messages = resolve_settings(race, "html", None, None, None, height)
     exp = race.experiment
+    layout = player.layout_for(race, exp.view)
     theme = Theme(present=exp.present)
-    figure = (oned_figure if race.surface.dim == 1 else race_figure)(race, theme, height=settings.height)
+    drop = None
+    if race.surface.dim != 1:
+        drop = backdrop(race.surface, theme, **(SIDE_BACKDROP if layout == "side" else {}))
+    data = player.payload(race, layout, drop, present=exp.present)
     name, details = title_lines(race)
-    layout = dict(figure["layout"])
-    layout["title"] = {"text": f"<b>{html_lib.escape(name)}</b>", "font": {"size": theme.font + 6},
-                       "subtitle": {"text": html_lib.escape(SEPARATOR.join(details)), "font": {"size": theme.font}},
-                       "x": 0.01, "xanchor": "left", "xref": "paper", "y": 1.0, "yanchor": "top",
-                       "yref": "container", "pad": {"t": 14}}
-    layout["margin"] = {**layout["margin"], "t": layout["margin"].get("t", 30) + 90}
-    figure = {**figure, "layout": layout}
-    page = pio.to_html(figure, include_plotlyjs=True, full_html=True, validate=False, auto_play=False,
-                       div_id="optimizer-race", default_width="100%", default_height=f"{settings.height}px",
-                       config={"displaylogo": False, "responsive": True})
+    # Inside <script>, "</" could close the element early (a label is user text): JSON allows "<\/".
+    blob = json.dumps(data, separators=(",", ":")).replace("</", "<\\/").replace("<!--", "<\\!--")
     query = html_lib.escape(to_query_string(exp))
-    page = page.replace("<head>", f"<head><title>{html_lib.escape(name)} — Optimizer Playground</title>", 1)
-    footer = (f'<p style="font-family:sans-serif;font-size:13px;color:#555;margin:8px 12px">'
-              f"Optimizer Playground · experiment: <code>{query}</code></p>")
-    idx = page.rfind("</body>")
-    page = page[:idx] + footer + page[idx:]
+    min_height = f"min-height:{settings.height}px;" if height is not None else ""
+    page = f"""<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>{html_lib.escape(name)} — Optimizer Playground</title>
+<style>
+body {{ margin: 0; padding: 14px 20px; background: #ffffff; color: #1f2430;
+       font-family: system-ui, -apple-system, "Segoe UI", sans-serif; }}
+h1 {{ font-size: 1.35rem; margin: 0 0 2px; }}
+.details {{ margin: 0 0 10px; opacity: 0.75; }}
+#race {{ {min_height} }}
+footer {{ margin-top: 10px; font-size: 13px; opacity: 0.7; }}
+</style>
+<style>
+{player.style()}
+</style>
+</head>
+<body>
+<h1>{html_lib.escape(name)}</h1>
+<p class="details">{html_lib.escape(SEPARATOR.join(details))}</p>
+<div id="race"></div>
+<footer>Optimizer Playground · experiment: <code>{query}</code></footer>
+<script type="application/json" id="race-data">{blob}</script>
+<script type="module">
+{player.script()}
+mount(document.getElementById("race"), JSON.parse(document.getElementById("race-data").textContent));
+</script>
+</body>
+</html>
+"""
     if progress is not None:
         progress(1.0)
     return ExportResult(page.encode("utf-8"), _filename(race, "race", "html"), MIME["html"], messages)

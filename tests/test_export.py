@@ -3,6 +3,7 @@ clamp with a message, and the command line reports bad input without a traceback
 
 from __future__ import annotations
 
+import base64
 import csv
 import io
 import json
@@ -21,7 +22,6 @@ from PIL import Image
 from playground import export
 from playground.caps import CAPS
 from playground.experiment import decode, to_query_string
-from playground.figures import frame_steps
 from playground.simulate import simulate
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -111,17 +111,42 @@ def test_png_decodes_with_the_requested_size(race):
     assert (im.format, im.size, im.mode) == ("PNG", (400, 300), "RGB")
 
 
-def test_html_is_self_contained_with_every_frame(race):
+def test_html_is_self_contained_with_every_step(race):
     result = export.to_html(race)
     text = result.data.decode("utf-8")
-    start = text.index("Plotly.addFrames(")
-    frames, _ = json.JSONDecoder().raw_decode(text, text.index("[", start))
-    assert len(frames) == len(frame_steps(export.steps_run(race)))
-    assert re.search(r"<script[^>]*\bsrc\s*=", text) is None  # plotly.js is inside, not fetched
-    assert "Plotly.newPlot" in text and len(text) > 1_000_000
-    for server in ("localhost", "127.0.0.1", ":8501", "_stcore"):
+    assert re.search(r"<script[^>]*\bsrc\s*=", text) is None  # the player is inside, not fetched
+    assert re.search(r"<link[^>]*\bhref\s*=", text) is None
+    assert "plotly" not in text.lower(), "the export carries the race player, not plotly.js"
+    for server in ("localhost", "127.0.0.1", ":8501", "_stcore", "http://", "https://"):
         assert server not in text
+    found = re.search(r'<script type="application/json" id="race-data">(.*?)</script>', text, re.S)
+    assert found, "the race's data is not embedded"
+    data = json.loads(found.group(1))
+    assert data["steps"] == race.experiment.steps
+    for run, tr, label in zip(data["runs"], race.trajectories, race.labels, strict=True):
+        assert run["label"] == label and run["diverged_at"] == tr.diverged_at
+        path = np.frombuffer(base64.b64decode(run["path"]), "<f4").reshape(-1, 2)
+        assert len(path) == len(tr.path), "every step is embedded, nothing decimated"
+        np.testing.assert_allclose(path, tr.path, rtol=1e-6, atol=1e-30)
+        loss = np.frombuffer(base64.b64decode(run["loss"]), "<f4")
+        np.testing.assert_allclose(loss, tr.loss[: len(tr.path)], rtol=1e-6, atol=1e-30)
+    assert data["image"].startswith("data:image/png;base64,")
+    assert "export default function" in text and "mount(document.getElementById" in text
     assert result.mime == "text/html"
+
+
+def test_html_keeps_a_label_from_closing_its_script():
+    exp, _ = decode("surface=bowl&opt=adam:lr=0.05&steps=20")
+    race = simulate(exp)
+    race = replace(race, labels=["</script><script>alert(1)</script>"])
+    text = export.to_html(race).data.decode("utf-8")
+    assert "</script><script>alert(1)" not in text
+
+
+def test_html_of_the_default_race_is_small():
+    exp, _ = decode("")
+    size = len(export.to_html(exp).data)
+    assert size <= 400_000, f"{size:,} bytes"
 
 
 def test_csv_has_one_row_per_recorded_step(race):
