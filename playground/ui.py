@@ -913,6 +913,8 @@ def lesson_box(exp: Experiment) -> None:
     except ValueError:
         edited = True
     title = lesson.title + (" — edited" if edited else "")
+    # The lesson stays short above the race (title and what to watch); the explanation folds open
+    # on demand, so the player keeps the first screen. Presentation mode folds the whole lesson.
     box = st.expander(title, expanded=False) if exp.present else st.container(border=True)
     with box:
         if not exp.present:
@@ -922,5 +924,9 @@ def lesson_box(exp: Experiment) -> None:
                        "which may no longer be what the chart shows.", icon=":material/edit:")
             st.button("Restore the lesson's settings", key="restore-lesson", on_click=_on_restore_lesson,
                       args=(lesson.key,))
-        st.markdown(lesson.explanation)
         st.markdown(f"**What to watch:** {lesson.watch}")
+        if exp.present:
+            st.markdown(lesson.explanation)
+        else:
+            with st.expander("Why this happens", expanded=False):
+                st.markdown(lesson.explanation)
