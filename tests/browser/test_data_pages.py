@@ -1,0 +1,38 @@
+"""The data surfaces and Reddi's online problem in headless chromium: the player loads and plays,
+the data panel is drawn under the race, and nothing logs an error (the ``page`` fixture fails on any
+console or page error)."""
+
+from __future__ import annotations
+
+import pytest
+
+pytestmark = pytest.mark.browser
+
+PLAYER = '[data-testid="race-player"]'
+# The player's root inside its shadow root; its data attributes are the test contract.
+ROOT = ("[...document.querySelectorAll('*')].find(e => e.shadowRoot && e.shadowRoot.querySelector("
+        "'[data-testid=race-player]')).shadowRoot.querySelector('[data-testid=race-player]')")
+
+
+def open_player(page, app_url: str, query: str):
+    page.goto(app_url + "/" + query)
+    player = page.locator(PLAYER)
+    player.wait_for(timeout=60_000)
+    page.wait_for_function(f"() => Number(({ROOT}).dataset.revision) >= 1", timeout=60_000)
+    return player
+
+
+@pytest.mark.parametrize("query", [
+    "?surface=linear_regression:feature_scale=10&opt=sgd:lr=0.0095;adam:lr=0.05&batch=8&steps=120",
+    "?surface=logistic_regression:separation=6,l2=0&opt=sgd:lr=1;adam:lr=0.05&steps=120",
+    "?lesson=adam-fails-online",
+])
+def test_a_data_race_loads_plays_and_draws_its_panel(page, app_url, query):
+    player = open_player(page, app_url, query)
+    player.get_by_role("button", name="Play").click()
+    page.wait_for_function(f"() => Number(({ROOT}).dataset.step) > 5", timeout=30_000)
+    if "regression" in query:
+        panel = page.locator(".js-plotly-plot", has_text="(faint: earlier steps)")
+        panel.wait_for(timeout=30_000)
+        # The points are drawn: one marker per data point.
+        assert page.locator(".js-plotly-plot .scatterlayer .point").count() >= 64
