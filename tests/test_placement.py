@@ -1,0 +1,293 @@
+"""Where things are drawn: every picture checked against positions computed here.
+
+The surface is a tilted, off-centre bowl in an asymmetric window,
+f = (x − 1.5)² + 4·(y + 0.8)² + 0.5·x·y over x ∈ [−3, 3], y ∈ [−2, 2.5], whose minimum (solved
+below from ∇f = 0) sits away from the middle, so an exchanged axis or a flipped picture moves it.
+For each renderer the test reads the output back (decoded pixels, or the drawn data through the
+axes) and checks that the lowest shading lies at the minimum, that the shading follows f, and that
+each run's head is at ``path[step]`` in the run's own colour.
+"""
+
+from __future__ import annotations
+
+import base64
+import io
+import json
+import subprocess
+
+import numpy as np
+import pytest
+from matplotlib import colormaps
+from PIL import Image
+
+from playground import export
+from playground.experiment import Entry, Experiment
+from playground.figures import Theme
+from playground.figures.drawing import RaceDrawing, css_color
+from playground.figures.race import race_figure
+from playground.figures.side import side_figure
+from playground.figures.surface3d import surface3d_figure
+from playground.simulate import simulate
+
+FORMULA = "(x-1.5)**2 + 4*(y+0.8)**2 + 0.5*x*y"
+BOUNDS = ((-3.0, 3.0), (-2.0, 2.5))
+STEPS = 60
+# ∇f = 0: [[2, 0.5], [0.5, 8]] · (x, y) = (3, −6.4)
+MINIMUM = np.linalg.solve([[2.0, 0.5], [0.5, 8.0]], [3.0, -6.4])
+
+
+def f(x, y):
+    return (x - 1.5) ** 2 + 4 * (y + 0.8) ** 2 + 0.5 * x * y
+
+
+def experiment(**kw) -> Experiment:
+    entries = (Entry("sgd", (("lr", 0.02),), "GD"), Entry("adam", (("lr", 0.08),), "Adam"),
+               Entry("momentum", (("lr", 0.004), ("momentum", 0.9)), "Momentum"))
+    return Experiment(surface="custom", formula=FORMULA, bounds=BOUNDS, entries=entries, start=(-2.5, 2.0),
+                      steps=STEPS, **kw)
+
+
+@pytest.fixture(scope="module")
+def race():
+    r = simulate(experiment())
+    assert np.allclose(np.asarray(r.surface.bounds, dtype=float), BOUNDS)
+    return r
+
+
+def rgb(color: str) -> np.ndarray:
+    return np.array(css_color(color)[:3]) * 255
+
+
+def shade_index(pixels: np.ndarray, theme: Theme) -> np.ndarray:
+    """Each pixel's place on the theme's shading ramp (0 = lowest ground), by nearest colour."""
+    lo, hi = theme.shade_range
+    ramp = colormaps[theme.colormap](np.linspace(lo, hi, 256))[:, :3] * 255
+    d = np.linalg.norm(pixels[..., None, :3].astype(float) - ramp, axis=-1)
+    return d.argmin(axis=-1)
+
+
+def rank_correlation(a: np.ndarray, b: np.ndarray) -> float:
+    ra, rb = np.argsort(np.argsort(a)), np.argsort(np.argsort(b))
+    return float(np.corrcoef(ra, rb)[0, 1])
+
+
+def check_shading(sample, theme: Theme, n: int = 15, margin: float = 0.04) -> None:
+    """``sample(x, y)`` gives the picture's colour at a data point; the shading must follow f."""
+    (x0, x1), (y0, y1) = BOUNDS
+    xs = np.linspace(x0 + margin * (x1 - x0), x1 - margin * (x1 - x0), n)
+    ys = np.linspace(y0 + margin * (y1 - y0), y1 - margin * (y1 - y0), n)
+    X, Y = np.meshgrid(xs, ys)
+    colours = np.array([sample(x, y) for x, y in zip(X.ravel(), Y.ravel(), strict=True)])
+    shade = shade_index(colours, theme)
+    values = f(X.ravel(), Y.ravel())
+    assert rank_correlation(shade, values) > 0.9, "the shading does not follow the surface"
+    lowest = np.argmin(shade + 1e-6 * values)  # the darkest sample (ties: the lower ground)
+    spacing = np.hypot(xs[1] - xs[0], ys[1] - ys[0])
+    assert np.hypot(X.ravel()[lowest] - MINIMUM[0], Y.ravel()[lowest] - MINIMUM[1]) <= 1.5 * spacing
+
+
+# --- the page's Plotly figures ------------------------------------------------------------------------
+
+
+def decode_image(source: str) -> np.ndarray:
+    return np.array(Image.open(io.BytesIO(base64.b64decode(source.split(",", 1)[1]))).convert("RGB"))
+
+
+def image_sampler(image: dict):
+    """Plotly places a layout image with its top-left corner at (x, y) (the defaults xanchor "left",
+    yanchor "top"), stretched over sizex × sizey."""
+    assert image.get("xanchor", "left") == "left" and image.get("yanchor", "top") == "top"
+    assert image["sizing"] == "stretch"
+    px = decode_image(image["source"])
+    h, w = px.shape[:2]
+
+    def sample(x, y):
+        col = int((x - image["x"]) / image["sizex"] * w)
+        row = int((image["y"] - y) / image["sizey"] * h)
+        assert 0 <= col < w and 0 <= row < h
+        return px[row, col]
+
+    return sample
+
+
+def values(v) -> np.ndarray:
+    if isinstance(v, dict):
+        return np.frombuffer(base64.b64decode(v["bdata"]), dtype="<" + v["dtype"]).astype(float)
+    return np.asarray(v, dtype=float)
+
+
+def heads(spec: dict, frame: dict) -> dict[str, tuple[float, float, str, dict]]:
+    """Each run's head in a frame (the moving marker trace): legend group → (x, y, colour, base trace)."""
+    out = {}
+    for index, trace in zip(frame["traces"], frame["data"], strict=True):
+        base = spec["data"][index]
+        if base.get("mode") == "markers":
+            x, y = values(trace["x"]), values(trace["y"])
+            assert len(x) == len(y) == 1
+            out[base["legendgroup"]] = (float(x[0]), float(y[0]), base["marker"]["color"], base)
+    return out
+
+
+@pytest.mark.parametrize("dark", [False, True])
+def test_race_figure_shading_axes_and_heads(race, dark):
+    theme = Theme(dark=dark)
+    spec = json.loads(json.dumps(race_figure(race, theme), default=float))
+    layout = spec["layout"]
+    assert layout["xaxis"]["range"] == list(BOUNDS[0]) and layout["yaxis"]["range"] == list(BOUNDS[1])
+    assert "autorange" not in layout["xaxis"] and "autorange" not in layout["yaxis"]
+    (image,) = layout["images"]
+    assert image["xref"] == "x" and image["yref"] == "y"
+    check_shading(image_sampler(image), theme)
+    colours = dict(zip(race.labels, race.colors, strict=True))
+    paths = {label: tr.path for label, tr in zip(race.labels, race.trajectories, strict=True)}
+    checked = 0
+    for frame in spec["frames"]:
+        step = int(frame["name"])
+        found = heads(spec, frame)
+        assert set(found) == set(race.labels)
+        for label, (x, y, colour, _) in found.items():
+            p = paths[label][min(step, len(paths[label]) - 1)]
+            assert (x, y) == pytest.approx(tuple(p), abs=1e-4), (label, step)
+            assert colour == colours[label]
+            checked += 1
+    assert checked == len(race.labels) * (STEPS + 1)
+
+
+def test_side_by_side_panels_each_show_their_own_run(race):
+    theme = Theme()
+    spec = json.loads(json.dumps(side_figure(race, theme), default=float))
+    layout = spec["layout"]
+    images = layout["images"]
+    assert len(images) == len(race.labels)
+    for image in images:
+        check_shading(image_sampler(image), theme)
+        xa, ya = "xaxis" + image["xref"][1:], "yaxis" + image["yref"][1:]
+        assert layout[xa]["range"] == list(BOUNDS[0]) and layout[ya]["range"] == list(BOUNDS[1])
+    checked = 0
+    for frame in spec["frames"][:: max(1, len(spec["frames"]) // 7)]:
+        step = int(frame["name"])
+        found = heads(spec, frame)
+        assert set(found) == set(race.labels)
+        for label, (x, y, colour, base) in found.items():
+            i = race.labels.index(label)
+            p = race.trajectories[i].path[min(step, len(race.trajectories[i].path) - 1)]
+            assert (x, y) == pytest.approx(tuple(p), abs=1e-4)
+            assert colour == race.colors[i]
+            # In its own panel: the axes it is drawn on hold that run's backdrop.
+            assert images[i]["xref"] == base.get("xaxis", "x") and images[i]["yref"] == base.get("yaxis", "y")
+            checked += 1
+    assert checked >= 7 * len(race.labels)
+
+
+def test_3d_surface_heights_and_paths(race):
+    spec = json.loads(json.dumps(surface3d_figure(race), default=float))
+    (surface,) = [t for t in spec["data"] if t["type"] == "surface"]
+    xs, ys = np.array(surface["x"]), np.array(surface["y"])
+    z = np.array([[np.nan if v is None else v for v in row] for row in surface["z"]])
+    assert z.shape == (len(ys), len(xs))  # Plotly: z[row j][column i] is the height at (x[i], y[j])
+    X, Y = np.meshgrid(xs, ys)
+    ok = np.isfinite(z) & (z < np.nanmax(z))  # the tallest values are clipped on purpose
+    np.testing.assert_allclose(z[ok], f(X, Y)[ok], rtol=1e-5, atol=1e-5)
+    j, i = np.unravel_index(np.nanargmin(z), z.shape)
+    assert abs(xs[i] - MINIMUM[0]) <= xs[1] - xs[0] and abs(ys[j] - MINIMUM[1]) <= ys[1] - ys[0]
+    colours = dict(zip(race.labels, race.colors, strict=True))
+    for trace in spec["data"]:
+        if trace["type"] == "scatter3d" and trace.get("mode") == "lines":
+            label = trace["name"]
+            path = race.trajectories[race.labels.index(label)].path
+            px = np.frombuffer(base64.b64decode(trace["x"]["bdata"]), dtype="<" + trace["x"]["dtype"])
+            py = np.frombuffer(base64.b64decode(trace["y"]["bdata"]), dtype="<" + trace["y"]["dtype"])
+            np.testing.assert_allclose(px, path[:, 0], rtol=1e-6, atol=1e-6)
+            np.testing.assert_allclose(py, path[:, 1], rtol=1e-6, atol=1e-6)
+            assert trace["line"]["color"] == colours[label]
+
+
+# --- the exported pictures ----------------------------------------------------------------------------
+
+
+def drawing_geometry(race, shown, width, height):
+    """The exporter's own axes, to map data to pixels (rows counted from the top)."""
+    drawing = RaceDrawing(race, shown, width, height)
+    drawing.canvas.draw()
+    ax = drawing.axes[0]
+    transform = ax.transData.frozen()
+    drawing.close()
+
+    def to_pixel(x, y):
+        px, py = transform.transform((x, y))
+        return round(float(px)), round(float(height - py))
+
+    # The axes point the usual way: x to the right, y up.
+    (a, b), (c, d) = to_pixel(BOUNDS[0][0], BOUNDS[1][0]), to_pixel(BOUNDS[0][1], BOUNDS[1][1])
+    assert c > a and d < b
+    return to_pixel
+
+
+def check_heads(picture: np.ndarray, to_pixel, race, step: int, tolerance: float) -> None:
+    # Later runs are drawn on top; check each head where no later head covers it.
+    for i, (tr, colour) in enumerate(zip(race.trajectories, race.colors, strict=True)):
+        p = tr.path[min(step, len(tr.path) - 1)]
+        col, row = to_pixel(*p)
+        later = [to_pixel(*t.path[min(step, len(t.path) - 1)]) for t in race.trajectories[i + 1:]]
+        if any(abs(col - c) < 12 and abs(row - r) < 12 for c, r in later):
+            continue
+        patch = picture[row - 1: row + 2, col - 1: col + 2, :3].reshape(-1, 3).astype(float)
+        assert np.linalg.norm(patch.mean(axis=0) - rgb(colour)) < tolerance, (race.labels[i], step, patch)
+
+
+def png_sampler(picture: np.ndarray, to_pixel):
+    def sample(x, y):
+        col, row = to_pixel(x, y)
+        return np.median(picture[row - 1: row + 2, col - 1: col + 2, :3].reshape(-1, 3), axis=0)
+    return sample
+
+
+W, H = 480, 360
+
+
+def test_png_shading_and_final_heads(race):
+    picture = np.array(Image.open(io.BytesIO(export.to_png(race, width=W, height=H).data)).convert("RGB"))
+    assert picture.shape == (H, W, 3)
+    shown = export.export_steps(export.steps_run(race), min(export.steps_run(race) + 1, export.DEFAULT_FRAMES))
+    to_pixel = drawing_geometry(race, shown, W, H)
+    check_shading(png_sampler(picture, to_pixel), Theme(), n=9, margin=0.08)
+    check_heads(picture, to_pixel, race, int(shown[-1]), tolerance=8)
+
+
+def gif_frames(data: bytes) -> list[np.ndarray]:
+    image = Image.open(io.BytesIO(data))
+    frames = []
+    for k in range(image.n_frames):
+        image.seek(k)
+        frames.append(np.array(image.convert("RGB")))
+    return frames
+
+
+def test_gif_heads_follow_their_paths(race):
+    n = 7
+    frames = gif_frames(export.to_gif(race, frames=n, width=W, height=H).data)
+    shown = export.export_steps(export.steps_run(race), n)
+    assert len(frames) == len(shown) == n
+    to_pixel = drawing_geometry(race, shown, W, H)
+    check_shading(png_sampler(frames[0], to_pixel), Theme(), n=9, margin=0.08)
+    for picture, step in zip(frames, shown, strict=True):
+        check_heads(picture, to_pixel, race, int(step), tolerance=12)
+
+
+def mp4_frames(data: bytes, width: int, height: int) -> list[np.ndarray]:
+    import imageio_ffmpeg
+
+    out = subprocess.run([imageio_ffmpeg.get_ffmpeg_exe(), "-loglevel", "error", "-i", "pipe:0", "-f", "rawvideo",
+                          "-pix_fmt", "rgb24", "pipe:1"], input=data, capture_output=True, check=True).stdout
+    return list(np.frombuffer(out, dtype=np.uint8).reshape(-1, height, width, 3))
+
+
+def test_mp4_heads_follow_their_paths(race):
+    n = 5
+    frames = mp4_frames(export.to_mp4(race, frames=n, width=W, height=H).data, W, H)
+    shown = export.export_steps(export.steps_run(race), n)
+    assert len(frames) == n
+    to_pixel = drawing_geometry(race, shown, W, H)
+    check_shading(png_sampler(frames[0], to_pixel), Theme(), n=9, margin=0.08)
+    for picture, step in zip(frames, shown, strict=True):
+        check_heads(picture, to_pixel, race, int(step), tolerance=40)  # H.264 shifts colours a little
