@@ -13,8 +13,10 @@ from __future__ import annotations
 from typing import Any
 
 from . import (
+    adabelief,
     adadelta,
     adagrad,
+    adagrad_full,
     adam,
     adamax,
     adamw,
@@ -23,12 +25,18 @@ from . import (
     momentum,
     nadam,
     nesterov,
+    newton,
+    prodigy,
     radam,
     rmsprop,
+    sam,
+    schedule_free_adamw,
+    schedule_free_sgd,
     sgd,
+    yogi,
 )
 from ._run import DIVERGENCE_LIMIT, Trajectory, internals, race, run
-from ._spec import Hyper, Optimizer, OptimizerSpec, build
+from ._spec import Hyper, Optimizer, OptimizerSpec, Oracle, build
 
 REGISTRY: dict[str, OptimizerSpec] = {
     "sgd": sgd.SPEC,
@@ -44,6 +52,14 @@ REGISTRY: dict[str, OptimizerSpec] = {
     "radam": radam.SPEC,
     "adamax": adamax.SPEC,
     "lion": lion.SPEC,
+    "adabelief": adabelief.SPEC,
+    "yogi": yogi.SPEC,
+    "prodigy": prodigy.SPEC,
+    "schedule_free_sgd": schedule_free_sgd.SPEC,
+    "schedule_free_adamw": schedule_free_adamw.SPEC,
+    "sam": sam.SPEC,
+    "adagrad_full": adagrad_full.SPEC,
+    "newton": newton.SPEC,
 }
 
 __all__ = [
@@ -52,6 +68,7 @@ __all__ = [
     "Hyper",
     "Optimizer",
     "OptimizerSpec",
+    "Oracle",
     "Trajectory",
     "internals",
     "make",
