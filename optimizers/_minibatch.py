@@ -17,22 +17,37 @@ class MiniBatches:
     its seed only: a batched run equals its rows run one by one.
     """
 
-    def __init__(self, n: int, size: int, seeds: int | np.ndarray) -> None:
+    #: Epoch orders drawn ahead at once: at most this many indices, and this many epochs when the
+    #: number of steps is not known (one call per seed and block, not per seed and epoch).
+    BUDGET = 1 << 21
+    AHEAD = 64
+
+    def __init__(self, n: int, size: int, seeds: int | np.ndarray, steps: int | None = None) -> None:
         self.n, self.size = n, size
         self.per_epoch = -(-n // size)
+        self.epochs = None if steps is None else max(1, -(-steps // self.per_epoch))
         seed_list = [int(s) for s in np.atleast_1d(seeds)]
         self.rngs = [np.random.default_rng(np.random.SeedSequence(s, spawn_key=(1,))) for s in seed_list]
-        self.epoch = -1
-        self.order = np.empty((len(self.rngs), n), dtype=np.intp)
+        self.first = 0  # the epoch of orders[0]
+        self.orders = np.empty((0, len(self.rngs), n), dtype=np.intp)
+
+    def _draw(self, count: int) -> None:
+        # ``permuted`` along axis 1 shuffles row after row from the stream, exactly as ``count``
+        # calls of ``permutation(n)`` would: drawing ahead changes no order.
+        base = np.broadcast_to(np.arange(self.n), (count, self.n))
+        self.first += len(self.orders)
+        self.orders = np.empty((count, len(self.rngs), self.n), dtype=np.intp)
+        for row, rng in enumerate(self.rngs):
+            self.orders[:, row] = rng.permuted(base, axis=1)
 
     def at(self, t: int) -> np.ndarray:
         """The points of step ``t`` (1-based), ``(seeds, k)``; steps must come in order."""
         epoch, j = divmod(t - 1, self.per_epoch)
-        while self.epoch < epoch:
-            self.epoch += 1
-            for row, rng in enumerate(self.rngs):
-                self.order[row] = rng.permutation(self.n)
-        return self.order[:, j * self.size : (j + 1) * self.size].copy()
+        if epoch >= self.first + len(self.orders):
+            count = max(1, min(self.BUDGET // (len(self.rngs) * self.n),
+                               self.AHEAD if self.epochs is None else self.epochs - epoch))
+            self._draw(count)
+        return self.orders[epoch - self.first, :, j * self.size : (j + 1) * self.size].copy()
 
 
 def batch_size_for(surface: Any, batch_size: Any) -> int | None:

@@ -150,3 +150,20 @@ def test_a_rules_extra_gradient_sees_the_steps_own_mini_batch_and_noise(noise):
     np.testing.assert_array_equal(tr.state["first"], tr.grads)
     # The batches really change from step to step (else the check above would be empty).
     assert len({tuple(g) for g in tr.grads[:, 0]}) > 30
+
+
+def test_drawing_epochs_ahead_changes_no_order(monkeypatch):
+    def orders(steps=None):
+        b = MiniBatches(7, 3, np.array([4, 5]), steps)
+        return np.concatenate([b.at(t) for t in range(1, 40)], axis=1)
+
+    lazily = orders()
+    monkeypatch.setattr(MiniBatches, "AHEAD", 1)  # one epoch at a time
+    np.testing.assert_array_equal(orders(), lazily)
+    monkeypatch.setattr(MiniBatches, "BUDGET", 1)
+    np.testing.assert_array_equal(orders(), lazily)
+    np.testing.assert_array_equal(orders(steps=39), lazily)
+    # One epoch at a time, by hand: each seed's stream gives permutation after permutation.
+    rng = np.random.default_rng(np.random.SeedSequence(4, spawn_key=(1,)))
+    by_hand = np.concatenate([rng.permutation(7) for _ in range(13)])
+    np.testing.assert_array_equal(lazily[0], by_hand[:len(lazily[0])])
