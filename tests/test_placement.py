@@ -291,3 +291,87 @@ def test_mp4_heads_follow_their_paths(race):
     check_shading(png_sampler(frames[0], to_pixel), Theme(), n=9, margin=0.08)
     for picture, step in zip(frames, shown, strict=True):
         check_heads(picture, to_pixel, race, int(step), tolerance=40)  # H.264 shifts colours a little
+
+
+# --- the 1-D view --------------------------------------------------------------------------------------
+
+
+def test_oned_balls_sit_on_the_curve_and_on_the_steps_panel():
+    from playground.figures.oned import oned_figure
+
+    exp = Experiment(surface="slope", entries=(Entry("adam", (("lr", 0.05),), "Adam"),
+                                               Entry("momentum", (("lr", 0.01), ("momentum", 0.9)), "Momentum")),
+                     start=(1.7,), steps=80)
+    race = simulate(exp)
+    right, left = race.surface.params["right"], race.surface.params["left"]
+
+    def g(x):  # the slope, written out here
+        return right * x if x > 0 else -left * x
+
+    spec = json.loads(json.dumps(oned_figure(race), default=float))
+    checked = 0
+    for frame in spec["frames"][::5]:
+        step = int(frame["name"])
+        for index, trace in zip(frame["traces"], frame["data"], strict=True):
+            base = spec["data"][index]
+            if base.get("mode") != "markers":
+                continue
+            i = race.labels.index(base["legendgroup"])
+            p = float(race.trajectories[i].path[min(step, len(race.trajectories[i].path) - 1), 0])
+            x, y = float(values(trace["x"])[0]), float(values(trace["y"])[0])
+            if base.get("yaxis") == "y2":  # x over steps underneath
+                assert (x, y) == pytest.approx((step, p), abs=1e-5)
+            else:  # the ball on the curve
+                assert (x, y) == pytest.approx((p, g(p)), abs=1e-5)
+            assert base["marker"]["color"] == race.colors[i]
+            checked += 1
+    assert checked >= 2 * 2 * 10
+
+
+# --- the sweep heatmap against its overlay ------------------------------------------------------------
+
+
+def blank(v) -> bool:
+    """A cell Plotly leaves empty: null (or NaN before it is sent)."""
+    return v is None or (isinstance(v, float) and np.isnan(v))
+
+
+def test_sweep_cells_line_up_with_their_hyperparameters_and_the_stability_line():
+    import optimizers
+    from playground.figures.sweep import sweep_figure
+    from playground.sweep import SweepSpec, run_sweep
+
+    exp = Experiment(surface="bowl", surface_params=(("a", 1.0), ("angle", 0.0), ("b", 25.0)),
+                     entries=(Entry("momentum", (("lr", 0.02), ("momentum", 0.5)), "Heavy ball"),),
+                     start=(-2.0, 1.5), steps=150)
+    spec = SweepSpec(entry=0, x="lr", x_range=(0.01, 0.3), y="momentum", y_range=(0.0, 0.9), resolution=9)
+    result = run_sweep(exp, spec)
+    fig = json.loads(json.dumps(sweep_figure(result), default=float))
+    heat = fig["data"][0]
+    assert heat["type"] == "heatmap"
+    xs, ys = np.array(heat["x"]), np.array(heat["y"])
+    assert xs[0] < xs[-1] and ys[0] < ys[-1] and len(xs) == len(ys) == 9
+    assert fig["layout"]["xaxis"]["title"]["text"] == "lr" and fig["layout"]["yaxis"]["title"]["text"] == "momentum"
+    overlay = next(t for t in fig["data"] if t["type"] == "heatmap" and t["name"] == "diverged")
+    surface = exp.build_surface()
+    diverged = np.zeros((len(ys), len(xs)), dtype=bool)
+    for j, y in enumerate(ys):
+        for i, x in enumerate(xs):
+            tr = optimizers.run(optimizers.make("momentum", lr=x, momentum=y), surface, exp.start, steps=exp.steps)
+            diverged[j, i] = tr.diverged_at is not None
+            cell, marked = heat["z"][j][i], overlay["z"][j][i]
+            if diverged[j, i]:
+                assert blank(cell) and marked == 1, (x, y)
+            else:
+                px, py = tr.path[-1]
+                assert cell == pytest.approx(np.log10(max(0.5 * (px**2 + 25 * py**2), 1e-300)), abs=2e-6), (x, y)
+                assert blank(marked)
+    assert diverged.any() and not diverged.all()
+    # The drawn stability line separates the cells: well left of it they converge, well right they blow up.
+    (line,) = [t for t in fig["data"] if t.get("mode") == "lines" and t["name"].startswith("stable iff")]
+    for cx, cy in zip(line["x"], line["y"], strict=True):
+        j = int(np.argmin(np.abs(ys - cy)))
+        assert ys[j] == pytest.approx(cy)
+        assert not diverged[j, xs < 0.77 * cx].any() and diverged[j, xs > 1.3 * cx].all()
+    star = next(t for t in fig["data"] if t["name"] == "current setting")
+    assert (star["x"][0], star["y"][0]) == (0.02, 0.5)

@@ -1,0 +1,74 @@
+"""The speed setting changes how fast a race plays, measured in what is delivered: the frame
+duration of the page's Plotly animation, and the frame timing read back from exported GIF and MP4 files."""
+
+from __future__ import annotations
+
+import io
+import json
+import subprocess
+from dataclasses import replace
+
+import pytest
+from PIL import Image
+
+from playground import export
+from playground.experiment import Entry, Experiment
+from playground.figures.race import race_figure
+from playground.simulate import simulate
+
+FRAMES = 12
+
+
+@pytest.fixture(scope="module")
+def race():
+    exp = Experiment(surface="bowl", entries=(Entry("adam", (("lr", 0.05),), "Adam"),), steps=40)
+    return simulate(exp)
+
+
+def at_speed(race, speed: float):
+    return replace(race, experiment=replace(race.experiment, speed=speed))
+
+
+def play_duration_ms(race) -> float:
+    """Milliseconds per frame that the Play button asks Plotly for."""
+    spec = json.loads(json.dumps(race_figure(race), default=float))
+    play = next(b for b in spec["layout"]["updatemenus"][0]["buttons"] if "Play" in b["label"])
+    return play["args"][1]["frame"]["duration"]
+
+
+def gif_seconds(race) -> float:
+    """The GIF's playing time from its frames' own delays, without the rest on the last picture."""
+    image = Image.open(io.BytesIO(export.to_gif(race, frames=FRAMES, width=200, height=150).data))
+    total = 0
+    for k in range(image.n_frames):
+        image.seek(k)
+        total += image.info["duration"]
+    return (total - 1000 * export.LAST_FRAME_HOLD) / 1000
+
+
+def mp4_fps(race) -> float:
+    import imageio_ffmpeg
+
+    data = export.to_mp4(race, frames=FRAMES, width=200, height=150).data
+    err = subprocess.run([imageio_ffmpeg.get_ffmpeg_exe(), "-hide_banner", "-i", "pipe:0"], input=data,
+                         capture_output=True).stderr.decode()
+    fps = next(part for part in err.split(",") if part.strip().endswith(" fps"))
+    return float(fps.split()[0])
+
+
+def test_page_animation_plays_twice_as_fast_at_speed_two(race):
+    slow, normal, fast = (play_duration_ms(at_speed(race, s)) for s in (0.5, 1.0, 2.0))
+    assert normal == pytest.approx(1000 / 30, abs=1)  # 30 frames a second at speed 1
+    assert slow == pytest.approx(2 * normal, abs=1) and fast == pytest.approx(normal / 2, abs=1)
+
+
+def test_gif_plays_for_a_time_set_by_the_speed(race):
+    # (GIF delays count hundredths of a second, so 50 frames a second is its ceiling: stay below.)
+    slow, normal, fast = (gif_seconds(at_speed(race, s)) for s in (0.5, 1.0, 1.5))
+    assert normal == pytest.approx(FRAMES / 30, abs=0.011)
+    assert slow == pytest.approx(FRAMES / 15, abs=0.011) and fast == pytest.approx(FRAMES / 45, abs=0.011)
+
+
+def test_mp4_frame_rate_follows_the_speed(race):
+    assert mp4_fps(at_speed(race, 1.0)) == pytest.approx(30)
+    assert mp4_fps(at_speed(race, 0.5)) == pytest.approx(15)
