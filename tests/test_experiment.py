@@ -144,6 +144,8 @@ def experiments_on(key: str) -> st.SearchStrategy:
         lesson=st.just(""),
         present=st.booleans(),
         speed=st.sampled_from((0.25, 0.5, 1.0, 2.0, 4.0)),
+        # Any data surface has at least 2 points; elsewhere a batch size has no meaning.
+        batch_size=st.integers(0, 2) if spec.data is not None else st.just(0),
     )
 
 
