@@ -449,7 +449,16 @@ export function mount(parent, data, options = {}) {
       }
       ctx.restore();
     }
-    readout(step);
+    // While playing, the readout's text follows at most every 100 ms: changing two dozen table
+    // cells each frame costs the browser a layout per frame for numbers nobody can read that fast.
+    const now = performance.now();
+    if (!s.playing || step >= s.steps || now - (s.readAt || 0) > 100) {
+      s.readAt = now;
+      readout(step);
+    } else {
+      root.dataset.step = String(step);
+      slider.value = String(step);
+    }
   }
 
   function head(g, x, y, r, color) {
@@ -519,6 +528,7 @@ export function mount(parent, data, options = {}) {
     play.textContent = on ? "❚❚ Pause" : "▶ Play";
     play.setAttribute("aria-label", on ? "Pause" : "Play");
     cancelAnimationFrame(s.raf);
+    if (!on && s.data) readout(s.step);
     if (on) {
       if (s.step >= s.steps) draw(0);
       s.from = s.step;

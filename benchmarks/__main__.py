@@ -28,7 +28,7 @@ from ._common import FIELDS, QUICK_ENV
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 #: Cheap, CPU-sensitive benchmarks first; the one that starts servers and a browser last.
-ORDER = {"core": 0, "sweep": 1, "export": 2, "app": 3}
+ORDER = {"core": 0, "sweep": 1, "export": 2, "app": 3, "player": 4}
 
 
 def discover() -> list[str]:
