@@ -344,17 +344,19 @@ def test_sweep_cells_line_up_with_their_hyperparameters_and_the_stability_line()
     exp = Experiment(surface="bowl", surface_params=(("a", 1.0), ("angle", 0.0), ("b", 25.0)),
                      entries=(Entry("momentum", (("lr", 0.02), ("momentum", 0.5)), "Heavy ball"),),
                      start=(-2.0, 1.5), steps=150)
-    spec = SweepSpec(entry=0, x="lr", x_range=(0.01, 0.3), y="momentum", y_range=(0.0, 0.9), resolution=9)
+    spec = SweepSpec(entry=0, x="lr", x_range=(0.05, 0.25), y="momentum", y_range=(0.0, 0.9), resolution=16)
     result = run_sweep(exp, spec)
     fig = json.loads(json.dumps(sweep_figure(result), default=float))
     heat = fig["data"][0]
     assert heat["type"] == "heatmap"
     xs, ys = np.array(heat["x"]), np.array(heat["y"])
-    assert xs[0] < xs[-1] and ys[0] < ys[-1] and len(xs) == len(ys) == 9
+    assert xs[0] < xs[-1] and ys[0] < ys[-1] and len(xs) == len(ys) == 16
     assert fig["layout"]["xaxis"]["title"]["text"] == "lr" and fig["layout"]["yaxis"]["title"]["text"] == "momentum"
     overlay = next(t for t in fig["data"] if t["type"] == "heatmap" and t["name"] == "diverged")
     surface = exp.build_surface()
     diverged = np.zeros((len(ys), len(xs)), dtype=bool)
+    shrank = np.zeros((len(ys), len(xs)), dtype=bool)  # ended below the starting loss
+    start_loss = 0.5 * (exp.start[0] ** 2 + 25 * exp.start[1] ** 2)
     for j, y in enumerate(ys):
         for i, x in enumerate(xs):
             tr = optimizers.run(optimizers.make("momentum", lr=x, momentum=y), surface, exp.start, steps=exp.steps)
@@ -364,14 +366,19 @@ def test_sweep_cells_line_up_with_their_hyperparameters_and_the_stability_line()
                 assert blank(cell) and marked == 1, (x, y)
             else:
                 px, py = tr.path[-1]
+                shrank[j, i] = 0.5 * (px**2 + 25 * py**2) < start_loss
                 assert cell == pytest.approx(np.log10(max(0.5 * (px**2 + 25 * py**2), 1e-300)), abs=2e-6), (x, y)
                 assert blank(marked)
     assert diverged.any() and not diverged.all()
-    # The drawn stability line separates the cells: well left of it they converge, well right they blow up.
+    # The drawn stability line separates the cells: left of it the runs shrink, right of it they grow.
     (line,) = [t for t in fig["data"] if t.get("mode") == "lines" and t["name"].startswith("stable iff")]
+    assert len(line["x"]) == len(ys)
     for cx, cy in zip(line["x"], line["y"], strict=True):
         j = int(np.argmin(np.abs(ys - cy)))
         assert ys[j] == pytest.approx(cy)
-        assert not diverged[j, xs < 0.77 * cx].any() and diverged[j, xs > 1.3 * cx].all()
+        left, right = xs < 0.9 * cx, xs > 1.1 * cx
+        assert left.any() and right.any()
+        assert shrank[j, left].all() and not diverged[j, left].any(), cy
+        assert not shrank[j, right].any(), cy
     star = next(t for t in fig["data"] if t["name"] == "current setting")
     assert (star["x"][0], star["y"][0]) == (0.02, 0.5)
