@@ -392,12 +392,14 @@ def race(
         for grp, off in zip(groups, offsets[:-1], strict=True)
     ]
     results = []
-    for opt, off, n, rec, is_batched in zip(opts, offsets[:-1], sizes, records, batched, strict=True):
+    for grp, opt, off, n, rec, is_batched in zip(groups, opts, offsets[:-1], sizes, records, batched, strict=True):
         sl = slice(int(off), int(off + n))
         div = diverged[sl]
+        evals = np.ones(steps, dtype=np.int64)
+        evals[: len(grp.evals)] = grp.evals
         if is_batched:
             results.append(Trajectory(opt, path[:, sl], loss[:, sl], grads[:, sl], rec, div.copy(),
-                                      steps, sigma, seeds))
+                                      steps, sigma, seeds, grad_evals=evals))
             continue
         d = int(div[0])
         end = steps + 1 if d < 0 else d
@@ -414,6 +416,7 @@ def race(
                 steps,
                 sigma,
                 seeds,
+                grad_evals=evals[: steps if d < 0 else max(d - 1, 0)],
             )
         )
     return results

@@ -9,6 +9,7 @@ torch's SGD), written once by ``tools/make_golden_refs.py``; this file imports n
 from __future__ import annotations
 
 import json
+import math
 from pathlib import Path
 
 import numpy as np
@@ -45,3 +46,183 @@ def test_every_referenced_optimizer_is_covered(key):
     off = [[n for n, v in c["hyper"].items() if n != "lr" and v != defaults[n]] for c in cases]
     assert any(not o for o in off), "a case with default settings"
     assert any(off), "a case with non-default settings"
+
+
+# Newton and full-matrix AdaGrad have no reference package: their first steps by hand.
+
+
+def _rot(deg):
+    c, s = math.cos(math.radians(deg)), math.sin(math.radians(deg))
+    return np.array([[c, -s], [s, c]])
+
+
+def _solve2(m, v):
+    """Cramer's rule for a 2 × 2 system."""
+    det = m[0, 0] * m[1, 1] - m[0, 1] * m[1, 0]
+    return np.array([v[0] * m[1, 1] - m[0, 1] * v[1], m[0, 0] * v[1] - v[0] * m[1, 0]]) / det
+
+
+def _inv_sqrt2(m):
+    """(M)^(-1/2) of a 2 × 2 symmetric positive definite matrix: √M = (M + √det I)/√(tr + 2√det)."""
+    root_det = math.sqrt(m[0, 0] * m[1, 1] - m[0, 1] ** 2)
+    root = (m + root_det * np.eye(2)) / math.sqrt(m[0, 0] + m[1, 1] + 2 * root_det)
+    det = root[0, 0] * root[1, 1] - root[0, 1] ** 2
+    return np.array([[root[1, 1], -root[0, 1]], [-root[0, 1], root[0, 0]]]) / det
+
+
+@pytest.mark.parametrize("angle", [0.0, 30.0, -71.0])
+def test_newton_lands_on_the_bowls_minimum_in_one_step(angle):
+    s = surfaces.get("bowl", a=1.0, b=50.0, angle=angle)
+    tr = optimizers.run(optimizers.make("newton"), s, start=(-2.5, 1.5), steps=3)
+    np.testing.assert_allclose(tr.path[1:], 0.0, atol=1e-13)
+    np.testing.assert_allclose(tr.state["eigenvalues"][0], [1.0, 50.0], rtol=1e-13)
+    half = optimizers.run(optimizers.make("newton", lr=0.5), s, start=(-2.5, 1.5), steps=2)
+    np.testing.assert_allclose(half.path, [[-2.5, 1.5], [-1.25, 0.75], [-0.625, 0.375]], rtol=1e-13)
+
+
+def test_newton_first_steps_on_rosenbrock_by_hand():
+    lr, lam = 0.7, 3.0
+    tr = optimizers.run(optimizers.make("newton", lr=lr, damping=lam), surfaces.get("rosenbrock"),
+                        start=(-1.5, 2.0), steps=2)
+    x = np.array([-1.5, 2.0])
+    want = [x]
+    for _ in range(2):
+        p, q = x
+        g = np.array([-2 * (1 - p) - 400 * p * (q - p * p), 200 * (q - p * p)])
+        h = np.array([[2 - 400 * (q - p * p) + 800 * p * p, -400 * p], [-400 * p, 200.0]])
+        x = x - lr * _solve2(h + lam * np.eye(2), g)
+        want.append(x)
+    np.testing.assert_allclose(tr.path, want, rtol=1e-12)
+
+
+def test_newton_at_a_saddle_steps_towards_it_and_says_so():
+    # The pure saddle ½x² − ½y²: the Newton step from anywhere lands on the saddle point.
+    s = surfaces.get("saddle", a=1.0, b=1.0, c=0.0)
+    tr = optimizers.run(optimizers.make("newton"), s, start=(-1.8, 0.3), steps=1)
+    np.testing.assert_allclose(tr.path[1], [0.0, 0.0], atol=1e-15)
+    np.testing.assert_allclose(tr.state["eigenvalues"][0], [-1.0, 1.0])
+    # Uphill along y: the step and −g point apart (cosine (x² − y²)/(x² + y²) here).
+    np.testing.assert_allclose(tr.state["descent"][0, 0], (1.8**2 - 0.3**2) / (1.8**2 + 0.3**2), rtol=1e-12)
+    up = optimizers.run(optimizers.make("newton"), s, start=(-0.1, 0.3), steps=1)
+    assert up.state["descent"][0, 0] < 0 and up.loss[1] > up.loss[0]
+    # With the quartic that closes the valleys, undamped Newton near the ridge still goes to the saddle,
+    # while enough damping makes H + λI positive definite and the step goes downhill, away from it.
+    s = surfaces.get("saddle")
+    plain = optimizers.run(optimizers.make("newton"), s, start=(-1.8, 0.1), steps=8)
+    assert np.linalg.norm(plain.path[-1]) < 1e-6
+    damped = optimizers.run(optimizers.make("newton", damping=2.0, lr=1.0), s, start=(-1.8, 0.1), steps=200)
+    np.testing.assert_allclose(np.abs(damped.path[-1]), [0.0, 1.0], atol=1e-6)
+
+
+def test_newton_does_not_move_along_zero_curvature():
+    s = surfaces.get("slope")
+    still = optimizers.run(optimizers.make("newton"), s, start=(2.0,), steps=5)
+    assert still.diverged_at is None
+    np.testing.assert_array_equal(still.path, 2.0)
+    damped = optimizers.run(optimizers.make("newton", lr=0.5, damping=4.0), s, start=(2.0,), steps=2)
+    np.testing.assert_allclose(damped.path[:, 0], [2.0, 2.0 - 0.5 / 4.0, 2.0 - 2 * 0.5 / 4.0], rtol=1e-15)
+
+
+def test_full_matrix_adagrad_first_steps_by_hand():
+    lr, eps = 0.3, 1e-3
+    s = surfaces.get("bowl", a=2.0, b=9.0, angle=20.0)
+    tr = optimizers.run(optimizers.make("adagrad_full", lr=lr, eps=eps), s, start=(-2.0, 1.0), steps=3)
+    x = np.array([-2.0, 1.0])
+    gram = np.zeros((2, 2))
+    want = [x]
+    for _ in range(3):
+        g = s.grad(x)
+        gram = gram + np.outer(g, g)
+        x = x - lr * _inv_sqrt2(gram + eps * np.eye(2)) @ g
+        want.append(x)
+    np.testing.assert_allclose(tr.path, want, rtol=1e-10)
+    np.testing.assert_allclose(tr.state["G"][-1], gram, rtol=1e-14)
+    # Step 1 in closed form: (εI + g gᵀ)^(−1/2) g = g/√(ε + |g|²).
+    g1 = s.grad(np.array([-2.0, 1.0]))
+    np.testing.assert_allclose(tr.path[1], [-2.0, 1.0] - lr * g1 / math.sqrt(eps + g1 @ g1), rtol=1e-13)
+
+
+@pytest.mark.parametrize("key", ["newton", "adagrad_full"])
+def test_rotation_aware_rules_follow_the_rotated_bowl(key):
+    """Lesson 1: on the bowl rotated by θ, from the rotated start, the path is the rotated path."""
+    flat = surfaces.get("bowl", a=1.0, b=25.0, angle=0.0)
+    turned = surfaces.get("bowl", a=1.0, b=25.0, angle=45.0)
+    opt = optimizers.make(key, lr=0.3)
+    x0 = np.array([-2.5, 1.0])
+    # The turned bowl is f(R(−θ) p) (bowl.py's u, v), so p(t) = R(θ) p_flat(t) is its path.
+    r = _rot(45.0)
+    a = optimizers.run(opt, flat, start=x0, steps=150)
+    b = optimizers.run(opt, turned, start=r @ x0, steps=150)
+    np.testing.assert_allclose(b.path, a.path @ r.T, rtol=1e-9, atol=1e-12)
+
+
+@pytest.mark.parametrize("key", ["adam", "rmsprop"])
+def test_per_coordinate_rules_do_not_follow_the_rotation(key):
+    flat = surfaces.get("bowl", a=1.0, b=25.0, angle=0.0)
+    turned = surfaces.get("bowl", a=1.0, b=25.0, angle=45.0)
+    opt = optimizers.make(key, lr=0.05)
+    x0, r = np.array([-2.5, 1.0]), _rot(45.0)
+    a = optimizers.run(opt, flat, start=x0, steps=150)
+    b = optimizers.run(opt, turned, start=r @ x0, steps=150)
+    assert np.abs(b.path - a.path @ r.T).max() > 0.1
+
+
+# Gradient evaluations, and where the gradient is taken.
+
+
+def test_sam_counts_two_gradients_a_step_and_the_rest_one():
+    s = surfaces.get("bowl")
+    for key in optimizers.names():
+        tr = optimizers.run(optimizers.make(key), s, steps=12)
+        per_step = 2 if key == "sam" else 1
+        np.testing.assert_array_equal(tr.grad_evals, np.full(12, per_step), err_msg=key)
+    batch = optimizers.run(optimizers.make("sam", lr=[1e-3, 1e6]), surfaces.get("rosenbrock"), steps=40)
+    assert batch.diverged_at[1] > 0 and batch.grad_evals.shape == (40,)
+    alone = optimizers.run(optimizers.make("sam", lr=1e6), surfaces.get("rosenbrock"), steps=40)
+    assert len(alone.grad_evals) == len(alone.path) - 1
+
+
+def test_sam_first_steps_by_hand_with_noise():
+    """Both gradients of a step see the same noise draw (as both passes see the same mini-batch)."""
+    lr, rho, mu, sigma, seed = 0.01, 0.1, 0.9, 0.3, 5
+    s = surfaces.get("bowl", a=1.0, b=10.0, angle=0.0)
+    tr = optimizers.run(optimizers.make("sam", lr=lr, rho=rho, momentum=mu), s, start=(-2.0, 1.0), steps=3,
+                        noise=sigma, seed=seed)
+    draws = np.random.default_rng(seed).standard_normal((3, 2))
+    x, b = np.array([-2.0, 1.0]), None
+    want, ascents = [x], []
+    for t in range(3):
+        g = np.array([x[0], 10 * x[1]]) + sigma * draws[t]
+        ascent = x + rho * g / (np.linalg.norm(g) + 1e-12)
+        g2 = np.array([ascent[0], 10 * ascent[1]]) + sigma * draws[t]
+        b = g2 if b is None else mu * b + g2
+        x = x - lr * b
+        want.append(x)
+        ascents.append(ascent)
+    np.testing.assert_allclose(tr.path, want, rtol=1e-13)
+    np.testing.assert_allclose(tr.state["ascent"], ascents, rtol=1e-13)
+
+
+@pytest.mark.parametrize("key", ["schedule_free_sgd", "schedule_free_adamw"])
+def test_schedule_free_takes_its_gradient_at_y(key):
+    s = surfaces.get("rosenbrock")
+    tr = optimizers.run(optimizers.make(key, lr=1e-3), s, start=(-1.5, 2.0), steps=30)
+    y = tr.state["y"]
+    np.testing.assert_array_equal(tr.grads[0], s.grad(np.array([-1.5, 2.0])))
+    np.testing.assert_array_equal(tr.grads[1:], s.grad(y[:-1]))
+    assert np.abs(y[:-1] - tr.path[1:-1]).max() > 1e-4  # y is not x
+
+
+def test_schedule_free_sgd_by_hand():
+    """Constant η, no warm-up: c_t = 1/t, so x is the plain running mean of z₁ … z_t."""
+    lr, beta = 0.05, 0.8
+    s = surfaces.get("bowl", a=1.0, b=10.0, angle=0.0)
+    tr = optimizers.run(optimizers.make("schedule_free_sgd", lr=lr, beta=beta), s, start=(-2.0, 1.0), steps=50)
+    z, y, zs = np.array([-2.0, 1.0]), np.array([-2.0, 1.0]), []
+    for _ in range(50):
+        z = z - lr * np.array([y[0], 10 * y[1]])
+        zs.append(z)
+        x = np.mean(zs, axis=0)
+        y = beta * x + (1 - beta) * z
+    np.testing.assert_allclose(tr.path[1:], np.cumsum(zs, axis=0) / np.arange(1, 51)[:, None], rtol=1e-12)
+    np.testing.assert_allclose(tr.state["z"], zs, rtol=1e-12)
