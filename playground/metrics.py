@@ -36,6 +36,14 @@ def steps_to_tolerance(tr: optimizers.Trajectory, surface: surfaces.Surface, tol
     return 0 if outside.size == 0 else int(outside[-1] + 1)
 
 
+def gradient_evaluations(tr: optimizers.Trajectory) -> int:
+    """Gradients the run computed (SAM takes two a step): the fair clock between rules."""
+    steps = len(tr.path) - 1
+    if tr.grad_evals is None:
+        return steps
+    return int(np.sum(tr.grad_evals[:steps]))
+
+
 def summary(tr: optimizers.Trajectory, surface: surfaces.Surface, tol: float = 1e-3) -> dict:
     """One row of the summary table."""
     dist = distance_to_minimum(tr, surface)
@@ -46,4 +54,5 @@ def summary(tr: optimizers.Trajectory, surface: surfaces.Surface, tol: float = 1
         "diverged at": tr.diverged_at,
         "path length": float(step_lengths(tr).sum()) if len(tr.path) > 1 else 0.0,
         "steps run": len(tr.path) - 1,
+        "gradient evaluations": gradient_evaluations(tr),
     }

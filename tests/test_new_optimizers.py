@@ -226,3 +226,15 @@ def test_schedule_free_sgd_by_hand():
         y = beta * x + (1 - beta) * z
     np.testing.assert_allclose(tr.path[1:], np.cumsum(zs, axis=0) / np.arange(1, 51)[:, None], rtol=1e-12)
     np.testing.assert_allclose(tr.state["z"], zs, rtol=1e-12)
+
+
+def test_summary_counts_gradient_evaluations():
+    from playground import metrics
+
+    s = surfaces.get("bowl")
+    sam = optimizers.run(optimizers.make("sam"), s, steps=25)
+    adam = optimizers.run(optimizers.make("adam"), s, steps=25)
+    assert metrics.summary(sam, s)["gradient evaluations"] == 50
+    assert metrics.summary(adam, s)["gradient evaluations"] == 25
+    gone = optimizers.run(optimizers.make("sam", lr=1e6), surfaces.get("rosenbrock"), steps=25)
+    assert metrics.summary(gone, surfaces.get("rosenbrock"))["gradient evaluations"] == 2 * (len(gone.path) - 1)

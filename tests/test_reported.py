@@ -96,7 +96,7 @@ def expected_row(path: np.ndarray, diverged_at: int | None) -> dict:
     length = sum(math.hypot(*(path[i + 1] - path[i])) for i in range(len(path) - 1))
     return {"final loss": losses[-1], "distance to minimum": math.hypot(*path[-1]),
             f"steps to within {TOL:g}": settled, "diverged at": diverged_at, "path length": length,
-            "steps run": len(path) - 1}
+            "steps run": len(path) - 1, "gradient evaluations": len(path) - 1}  # one per gradient step
 
 
 @pytest.mark.parametrize("label", LABELS)
