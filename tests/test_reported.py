@@ -238,3 +238,39 @@ def test_json_runs_are_the_closed_form(race):
     np.testing.assert_allclose(got["GD slow"]["loss"], [f(p) for p in gd_closed_form(0.03, STEPS)], rtol=1e-12)
     assert got["Adam"]["hyperparameters"]["lr"] == 0.05 and got["GD too fast"]["hyperparameters"]["lr"] == 0.1
     assert record["start"] == list(START) and record["steps"] == STEPS
+
+
+# --- the summary table as the page shows it -----------------------------------------------------------
+
+
+def shown_number(text: str) -> float | int | None:
+    if text in ("never", "—"):
+        return None
+    return int(text.replace(",", "")) if text.replace(",", "").lstrip("-").isdigit() else float(text)
+
+
+def test_the_page_table_shows_the_closed_form_numbers():
+    from pathlib import Path
+
+    from streamlit.testing.v1 import AppTest
+
+    app = str(Path(__file__).resolve().parent.parent / "app.py")
+    at = AppTest.from_file(app, default_timeout=60)
+    for key, value in {"surface": "bowl:a=1,b=25,angle=0", "opt": "adam:lr=0.05;sgd:lr=0.03;sgd:lr=0.1",
+                       "start": "-2,1.5", "steps": str(STEPS), "view": "table"}.items():
+        at.query_params[key] = value
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    (table,) = at.table
+    frame = table.value
+    assert len(frame) == 3
+    k = gd_diverges_at(0.1)
+    for row, (path, diverged) in zip(frame.to_dict("records")[1:], ((gd_closed_form(0.03, STEPS), None),
+                                                                   (gd_closed_form(0.1, k - 1), k)), strict=True):
+        want = expected_row(path, diverged)
+        for column, value in want.items():
+            got = shown_number(str(row[column]))
+            if value is None or isinstance(value, int):
+                assert got == value, column
+            else:
+                assert got == pytest.approx(value, rel=5e-4), column  # four significant digits
