@@ -223,6 +223,24 @@ def base_layout(theme: Theme, height: int) -> dict:
     }
 
 
+def tidy_axes(layout: dict, theme: Theme) -> dict:
+    """Every cartesian axis of ``layout`` makes room for its tick labels and title (``automargin``,
+    the title set apart from the ticks) and draws its grid faintly in the theme's ink, so a dark page
+    shows no bright grid lines. Returns ``layout``, changed in place."""
+    grid = "rgba(255,255,255,0.10)" if theme.dark else "rgba(0,0,0,0.08)"
+    for key, axis in layout.items():
+        if not (key.startswith("xaxis") or key.startswith("yaxis")) or not isinstance(axis, dict):
+            continue
+        axis.setdefault("automargin", True)
+        axis.setdefault("gridcolor", grid)
+        axis.setdefault("zerolinecolor", grid)
+        axis.setdefault("linecolor", grid)
+        title = axis.get("title")
+        if isinstance(title, dict) and title.get("text"):
+            title.setdefault("standoff", 12)
+    return layout
+
+
 def slim(traces: list[dict]) -> list[dict]:
     """What a frame needs of each moving trace: only its coordinates (Plotly merges the rest)."""
     return [{k: t[k] for k in ("x", "y") if k in t} for t in traces]

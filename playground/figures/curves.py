@@ -6,7 +6,7 @@ import numpy as np
 
 from .. import metrics
 from ..simulate import Race
-from ._common import DEFAULT_THEME, Theme, base_layout, finite_pairs, typed
+from ._common import DEFAULT_THEME, Theme, base_layout, finite_pairs, tidy_axes, typed
 
 
 def _log_helps(series: list[np.ndarray]) -> bool:
@@ -53,7 +53,7 @@ def curves_figure(race: Race, theme: Theme = DEFAULT_THEME, height: int = 760) -
         if key.startswith("xaxis") and layout[key].get("matches") is None:
             layout[key].pop("matches", None)
     layout["legend"].update({"orientation": "h", "y": 1.02, "yanchor": "bottom"})
-    return {"data": data, "layout": layout}
+    return {"data": data, "layout": tidy_axes(layout, theme)}
 
 
 def _band(spread, surface, color: str, label: str) -> list[dict]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._common import DEFAULT_THEME, Theme, base_layout, finite_pairs, typed
+from ._common import DEFAULT_THEME, Theme, base_layout, finite_pairs, tidy_axes, typed
 
 NAMES = {
     "grad": "gradient g",
@@ -62,4 +62,4 @@ def internals_figure(quantities: dict[str, np.ndarray], label: str, color: str, 
                          "hovertemplate": f"{title}<br>step %{{x}}: %{{y:.4g}}<extra></extra>"})
     layout["legend"].update({"orientation": "h", "y": 1.0, "yanchor": "bottom"})
     layout["margin"]["t"] = 40
-    return {"data": data, "layout": layout}
+    return {"data": data, "layout": tidy_axes(layout, theme)}

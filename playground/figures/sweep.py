@@ -6,7 +6,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..sweep import METRICS, SweepResult
-from ._common import DEFAULT_THEME, Theme, base_layout
+from ._common import DEFAULT_THEME, Theme, base_layout, tidy_axes
 
 DIVERGED = "#b2182b"
 
@@ -78,4 +78,4 @@ def sweep_figure(result: SweepResult, theme: Theme = DEFAULT_THEME, height: int 
                         "range": ([np.log10(ys[0]), np.log10(ys[-1])] if result.y_log
                                   else [float(ys[0]), float(ys[-1])])})
     layout["legend"].update({"orientation": "h", "y": 1.02, "yanchor": "bottom"})
-    return {"data": data, "layout": layout}
+    return {"data": data, "layout": tidy_axes(layout, theme)}
