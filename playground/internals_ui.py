@@ -14,12 +14,29 @@ from .simulate import Race
 from .ui import dark_theme
 
 
+def _as_panels(quantities: dict[str, np.ndarray], tr: optimizers.Trajectory, race: Race) -> dict[str, np.ndarray]:
+    """Every quantity as ``(steps, columns)`` panels: a matrix kept per step (full-matrix AdaGrad's G)
+    becomes one panel per row; Prodigy's distance estimate d gets the true distance beside it."""
+    out: dict[str, np.ndarray] = {}
+    for name, arr in quantities.items():
+        if arr.ndim == 3:
+            for i in range(arr.shape[1]):
+                out[f"{name} row {i + 1}"] = arr[:, i]
+        else:
+            out[name] = arr
+    if "d" in out and len(tr.path) and race.surface.minima:
+        gap = race.surface.nearest_minimum_distance(tr.path[:1])
+        if gap is not None:
+            out["distance from the start to the nearest minimum"] = np.full((len(out["d"]), 1), float(gap[0]))
+    return out
+
+
 def show(exp: Experiment, race: Race) -> None:
     gen = st.session_state.gen
     idx = st.selectbox("Entry", range(len(race.labels)), format_func=lambda i: race.labels[i], key=f"in-entry-{gen}")
     tr = race.trajectories[idx]
     spec = optimizers.spec(exp.entries[idx].optimizer)
-    quantities = optimizers.internals(tr)
+    quantities = _as_panels(optimizers.internals(tr), tr, race)
     lr = race.lr[idx][: len(tr.grads)] if race.lr is not None else None
     st.caption(f"{spec.name} keeps: {', '.join(spec.state_names) or 'nothing but the position'}. "
                "Solid lines are the x coordinate, dotted ones y. The step taken is the change of position; for the "

@@ -238,3 +238,21 @@ def test_summary_counts_gradient_evaluations():
     assert metrics.summary(adam, s)["gradient evaluations"] == 25
     gone = optimizers.run(optimizers.make("sam", lr=1e6), surfaces.get("rosenbrock"), steps=25)
     assert metrics.summary(gone, surfaces.get("rosenbrock"))["gradient evaluations"] == 2 * (len(gone.path) - 1)
+
+
+def test_internals_view_gets_panels_for_matrices_and_prodigys_true_distance():
+    from playground import internals_ui
+    from playground.experiment import Entry, Experiment
+    from playground.figures.internals import internals_figure
+    from playground.simulate import simulate
+
+    race = simulate(Experiment(surface="bowl", entries=(Entry("adagrad_full"), Entry("prodigy")), steps=30))
+    full, prodigy = race.trajectories
+    panels = internals_ui._as_panels(optimizers.internals(full), full, race)
+    np.testing.assert_array_equal(panels["G row 2"], full.state["G"][:, 1])
+    assert all(a.ndim == 2 for a in panels.values())
+    assert internals_figure(panels, "full", "#000000", None)["data"]
+    panels = internals_ui._as_panels(optimizers.internals(prodigy), prodigy, race)
+    # The start (−2.5, 1.5) is √8.5 from the bowl's minimum at the origin.
+    np.testing.assert_allclose(panels["distance from the start to the nearest minimum"], math.sqrt(8.5))
+    assert panels["d"][0, 0] == 1e-6
