@@ -36,7 +36,7 @@ PROBE = {"lr": 0.05, "beta1": 0.8, "beta2": 0.95, "eps": 0.1, "momentum": 0.7, "
 # --- tokens ------------------------------------------------------------------------------------------
 
 TOKEN = re.compile(r"""
-    (?P<case>CASES\d+)
+    (?P<case>CASES\d+|HYPER\d+)
   | (?P<num>\d+\.\d+|\d+)
   | (?P<cmd>\\[A-Za-z]+|\\[,;!\ ])
   | (?P<sym>[A-Za-z])
@@ -198,7 +198,7 @@ class Reader:
             return self.symbol(name)
         if tok in SYMBOL_CMDS or re.fullmatch(r"[A-Za-z]", tok):
             return self.symbol(tok)
-        if tok.startswith("CASES"):
+        if tok.startswith(("CASES", "HYPER")):
             return self.lookup(tok, None)
         raise AssertionError(f"cannot evaluate {tok!r} in {self.toks}")
 
@@ -222,6 +222,11 @@ class Rule:
     def __init__(self, latex: str, spec: optimizers.OptimizerSpec, hyper: dict):
         self.symbols = {h.symbol: float(hyper[h.name]) for h in spec.hypers if not h.is_flag}
         body = latex.replace(r"\begin{aligned}", "").replace(r"\end{aligned}", "")
+        # A symbol written with a remark in it (v_{\text{init}}) becomes one token before remarks are cut.
+        for k, h in enumerate(spec.hypers):
+            if not h.is_flag and "\\text" in h.symbol:
+                body = body.replace(h.symbol, f" HYPER{k} ")
+                self.symbols[f"HYPER{k}"] = float(hyper[h.name])
         self.cases = []
 
         def cut_cases(m):
@@ -372,7 +377,6 @@ NOT_READ = {
     "sam": "a gradient at another point (\\nabla f)",
     "schedule_free_adamw": "a gradient at another point and sums of running maxima",
     "schedule_free_sgd": "a gradient at another point and sums of running maxima",
-    "yogi": "a starting value written as a symbol (v_{\\text{init}})",
 }
 
 
