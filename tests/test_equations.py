@@ -43,6 +43,7 @@ TOKEN = re.compile(r"""
   | (?P<op>[-+/^_(){}|,=>&]|\\\{|\\\})
 """, re.X)
 SPACE = {r"\,", r"\;", r"\!", "\\ ", r"\quad", r"\textstyle", r"\displaystyle", r"\left", r"\right"}
+ACCENTS = (r"\hat", r"\bar", r"\tilde")
 SYMBOL_CMDS = {r"\eta", r"\beta", r"\epsilon", r"\mu", r"\tau", r"\rho", r"\lambda", r"\psi", r"\Delta", r"\Pi",
                r"\infty"}
 
@@ -89,7 +90,7 @@ class Reader:
         return value
 
     def starts_atom(self, tok):
-        if tok is None or tok in ("+", "-", ")", "}", ",", "=", ">", "&", r"\leftarrow", "^", "_"):
+        if tok is None or tok in ("+", "-", ")", "}", ",", "=", ">", "&", r"\leftarrow", "^", "_", r"\rVert"):
             return False
         return not (tok == "|" and self.abs_depth)
 
@@ -193,9 +194,21 @@ class Reader:
                 product = product * self.power()
             del self.vars[var]
             return product
-        if tok in (r"\hat", r"\bar"):
+        if tok in ACCENTS:
             name = tok[1:] + " " + self.take()
             return self.symbol(name)
+        if tok == r"\lVert":
+            self.abs_depth += 1
+            value = np.linalg.norm(self.expression())
+            self.abs_depth -= 1
+            self.take(r"\rVert")
+            return value
+        if tok == r"\nabla":  # ∇f(point): the surface's gradient there
+            self.take("f")
+            self.take("(")
+            point = self.expression()
+            self.take(")")
+            return self.lookup("GRADIENT", point)
         if tok in SYMBOL_CMDS or re.fullmatch(r"[A-Za-z]", tok):
             return self.symbol(tok)
         if tok.startswith(("CASES", "HYPER")):
@@ -262,7 +275,7 @@ class Rule:
     def statement(self, toks):
         head = 0
         name = None
-        if toks and toks[0] in (r"\hat", r"\bar"):
+        if toks and toks[0] in ACCENTS:
             name, head = toks[0][1:] + " " + toks[1], 2
         elif toks and (toks[0] in SYMBOL_CMDS or re.fullmatch(r"[A-Za-z]", toks[0])):
             name, head = toks[0], 1
@@ -280,6 +293,7 @@ class Rule:
         return name, sub, toks[head], toks[head + 1:]
 
     def run(self, surface, start, steps):
+        self.surface = surface
         env = {("x", 0): np.array(start, dtype=np.float64)}
         initial = {}
         for name, sub, _, toks in self.statements:
@@ -333,6 +347,8 @@ class Rule:
 
     def evaluate(self, toks, env, initial, variables):
         def lookup(name, sub):
+            if name == "GRADIENT":
+                return self.surface.grad(np.asarray(sub, dtype=np.float64)[None, :])[0]
             if name.startswith("CASES"):
                 for expr, cond in self.cases[int(name[5:])]:
                     if cond is None or self.condition(cond, env, initial, variables):
@@ -374,7 +390,6 @@ NOT_READ = {
     "adagrad_full": "matrices: an outer product and a matrix power",
     "newton": "the Hessian and a matrix inverse",
     "prodigy": "an inner product, a 1-norm and a running maximum over k",
-    "sam": "a gradient at another point (\\nabla f)",
     "schedule_free_adamw": "a gradient at another point and sums of running maxima",
     "schedule_free_sgd": "a gradient at another point and sums of running maxima",
 }
