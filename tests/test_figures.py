@@ -470,3 +470,29 @@ def test_the_3d_view_marks_the_start_and_the_minima_where_they_are():
     minimum = by_name["minimum"]
     xs, ys = np.atleast_1d(decode(minimum["x"])), np.atleast_1d(decode(minimum["y"]))
     np.testing.assert_allclose(np.column_stack([xs, ys]), np.array(race.surface.minima), atol=1e-6)
+
+
+# --- Analysis views: room for labels, quiet grids ------------------------------------------------
+
+
+@pytest.mark.parametrize("dark", [False, True])
+def test_analysis_axes_make_room_for_their_labels_and_keep_the_grid_faint(dark):
+    """Axis titles must not sit on the tick labels (Plotly's automargin with a standoff), and a dark
+    page must not get bright grid lines: every grid colour's alpha stays low."""
+    from playground.figures.internals import internals_figure
+
+    theme = figures.Theme(dark=dark)
+    race = race_of(Experiment(surface="bowl", entries=(Entry("adam"),), steps=60))
+    tr = race.trajectories[0]
+    quantities = {"g": np.asarray(tr.grads), "step": np.diff(tr.path, axis=0)}
+    for spec in (figures.curves_figure(race, theme),
+                 internals_figure(quantities, race.labels[0], race.colors[0], race.lr[0], theme)):
+        axes = {k: v for k, v in spec["layout"].items() if k[:5] in ("xaxis", "yaxis")}
+        assert axes
+        for name, axis in axes.items():
+            assert axis.get("automargin") is True, name
+            grid = axis.get("gridcolor", "")
+            assert grid.startswith("rgba(") and float(grid.rsplit(",", 1)[1].rstrip(")")) <= 0.15, (name, grid)
+            title = axis.get("title") or {}
+            if title.get("text"):
+                assert title.get("standoff", 0) >= 8, name
