@@ -30,7 +30,7 @@ START = (1.3, -0.7)
 
 # Distinctive values, so a symbol bound to the wrong hyperparameter or a moved ε shows.
 PROBE = {"lr": 0.05, "beta1": 0.8, "beta2": 0.95, "eps": 0.1, "momentum": 0.7, "dampening": 0.3, "rho": 0.8,
-         "weight_decay": 0.2, "momentum_decay": 0.3, "beta": 0.6}
+         "weight_decay": 0.2, "momentum_decay": 0.3, "beta": 0.6, "warmup_steps": 3.0}
 
 
 # --- tokens ------------------------------------------------------------------------------------------
@@ -147,7 +147,7 @@ class Reader:
     def atom(self):
         tok = self.take()
         if re.fullmatch(r"\d+(\.\d+)?", tok):
-            return float(tok)
+            return np.float64(tok)
         if tok == "(":
             value = self.expression()
             self.take(")")
@@ -167,6 +167,15 @@ class Reader:
             return num / self.group()
         if tok == r"\sqrt":
             return np.sqrt(self.group())
+        if tok in (r"\max", r"\sum") and self.peek() == "_":
+            return self.over_range(np.maximum if tok == r"\max" else np.add)
+        if tok == r"\min":
+            self.take("(")
+            a = self.expression()
+            self.take(",")
+            b = self.expression()
+            self.take(")")
+            return np.minimum(a, b)
         if tok == r"\max":
             self.take("(")
             a = self.expression()
@@ -181,19 +190,7 @@ class Reader:
             self.take(")")
             return value
         if tok == r"\prod":
-            self.take("_")
-            self.take("{")
-            var = self.take()
-            self.take(r"\le")
-            upper = self.take()
-            self.take("}")
-            start, product = self.i, 1.0
-            for k in range(1, int(self.vars[upper]) + 1):
-                self.i = start
-                self.vars[var] = k
-                product = product * self.power()
-            del self.vars[var]
-            return product
+            return self.over_range(np.multiply)
         if tok in ACCENTS:
             name = tok[1:] + " " + self.take()
             return self.symbol(name)
@@ -215,6 +212,29 @@ class Reader:
             return self.lookup(tok, None)
         raise AssertionError(f"cannot evaluate {tok!r} in {self.toks}")
 
+    def over_range(self, combine):
+        """``_{i \\le t} X``: X for i = 1 … t, combined (a product, a sum or a running maximum)."""
+        self.take("_")
+        self.take("{")
+        var = self.take()
+        self.take(r"\le")
+        upper = self.take()
+        self.take("}")
+        start, total, end = self.i, None, None
+        saved = self.vars.get(var)
+        for k in range(1, int(self.vars[upper]) + 1):
+            self.i = start
+            self.vars[var] = k
+            value = self.power()
+            total = value if total is None else combine(total, value)
+            end = self.i
+        self.i = end
+        if saved is None:
+            del self.vars[var]
+        else:
+            self.vars[var] = saved
+        return total
+
     def group_name(self):
         self.take("{")
         parts = []
@@ -233,7 +253,7 @@ class Rule:
     """A rule's LaTeX made runnable: statements in order, each ``(name, subscript, op, tokens)``."""
 
     def __init__(self, latex: str, spec: optimizers.OptimizerSpec, hyper: dict):
-        self.symbols = {h.symbol: float(hyper[h.name]) for h in spec.hypers if not h.is_flag}
+        self.symbols = {h.symbol: np.float64(hyper[h.name]) for h in spec.hypers if not h.is_flag}
         body = latex.replace(r"\begin{aligned}", "").replace(r"\end{aligned}", "")
         # A symbol written with a remark in it (v_{\text{init}}) becomes one token before remarks are cut.
         for k, h in enumerate(spec.hypers):
@@ -295,13 +315,22 @@ class Rule:
     def run(self, surface, start, steps):
         self.surface = surface
         env = {("x", 0): np.array(start, dtype=np.float64)}
-        initial = {}
+        initial = {"x": env[("x", 0)]}
         for name, sub, _, toks in self.statements:
             if sub == "0":
-                initial[name] = Reader(toks, lambda n, s: self.constant(n, s), {}).expression()
+                # A chain such as z_0 = x_0 = y_0: every name takes the value of the one that is known.
+                names = [name] + [t for t, u in zip(toks, [*toks[1:], "="], strict=True) if u == "_"]
+                known = [initial[n] for n in names if n in initial]
+                if known:
+                    for n in names:
+                        initial[n] = known[0]
+                else:
+                    initial[name] = Reader(toks, lambda n, s: self.constant(n, s), {}).expression()
+        gradient_written = any(name == "g" and sub == "t" for name, sub, _, _ in self.statements)
         path = [env[("x", 0)]]
         for t in range(1, steps + 1):
-            env[("g", t)] = surface.grad(env[("x", t - 1)][None, :])[0]
+            if not gradient_written:
+                env[("g", t)] = surface.grad(env[("x", t - 1)][None, :])[0]
             variables = {"t": t}
             for number, (name, sub, op, toks) in enumerate(self.statements):
                 if sub in ("0",):
@@ -358,7 +387,7 @@ class Rule:
             if key in self.symbols:
                 return self.symbols[key]
             if sub is None and name in variables:
-                return float(variables[name])
+                return np.float64(variables[name])
             if sub is None and name in self.symbols:
                 return self.symbols[name]
             k = self.resolve(sub, variables)
@@ -372,7 +401,7 @@ class Rule:
                         return self.evaluate(toks2, env, initial, {**variables, "t": k})
             raise AssertionError(f"{name}_{sub} is used before it is defined")
 
-        with np.errstate(invalid="ignore"):
+        with np.errstate(invalid="ignore", divide="ignore"):
             return Reader(list(toks), lookup, variables).expression()
 
     def condition(self, toks, env, initial, variables):
@@ -390,8 +419,6 @@ NOT_READ = {
     "adagrad_full": "matrices: an outer product and a matrix power",
     "newton": "the Hessian and a matrix inverse",
     "prodigy": "an inner product, a 1-norm and a running maximum over k",
-    "schedule_free_adamw": "a gradient at another point and sums of running maxima",
-    "schedule_free_sgd": "a gradient at another point and sums of running maxima",
 }
 
 
