@@ -30,7 +30,8 @@ START = (1.3, -0.7)
 
 # Distinctive values, so a symbol bound to the wrong hyperparameter or a moved ε shows.
 PROBE = {"lr": 0.05, "beta1": 0.8, "beta2": 0.95, "eps": 0.1, "momentum": 0.7, "dampening": 0.3, "rho": 0.8,
-         "weight_decay": 0.2, "momentum_decay": 0.3, "beta": 0.6, "warmup_steps": 3.0}
+         "weight_decay": 0.2, "momentum_decay": 0.3, "beta": 0.6, "warmup_steps": 3.0,
+         "damping": 0.5}
 
 
 # --- tokens ------------------------------------------------------------------------------------------
@@ -65,6 +66,17 @@ def tokenize(text: str) -> list[str]:
 
 
 # --- the evaluator -----------------------------------------------------------------------------------
+
+
+def times(a, b):
+    """A product as the equations mean it: matrix times vector, vector times row (outer), else by element."""
+    if np.ndim(a) == 2 and np.ndim(b) == 2 and a.shape[0] == a.shape[1]:
+        return a @ b
+    if np.ndim(a) == 2 and np.ndim(b) == 1:
+        return a @ b
+    if np.ndim(a) == 1 and np.ndim(b) == 2 and b.shape[0] == 1:
+        return np.outer(a, b[0])
+    return a * b
 
 
 class Reader:
@@ -102,7 +114,7 @@ class Reader:
                 self.take()
                 value = value / self.unary()
             elif self.starts_atom(tok):
-                value = value * self.power()
+                value = times(value, self.power())
             else:
                 return value
 
@@ -116,12 +128,18 @@ class Reader:
         base = self.atom()
         if self.peek() == "^":
             self.take()
+            if self.peek() == "{" and self.toks[self.i + 1] == r"\top" and self.toks[self.i + 2] == "}":
+                self.i += 3
+                return np.asarray(base)[None, :]  # a row: g gᵀ is then an outer product
             if self.peek() == "{":
                 self.take()
                 exponent = self.expression()
                 self.take("}")
             else:
                 exponent = self.atom()
+            if np.ndim(base) == 2:  # a symmetric matrix to a power, through its eigenvalues
+                w, q = np.linalg.eigh(base)
+                return (q * np.power(w, exponent)) @ q.T
             return np.power(base, exponent)
         return base
 
@@ -200,6 +218,16 @@ class Reader:
             self.abs_depth -= 1
             self.take(r"\rVert")
             return value
+        if tok == r"\nabla" and self.peek() == "^":  # ∇²f(point): the surface's Hessian there
+            self.take("^")
+            assert self.take() == "2"
+            self.take("f")
+            self.take("(")
+            point = self.expression()
+            self.take(")")
+            return self.lookup("HESSIAN", point)
+        if tok == "I":
+            return np.eye(self.lookup("DIMENSION", None))
         if tok == r"\nabla":  # ∇f(point): the surface's gradient there
             self.take("f")
             self.take("(")
@@ -376,6 +404,10 @@ class Rule:
 
     def evaluate(self, toks, env, initial, variables):
         def lookup(name, sub):
+            if name == "HESSIAN":
+                return self.surface.hessian(np.asarray(sub, dtype=np.float64)[None, :])[0]
+            if name == "DIMENSION":
+                return self.surface.dim
             if name == "GRADIENT":
                 return self.surface.grad(np.asarray(sub, dtype=np.float64)[None, :])[0]
             if name.startswith("CASES"):
@@ -416,8 +448,6 @@ class Rule:
 # what is missing; the list may only shrink (a listed rule that becomes readable fails the last test).
 NOT_READ = {
     "adabelief": "lines labelled by a flag and by a condition (\\text{plain: }, \\rho_t \\ge 5:)",
-    "adagrad_full": "matrices: an outer product and a matrix power",
-    "newton": "the Hessian and a matrix inverse",
     "prodigy": "an inner product, a 1-norm and a running maximum over k",
 }
 
