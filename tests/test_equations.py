@@ -2,16 +2,18 @@
 
 The Equations view shows ``spec.rule_latex`` and, next to it, each hyperparameter's symbol with its
 value (``\\eta = 0.05, \\beta_1 = 0.8``). This file reads that LaTeX with a small evaluator of its own
-(numbers, symbols with time subscripts, ``\\frac``, ``\\sqrt``, powers, ``\\max``, ``|·|``,
-``\\operatorname{sign}``, ``\\prod``, ``cases``), binds every symbol through the same symbol table,
-and steps the equations by hand on a tilted quadratic. The core's trajectory must agree: a changed
-equation, a changed rule or a symbol bound to the wrong hyperparameter fails.
+(numbers, symbols with time subscripts, ``\\frac``, ``\\sqrt``, powers, ``\\max``/``\\min``, ``|·|``,
+``\\lVert·\\rVert``, ``\\operatorname{sign}``, ``\\prod``/``\\sum``/``\\max`` over k ≤ t, ``cases``,
+∇f and ∇²f at a point, 2×2 matrices with ``I``, ``gᵀ`` and matrix powers), binds every symbol through
+the same symbol table, and steps the equations by hand on a tilted quadratic. The core's trajectory
+must agree: a changed equation, a changed rule or a symbol bound to the wrong hyperparameter fails.
 
 How the LaTeX is read: the ``aligned`` block is split into lines at ``\\\\`` and into statements at
 ``\\qquad`` (and at ``, \\quad``); a statement is ``symbol = expression`` or ``symbol \\leftarrow
 expression``, anything after a ``\\text{…}`` remark is an alternative the defaults do not take, and a
 statement that does not start with a symbol is a remark. ``s_0 = …`` sets a starting value (0 when
-none is given), ``b_1 = …`` overrides the first step, ``g_t`` is the gradient at ``x_{t-1}``.
+none is given; ``z_0 = x_0 = y_0`` starts them all at the start), ``b_1 = …`` overrides the first
+step, ``g_t`` is the gradient at ``x_{t-1}`` unless the rule says where it is taken.
 """
 
 from __future__ import annotations
