@@ -288,6 +288,98 @@ def measure_separable_classes() -> dict[str, float]:
     return {"l2": only_if(close and not r.surface.minima, other.surface.params["l2"])}
 
 
+def first_below(loss: np.ndarray, tol: float) -> float:
+    hits = np.flatnonzero(loss < tol)
+    return float(hits[0]) if hits.size else NAN
+
+
+def measure_turned_bowl() -> dict[str, float]:
+    key = "turned-bowl"
+    r, t = race(key), runs(key)
+    angle = r.surface.params["angle"]
+    tol, steps = 1e-6, float(r.experiment.steps)
+    # The unturned bowl from the start turned back: the same problem in the axes' frame.
+    c, s_ = math.cos(math.radians(angle)), math.sin(math.radians(angle))
+    back = np.array([[c, s_], [-s_, c]]) @ np.asarray(r.experiment.start_point(r.surface))
+    flat = simulate(replace(r.experiment, surface_params=(("a", 1.0), ("angle", 0.0), ("b", 25.0)),
+                            start=tuple(back)))
+    f = dict(zip(lessons.find(key).runs, flat.trajectories, strict=True))
+    turned_again = np.array([[c, -s_], [s_, c]])
+    same_paths = all(np.allclose(t[k].path, f[k].path @ turned_again.T, rtol=1e-9, atol=1e-9)
+                     for k in ("full", "newton"))
+    both_miss = all(np.isnan(first_below(t[k].loss, tol)) for k in ("rms", "adam"))
+    return {"angle": angle, "tol": tol, "rms_flat": first_below(f["rms"].loss, tol),
+            "adam_flat": first_below(f["adam"].loss, tol), "steps": only_if(both_miss, steps),
+            "full_steps": only_if(same_paths, first_below(t["full"].loss, tol)),
+            "newton_steps": only_if(first_below(f["newton"].loss, tol) == 1, first_below(t["newton"].loss, tol))}
+
+
+def measure_newton_rosenbrock() -> dict[str, float]:
+    t = runs("newton-rosenbrock")
+    newton, damped = t["newton"], t["damped"]
+    at_min = np.flatnonzero(np.linalg.norm(newton.path - [1.0, 1.0], axis=1) < 1e-9)
+    peak = int(np.argmax(newton.loss))
+    never_up = bool(np.all(np.diff(damped.loss) <= 0))
+    return {"arrive": float(at_min[0]) if at_min.size else NAN,
+            "peak": only_if(peak == 2, newton.loss[peak]), "start_loss": newton.loss[0],
+            "lam": only_if(never_up, hyper(damped, "damping")),
+            "left": float(np.linalg.norm(damped.path[-1] - [1.0, 1.0]))}
+
+
+def measure_sharp_flat() -> dict[str, float]:
+    key = "sharp-flat"
+    r = race(key)
+    s = r.surface
+    grid = np.array([(a, b) for a in np.linspace(-2.4, 2.4, 13) for b in np.linspace(-1.9, 1.9, 11)])
+    ends = {}
+    for name, run_ in lessons.find(key).runs.items():
+        tr = optimizers.run(r.experiment.resolve(run_.entry), s, start=grid, steps=r.experiment.steps,
+                            record_state=False)
+        final = tr.final
+        ends[name] = [int((np.linalg.norm(final - m, axis=1) < 0.2).sum()) for m in (s.minima[1], s.minima[0])]
+    sharp_c, flat_c = np.array(s.minima)
+    assert s.value(np.array([sharp_c, flat_c])).tolist() == [0.0, 0.0]
+    curv = [float(np.linalg.eigvalsh(s.hessian(m)).max()) for m in (sharp_c, flat_c)]
+    return {"sharp": curv[0], "flat": curv[1], "starts": float(len(grid)),
+            "mom_flat": ends["mom"][0], "mom_sharp": ends["mom"][1],
+            "sam_flat": only_if(ends["sam"][0] > ends["mom"][0], ends["sam"][0]),
+            "sam_sharp": only_if(ends["sam"][1] < ends["mom"][1], ends["sam"][1]),
+            "rho": hyper(runs(key)["sam"], "rho")}
+
+
+def measure_schedule_free() -> dict[str, float]:
+    r, t = race("schedule-free"), runs("schedule-free")
+    last = 500
+
+    def rms(points):
+        return float(np.sqrt(np.mean(np.sum(points[-last:] ** 2, axis=1))))
+
+    z, x, sgd = rms(t["sf"].state["z"]), rms(t["sf"].path), rms(t["sgd"].path)
+    return {"noise": r.experiment.noise, "last": float(last), "z_rms": only_if(z > sgd, z),
+            "x_rms": only_if(x < sgd, x), "sgd_rms": sgd}
+
+
+def measure_prodigy() -> dict[str, float]:
+    r, t = race("prodigy"), runs("prodigy")
+    p, adam = t["prodigy"], t["adam"]
+    d = p.state["d"][:, 0]
+    true = float(r.surface.nearest_minimum_distance(p.path[:1])[0])
+    by = 20
+    ends = max(float(np.linalg.norm(p.path[-1])), float(np.linalg.norm(adam.path[-1])))
+    grows_below = bool(np.all(np.diff(d) >= 0) and d[by - 1] < true)
+    return {"d0": hyper(p, "d0"), "by": float(by), "d": only_if(grows_below, d[by - 1]),
+            "true": true, "lr": hyper(adam, "lr"), "close": only_if(ends < 1e-6, 1e-6)}
+
+
+def measure_adabelief_slope() -> dict[str, float]:
+    t = runs("adabelief-slope")
+    belief, adam = steps_1d(t["belief"]), steps_1d(t["adam"])
+    still_on_slope = bool(np.all(t["belief"].path[:, 0] > 0))
+    adam_constant = bool(np.allclose(adam, hyper(t["adam"], "lr"), rtol=1e-6))
+    return {"lr": same(hyper(t["belief"], "lr"), hyper(t["adam"], "lr")), "steps": float(len(belief)),
+            "ratio": only_if(still_on_slope and adam_constant, belief[-1] / adam[-1])}
+
+
 MEASURE = {
     "constant-slope": measure_constant_slope,
     "changing-direction": measure_changing_direction,
@@ -302,6 +394,12 @@ MEASURE = {
     "minibatch-noise": measure_minibatch_noise,
     "adam-fails-online": measure_adam_fails_online,
     "separable-classes": measure_separable_classes,
+    "turned-bowl": measure_turned_bowl,
+    "newton-rosenbrock": measure_newton_rosenbrock,
+    "sharp-flat": measure_sharp_flat,
+    "schedule-free": measure_schedule_free,
+    "prodigy": measure_prodigy,
+    "adabelief-slope": measure_adabelief_slope,
 }
 
 
