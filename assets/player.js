@@ -175,7 +175,14 @@ export function mount(parent, data, options = {}) {
     let h = s.data.layout === "race" ? Math.min(L.plotHeight, ideal) : L.plotHeight;
     // On a phone the page scrolls anyway: the plot takes its width's worth, not what is left below.
     if (narrow) h = Math.max(h, Math.min(ideal, Math.round((window.innerHeight || 800) * 0.7)));
-    resize(L.plotWidth, Math.max(200, h));
+    h = Math.max(200, h);
+    let w = L.plotWidth;
+    if (L.wide && s.data.layout === "race" && equalAspect(s.data.bounds)) {
+      // A map bound by the height needs no more width than that: the readout then sits beside it.
+      const [[x0, x1], [y0, y1]] = s.data.bounds;
+      w = Math.min(w, Math.round((h - 60) * ((x1 - x0) / (y1 - y0)) + 90));
+    }
+    resize(w, h);
   }
 
   function resize(w, h) {
