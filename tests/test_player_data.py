@@ -1,0 +1,99 @@
+"""The race player's payload: what the browser is sent equals what the core computed, every step.
+
+The expected numbers come from ``simulate`` (the core), decoded here independently of the player's
+JavaScript (NumPy reads the same little-endian float32 and uint16 bytes).
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+
+import numpy as np
+import pytest
+
+from playground import figures, player
+from playground.experiment import decode
+from playground.simulate import simulate
+
+
+def f32(text: str) -> np.ndarray:
+    return np.frombuffer(base64.b64decode(text), dtype="<f4").astype(np.float64)
+
+
+@pytest.fixture(scope="module")
+def race():
+    exp, warnings = decode("surface=bowl:b=10&opt=adam:lr=0.05;sgd:lr=0.25&steps=300")
+    assert not warnings
+    return simulate(exp)
+
+
+def test_every_step_of_every_run_is_sent_as_float32(race):
+    data = player.payload(race, "race", figures.backdrop(race.surface, figures.Theme()))
+    assert data["steps"] == 300 and data["dim"] == 2 and data["layout"] == "race"
+    assert [r["label"] for r in data["runs"]] == race.labels
+    assert [r["color"] for r in data["runs"]] == race.colors
+    for run, tr in zip(data["runs"], race.trajectories, strict=True):
+        path = f32(run["path"]).reshape(-1, 2)
+        assert path.shape == tr.path.shape
+        np.testing.assert_array_equal(path, tr.path.astype(np.float32))
+        np.testing.assert_array_equal(f32(run["loss"]), tr.loss[: len(tr.path)].astype(np.float32))
+        assert run["diverged_at"] == tr.diverged_at
+    assert data["runs"][1]["diverged_at"] is not None, "lr 0.25 on this bowl diverges (limit 2/10)"
+    json.dumps(data, allow_nan=False)  # plain JSON: no NaN or infinity reaches the page
+
+
+def test_iso_lines_survive_the_16_bit_round_trip(race):
+    drop = figures.backdrop(race.surface, figures.Theme())
+    data = player.payload(race, "race", drop)
+    q = np.frombuffer(base64.b64decode(data["iso"]), dtype="<u2").reshape(-1, 2).astype(np.float64)
+    want = np.stack([np.array([np.nan if v is None else v for v in drop.iso_x]),
+                     np.array([np.nan if v is None else v for v in drop.iso_y])], axis=-1)
+    breaks = q == 65535
+    np.testing.assert_array_equal(breaks, ~np.isfinite(want))
+    (x0, x1), (y0, y1) = race.surface.bounds
+    got = np.where(breaks, np.nan, np.array([x0, y0]) + q / 65534 * np.array([x1 - x0, y1 - y0]))
+    ok = ~breaks
+    assert np.max(np.abs(got[ok] - want[ok]) / np.array([x1 - x0, y1 - y0])[np.nonzero(ok)[1]]) <= 0.5 / 65534 + 1e-9
+
+
+def test_the_id_changes_with_the_data_and_only_then(race):
+    a = player.payload(race, "race")
+    assert player.payload(race, "race")["id"] == a["id"]
+    assert player.payload(race, "side")["id"] != a["id"]
+    assert player.payload(race, "race", dark=True)["id"] != a["id"]
+    other = simulate(decode("surface=bowl:b=10&opt=adam:lr=0.06;sgd:lr=0.25&steps=300")[0])
+    assert player.payload(other, "race")["id"] != a["id"]
+
+
+def test_one_dimensional_race_sends_the_curve():
+    race = simulate(decode("surface=slope&opt=adam:lr=0.01&steps=50")[0])
+    assert player.layout_for(race, "race") == "oned" and player.layout_for(race, "side") == "oned"
+    data = player.payload(race, player.layout_for(race, "race"))
+    assert data["dim"] == 1 and "image" not in data
+    xs, ys = f32(data["curve"]["x"]), f32(data["curve"]["y"])
+    assert len(xs) == len(ys) == player.CURVE_POINTS
+    np.testing.assert_allclose(ys, race.surface.value(xs[:, None]), rtol=1e-6, atol=1e-6)
+    np.testing.assert_array_equal(f32(data["runs"][0]["path"]), race.trajectories[0].path[:, 0].astype(np.float32))
+
+
+@pytest.mark.parametrize("value", [None, "1,2", [1], [1, 2, 3], ["a", 2], [float("nan"), 1], [1e400, 0], {"x": 1}])
+def test_a_malformed_click_is_ignored(value):
+    assert player.parse_start(value) is None
+
+
+def test_a_click_gives_its_point():
+    assert player.parse_start([1.25, -0.5]) == (1.25, -0.5)
+    assert player.parse_start([2], dim=1) == (2.0,)
+
+
+def test_an_unknown_layout_is_refused(race):
+    with pytest.raises(ValueError, match="layout"):
+        player.payload(race, "spiral")
+
+
+def test_the_script_is_one_module_without_relative_imports():
+    js = player.script()
+    assert "from \"./" not in js and "import {" not in js
+    assert js.count("export default function") == 1 and "export function mount" in js
+    assert "function niceTicks" in js and "export function niceTicks" not in js
