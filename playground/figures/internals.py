@@ -22,6 +22,19 @@ NAMES = {
     "max_exp_avg_sq_hat": "bias-corrected max v̂",
     "mu_product": "momentum product Π",
     "exp_inf": "max norm u",
+    "exp_avg_var": "spread of g around m (s)",
+    "z": "SGD sequence z",
+    "y": "gradient point y",
+    "weight_sum": "sum of averaging weights",
+    "lr_max": "largest η so far",
+    "d": "distance estimate d",
+    "d_max": "largest estimate d̂",
+    "d_numerator": "estimate's numerator r",
+    "s": "weighted gradient sum s",
+    "x0": "start x₀",
+    "ascent": "ascent point x̃",
+    "eigenvalues": "eigenvalues of H",
+    "descent": "cos(step, −g); below 0: uphill",
 }
 
 
