@@ -256,3 +256,14 @@ def test_internals_view_gets_panels_for_matrices_and_prodigys_true_distance():
     # The start (−2.5, 1.5) is √8.5 from the bowl's minimum at the origin.
     np.testing.assert_allclose(panels["distance from the start to the nearest minimum"], math.sqrt(8.5))
     assert panels["d"][0, 0] == 1e-6
+
+
+@pytest.mark.parametrize("surface", ["bowl", "slope", "rosenbrock", "beale", "himmelblau", "saddle", "double_well",
+                                     "rastrigin", "sharp_flat"])
+def test_suggested_learning_rates_keep_the_default_race_on_the_surface(surface):
+    from playground import defaults
+
+    s = surfaces.get(surface)
+    for key in [*WITH_REFERENCE, "adagrad_full", "newton"]:
+        tr = optimizers.run(optimizers.make(key, lr=defaults.learning_rate(surface, key)), s, steps=300)
+        assert tr.diverged_at is None, key
