@@ -19,24 +19,22 @@ that state leaking from one session into another would show in its URL:
 4. ``lr``      in the sidebar's editor of that new optimizer, type lr = 0.0011 + 0.0001·i into its
                exact-value box (key ``e<uid>-nesterov-<surface>-lr-n``) and press Enter;
 5. ``steps``   focus the "Steps" slider (key ``steps-0``) and press → (500 → 510 steps);
-6. ``play``    press ▶ Play on the chart.
+6. ``play``    press ▶ Play in the race player.
 
 Latency, precisely (all read in the page's own clock, ``performance.now()``, so Python's and
 Playwright's own scheduling delays are not part of it; the browser's work is):
 
 * ``load``: from navigation start (the page's time origin) to the first animation frame in which
-  the race chart (the Plotly chart that has an animation slider) has drawn data (``gd._fullData``
-  present, its ``.nsewdrag`` drag layer in the DOM).
+  the race player has drawn its first data (its ``data-revision`` is 1 or more).
 * ``surface``, ``add``, ``lr``, ``steps`` (the reruns): from ``event.timeStamp`` of the trusted input
   event that commits the change — the ``pointerdown`` of the click on the option or button, the
   ``keydown`` of Enter or → — captured on ``window`` in the capture phase, to the first animation
-  frame in which the chart's data signature (per trace: name, number of points, sum of its x and of
-  its y, from Plotly's ``gd._fullData``; plus the animation slider's number of steps and last label)
-  differs from its value just before the action. This spans the
-  websocket round trip, the script rerun on the server (a cache miss: no two sessions ask for the
-  same race), the delta's transfer, React, and Plotly drawing the new figure.
-* ``play``: from the ``pointerdown`` on ▶ Play to the first frame in which the animation slider
-  (``gd._fullLayout.sliders[0].active``) has left frame 0; client side only, no server round trip.
+  frame in which the race player's signature (its ``data-revision`` and ``data-steps``) differs
+  from its value just before the action. This spans the websocket round trip, the script rerun on
+  the server (a cache miss: no two sessions ask for the same race), the delta's transfer, React,
+  and the player drawing the new race.
+* ``play``: from the ``pointerdown`` on ▶ Play to the first frame in which the race player's
+  ``data-step`` has left step 0; client side only, no server round trip.
 
 After every action the session waits until the app reports its script run finished
 (``data-test-script-state="notRunning"``, no stale elements) before the next one.
@@ -107,29 +105,25 @@ DEFAULT_JSON = ROOT / "artifacts" / "loadtest" / "loadtest.json"
 INIT_JS = r"""
 (() => {
   const lt = window.__lt = {armed: null, t0: null, t1: null, chartAt: null};
-  // The race chart: the Plotly chart with an animation slider (the page may also hold others, e.g.
-  // an empty placeholder drawn early so that the browser fetches Plotly sooner).
-  const plot = () => {
-    for (const gd of document.querySelectorAll('.js-plotly-plot')) {
-      if (gd._fullLayout && gd._fullLayout.sliders && gd._fullLayout.sliders.length) return gd;
+  // The race player (inside its component's shadow root): its data-revision changes whenever new
+  // race data has been drawn, data-step is the step on screen.
+  const player = () => {
+    const direct = document.querySelector('[data-testid="race-player"]');
+    if (direct) return direct;
+    for (const host of document.querySelectorAll('*')) {
+      const found = host.shadowRoot && host.shadowRoot.querySelector('[data-testid="race-player"]');
+      if (found) return found;
     }
     return null;
   };
-  const sum = a => {
-    let s = 0;
-    if (a) for (let i = 0; i < a.length; i++) { const v = +a[i]; if (Number.isFinite(v)) s += v; }
-    return s;
-  };
   lt.sig = () => {
-    const gd = plot();
-    if (!gd || !gd._fullData || !gd.querySelector('.nsewdrag')) return null;
-    const traces = gd._fullData.map(t => [t.name, t.x ? t.x.length : -1, sum(t.x), sum(t.y)].join(':'));
-    let frames = '';
-    try { const st = gd._fullLayout.sliders[0].steps; frames = st.length + ':' + st[st.length - 1].label; } catch (e) {}
-    return traces.join('|') + '#' + frames;
+    const p = player();
+    if (!p || !(Number(p.dataset.revision) >= 1)) return null;
+    return p.dataset.revision + '#' + p.dataset.steps;
   };
   lt.frame = () => {
-    try { return plot()._fullLayout.sliders[0].active; } catch (e) { return null; }
+    const p = player();
+    return p ? Number(p.dataset.step) : null;
   };
   const onInput = e => { if (e.isTrusted && lt.armed && lt.t0 === null) lt.t0 = e.timeStamp; };
   window.addEventListener('pointerdown', onInput, true);
@@ -288,7 +282,7 @@ async def _script(page, base_url: str, plan: Plan, res: SessionResult, step_time
     await _settle(page)
 
     res.step = "play"
-    play = page.locator(".js-plotly-plot .updatemenu-button", has_text="Play").first
+    play = page.locator('[data-testid="race-player"] button.rp-play').first
     await play.scroll_into_view_if_needed()
     res.latencies["play"] = await _timed(page, "frame", play.click)
     res.step = "checks"
