@@ -326,3 +326,29 @@ def test_on_a_phone_the_controls_never_overlap(browser, app_url, scheme):
         assert_clean(page)
     finally:
         context.close()
+
+
+def test_arrows_show_the_downhill_direction_and_the_step_at_the_current_step(page, app_url):
+    player = open_player(page, app_url, "?surface=bowl&opt=adam:lr=0.05&steps=200")
+    revision = int(attr(player, "revision"))
+    player.locator("input.rp-slider").fill("15")
+    player.scroll_into_view_if_needed()
+    box = plots(player)[0]
+    clip = {"x": box["x"], "y": box["y"], "width": box["width"], "height": box["height"]}
+    without = np.asarray(Image.open(io.BytesIO(page.screenshot(clip=clip))).convert("RGB"), int)
+    page.get_by_text("Show the downhill direction").click()
+    page.wait_for_function(
+        f"r => {{ const h = [...document.querySelectorAll('*')].find(e => e.shadowRoot &&"
+        f" e.shadowRoot.querySelector('{PLAYER}'));"
+        f" return Number(h.shadowRoot.querySelector('{PLAYER}').dataset.revision) > r; }}",
+        arg=revision, timeout=LOAD_TIMEOUT)
+    assert step(player) == 15, "new data keeps the step on screen"
+    box = plots(player)[0]
+    clip = {"x": box["x"], "y": box["y"], "width": box["width"], "height": box["height"]}
+    with_arrows = np.asarray(Image.open(io.BytesIO(page.screenshot(clip=clip))).convert("RGB"), int)
+    assert with_arrows.shape == without.shape
+    changed = np.abs(with_arrows - without).max(axis=-1) > 60
+    # Two arrows of 8% of the window's diagonal: a few hundred pixels change, near the head only.
+    assert changed.sum() > 100, f"only {changed.sum()} pixels changed: no arrows drawn?"
+    assert changed.mean() < 0.05, f"{changed.mean():.1%} of the plot changed: more than two arrows"
+    assert_clean(page)
