@@ -352,3 +352,25 @@ def test_arrows_show_the_downhill_direction_and_the_step_at_the_current_step(pag
     assert changed.sum() > 100, f"only {changed.sum()} pixels changed: no arrows drawn?"
     assert changed.mean() < 0.05, f"{changed.mean():.1%} of the plot changed: more than two arrows"
     assert_clean(page)
+
+
+def test_leaving_the_race_and_coming_back_draws_it_again(page, app_url):
+    player = open_player(page, app_url, "?surface=bowl&opt=adam:lr=0.05&steps=200")
+    player.get_by_role("button", name="Play").click()
+    page.locator('[role="radiogroup"][aria-label="View"] button', has_text="Curves").click()
+    page.wait_for_selector(".js-plotly-plot .nsewdrag", timeout=LOAD_TIMEOUT)
+    assert page.locator(PLAYER).count() == 0, "the player stays on the Curves view"
+    page.locator('[role="radiogroup"][aria-label="View"] button', has_text="Race").click()
+    player = page.locator(PLAYER)
+    player.wait_for(timeout=LOAD_TIMEOUT)
+    page.wait_for_function(
+        f"() => {{ const h = [...document.querySelectorAll('*')].find(e => e.shadowRoot &&"
+        f" e.shadowRoot.querySelector('{PLAYER}'));"
+        f" return h && Number(h.shadowRoot.querySelector('{PLAYER}').dataset.revision) >= 1; }}",
+        timeout=LOAD_TIMEOUT)
+    assert page.locator(PLAYER).count() == 1
+    assert attr(player, "steps") == "200"
+    player.get_by_role("button", name="Play").click()
+    page.wait_for_timeout(400)
+    assert step(player) > 0
+    assert_clean(page)
