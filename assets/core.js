@@ -183,6 +183,15 @@ export function lastInside(run, bounds, upTo = run.length - 1) {
   return -1;
 }
 
+/** Where a run is drawn at index k: its position, or the point on the window's edge where it left. */
+export function shownPosition(run, k, bounds) {
+  const x = run.path[2 * k];
+  const y = run.path[2 * k + 1];
+  const j = lastInside(run, bounds, k);
+  if (j === k || j < 0) return [x, y];
+  return exitPoint(run.path[2 * j], run.path[2 * j + 1], run.path[2 * j + 2], run.path[2 * j + 3], bounds);
+}
+
 /** Rows × columns for n equal panels of a given aspect (height / width) in a (width × height) area. */
 export function gridShape(n, width, height, aspect = 1) {
   let best = { rows: 1, cols: Math.max(1, n), size: 0 };

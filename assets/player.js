@@ -3,9 +3,10 @@
 // `mount(parent, data, options)` builds it into any element (the standalone HTML export uses that);
 // the default export is the Streamlit component's entry point.
 import {
-  SPEEDS, clockStep, decodeFloat32, decodeQuantized, decodeRun, defaultSpeed, equalAspect, exitPoint, formatValue, gridShape,
-  indexAt, lastInside, niceTicks, playerLayout, plotTransform, roundToWindow, sliderToStep, stepToSlider, tickLabel,
+  SPEEDS, clockStep, decodeFloat32, decodeQuantized, decodeRun, defaultSpeed, equalAspect, formatValue, gridShape,
+  indexAt, playerLayout, plotTransform, roundToWindow, shownPosition, sliderToStep, stepToSlider,
 } from "./core.js";
+import { drawArrows, drawAxes, drawDiverged, drawHead, drawStar, palette, polyline, sizes } from "./draw.js";
 
 const TAIL = 12;
 
@@ -19,12 +20,6 @@ function el(tag, attrs = {}, ...children) {
   return e;
 }
 
-function palette(dark) {
-  return dark
-    ? { ink: "#f0f0f0", soft: "rgba(240,240,240,0.7)", iso: "rgba(255,255,255,0.26)", frame: "rgba(255,255,255,0.35)", halo: "#0e1117" }
-    : { ink: "#1f2430", soft: "rgba(31,36,48,0.7)", iso: "rgba(20,30,60,0.22)", frame: "rgba(31,36,48,0.35)", halo: "#ffffff" };
-}
-
 /** Nearest ancestor that scrolls (through shadow roots): the page's height is measured from its top. */
 function scroller(node) {
   let e = node;
@@ -36,29 +31,6 @@ function scroller(node) {
     }
   }
   return null;
-}
-
-function star(ctx, x, y, r) {
-  ctx.beginPath();
-  for (let i = 0; i < 10; i++) {
-    const a = -Math.PI / 2 + (i * Math.PI) / 5;
-    const rr = i % 2 ? r * 0.45 : r;
-    ctx.lineTo(x + rr * Math.cos(a), y + rr * Math.sin(a));
-  }
-  ctx.closePath();
-}
-
-function polyline(ctx, xs, ys, from, to) {
-  ctx.beginPath();
-  let pen = false;
-  for (let k = from; k <= to; k++) {
-    const x = xs(k);
-    const y = ys(k);
-    if (!Number.isFinite(x) || !Number.isFinite(y)) { pen = false; continue; }
-    if (pen) ctx.lineTo(x, y); else ctx.moveTo(x, y);
-    pen = true;
-  }
-  ctx.stroke();
 }
 
 export function mount(parent, data, options = {}) {
@@ -205,15 +177,10 @@ export function mount(parent, data, options = {}) {
     draw(s.step, true);
   }
 
-  function sizes() {
-    const p = !!s.data.present;
-    return { font: p ? 18 : 12.5, marker: p ? 9 : 6.5, line: p ? 3.2 : 2, margin: { left: p ? 64 : 48, right: 12, top: 10, bottom: p ? 40 : 30 } };
-  }
-
   /** The panels to draw: one for the race, a grid side by side, two stacked for a 1-D surface. */
   function panels() {
     const d = s.data;
-    const z = sizes();
+    const z = sizes(!!s.data.present);
     if (d.layout === "side") {
       const n = s.runs.length;
       const [[x0, x1], [y0, y1]] = d.bounds;
@@ -253,49 +220,10 @@ export function mount(parent, data, options = {}) {
 
   // --- drawing ----------------------------------------------------------------------------------
 
-  function axes(g, t, bounds, panel) {
-    const z = sizes();
-    const c = s.colors;
-    g.strokeStyle = c.frame;
-    g.lineWidth = 1;
-    g.strokeRect(t.left, t.top, t.width, t.height);
-    g.fillStyle = c.ink;
-    g.font = `${z.font}px system-ui, sans-serif`;
-    const xt = niceTicks(bounds[0][0], bounds[0][1], Math.max(2, Math.floor(t.width / (z.font * 6))));
-    g.textAlign = "center";
-    g.textBaseline = "top";
-    for (const v of xt.values) {
-      const x = t.px(v);
-      g.fillRect(x - 0.5, t.top + t.height, 1, 4);
-      g.fillText(tickLabel(v, xt.step), x, t.top + t.height + 6);
-    }
-    const yt = niceTicks(bounds[1][0], bounds[1][1], Math.max(2, Math.floor(t.height / (z.font * 3.5))));
-    g.textAlign = "right";
-    g.textBaseline = "middle";
-    for (const v of yt.values) {
-      const y = t.py(v);
-      g.fillRect(t.left - 4, y - 0.5, 4, 1);
-      g.fillText(tickLabel(v, yt.step), t.left - 7, y);
-    }
-    if (panel.xTitle) {
-      g.textAlign = "center";
-      g.textBaseline = "top";
-      g.fillText(panel.xTitle, t.left + t.width / 2, t.top + t.height + z.font + 10);
-      g.textAlign = "left";
-      g.textBaseline = "bottom";
-      g.fillText(panel.yTitle, t.left - z.font * 2, t.top - 4);
-    }
-    if (panel.title) {
-      g.textAlign = "left";
-      g.textBaseline = "bottom";
-      g.fillText(panel.title, t.left, t.top - 4);
-    }
-  }
-
   function drawStatic() {
     const g = staticLayer.getContext("2d");
     const d = s.data;
-    const z = sizes();
+    const z = sizes(!!s.data.present);
     const c = s.colors;
     g.setTransform(s.dpr, 0, 0, s.dpr, 0, 0);
     g.clearRect(0, 0, s.width, s.height);
@@ -323,7 +251,7 @@ export function mount(parent, data, options = {}) {
           g.globalAlpha = 1;
         }
         for (const m of d.minima || []) {
-          star(g, t.px(m[0]), t.py(m[1]), z.marker * 1.5);
+          drawStar(g, t.px(m[0]), t.py(m[1]), z.marker * 1.5);
           g.fillStyle = "#ffffff";
           g.fill();
           g.strokeStyle = "#000000";
@@ -336,10 +264,10 @@ export function mount(parent, data, options = {}) {
         g.lineWidth = 2.5;
         g.stroke();
         g.restore();
-        for (const i of p.runs) divergedMark(g, t, s.runs[i], d.bounds);
-        axes(g, t, d.bounds, p);
+        for (const i of p.runs) drawDiverged(g, t, s.runs[i], d.bounds, z, s.colors.halo);
+        drawAxes(g, t, d.bounds, p, z, s.colors);
       } else {
-        axes(g, t, p.bounds, p);
+        drawAxes(g, t, p.bounds, p, z, s.colors);
         g.save();
         g.beginPath();
         g.rect(t.left, t.top, t.width, t.height);
@@ -349,7 +277,7 @@ export function mount(parent, data, options = {}) {
           g.lineWidth = z.line;
           polyline(g, (k) => t.px(s.curve.x[k]), (k) => t.py(s.curve.y[k]), 0, s.curve.x.length - 1);
           for (const m of d.minima || []) {
-            star(g, t.px(m[0]), t.py(m[1]), z.marker * 1.5);
+            drawStar(g, t.px(m[0]), t.py(m[1]), z.marker * 1.5);
             g.fillStyle = "#ffffff";
             g.fill();
             g.strokeStyle = "#000000";
@@ -369,50 +297,13 @@ export function mount(parent, data, options = {}) {
     }
   }
 
-  /** A diverged run ends at a cross: where it leaves the window, or its last position inside. */
-  function divergedMark(g, t, run, bounds) {
-    if (run.divergedAt === null || run.dim !== 2) return;
-    const z = sizes();
-    const end = endPoint(run, run.length - 1, bounds);
-    const x = t.px(end[0]);
-    const y = t.py(end[1]);
-    const r = z.marker * 1.3;
-    g.strokeStyle = run.color;
-    g.lineWidth = 4;
-    g.beginPath();
-    g.moveTo(x - r, y - r); g.lineTo(x + r, y + r);
-    g.moveTo(x + r, y - r); g.lineTo(x - r, y + r);
-    g.stroke();
-    const text = `diverged at step ${run.divergedAt}`;
-    g.font = `bold ${z.font}px system-ui, sans-serif`;
-    const w = g.measureText(text).width;
-    const tx = Math.max(t.left + 4, Math.min(x - w / 2, t.left + t.width - w - 4));
-    const ty = y - r - 6 < t.top + z.font + 4 ? y + r + z.font + 4 : y - r - 6;
-    g.textAlign = "left";
-    g.textBaseline = "alphabetic";
-    g.lineWidth = 3;
-    g.strokeStyle = s.colors.halo;
-    g.strokeText(text, tx, ty);
-    g.fillStyle = run.color;
-    g.fillText(text, tx, ty);
-  }
-
-  /** Position drawn for a run at index k: on the window's edge once it has left the window. */
-  function endPoint(run, k, bounds) {
-    const x = run.path[2 * k];
-    const y = run.path[2 * k + 1];
-    const j = lastInside(run, bounds, k);
-    if (j === k || j < 0) return [x, y];
-    return exitPoint(run.path[2 * j], run.path[2 * j + 1], run.path[2 * j + 2], run.path[2 * j + 3], bounds);
-  }
-
   function draw(step, force = false) {
     if (!s.data) return;
     step = stepToSlider(step, s.steps);
     if (step === s.step && !force) return;
     s.step = step;
     const d = s.data;
-    const z = sizes();
+    const z = sizes(!!s.data.present);
     ctx.setTransform(1, 0, 0, 1, 0, 0);
     ctx.clearRect(0, 0, canvas.width, canvas.height);
     ctx.drawImage(staticLayer, 0, 0);
@@ -435,15 +326,15 @@ export function mount(parent, data, options = {}) {
         if (p.kind === "map") {
           const j0 = Math.max(0, k - TAIL);
           polyline(ctx, (j) => t.px(run.path[2 * j]), (j) => t.py(run.path[2 * j + 1]), j0, k);
-          const [hx, hy] = endPoint(run, k, d.bounds);
-          head(ctx, t.px(hx), t.py(hy), z.marker + grow, run.color);
-          if (d.arrows && run.grads) arrows(ctx, t, run, k, d.bounds);
+          const [hx, hy] = shownPosition(run, k, d.bounds);
+          drawHead(ctx, t.px(hx), t.py(hy), z.marker + grow, run.color);
+          if (d.arrows && run.grads) drawArrows(ctx, t, run, k, d.bounds, s.colors.ink);
         } else if (p.kind === "curve") {
           const j0 = Math.max(0, k - TAIL);
           polyline(ctx, (j) => t.px(run.path[j]), (j) => t.py(run.loss[j]), j0, k);
-          head(ctx, t.px(run.path[k]), t.py(run.loss[k]), z.marker + 1 + grow, run.color);
+          drawHead(ctx, t.px(run.path[k]), t.py(run.loss[k]), z.marker + 1 + grow, run.color);
         } else {
-          head(ctx, t.px(k), t.py(run.path[k]), z.marker * 0.8 + grow / 2, run.color);
+          drawHead(ctx, t.px(k), t.py(run.path[k]), z.marker * 0.8 + grow / 2, run.color);
         }
       });
       if (p.kind === "steps") {
@@ -465,51 +356,6 @@ export function mount(parent, data, options = {}) {
     } else {
       root.dataset.step = String(step);
       slider.value = String(step);
-    }
-  }
-
-  function head(g, x, y, r, color) {
-    if (!Number.isFinite(x) || !Number.isFinite(y)) return;
-    g.beginPath();
-    g.arc(x, y, r, 0, 2 * Math.PI);
-    g.fillStyle = color;
-    g.fill();
-    g.lineWidth = 2;
-    g.strokeStyle = "#ffffff";
-    g.stroke();
-  }
-
-  /** At the current step: the downhill direction (dotted) and the step taken (solid), same length. */
-  function arrows(g, t, run, k, bounds) {
-    if (k >= run.length - 1 || 2 * k + 1 >= run.grads.length) return;
-    const x = run.path[2 * k];
-    const y = run.path[2 * k + 1];
-    const len = 0.08 * Math.hypot(bounds[0][1] - bounds[0][0], bounds[1][1] - bounds[1][0]);
-    const pairs = [[-run.grads[2 * k], -run.grads[2 * k + 1], s.colors.ink, [3, 4]],
-      [run.path[2 * k + 2] - x, run.path[2 * k + 3] - y, run.color, []]];
-    for (const [dx, dy, color, dash] of pairs) {
-      const norm = Math.hypot(dx, dy);
-      if (!(norm > 0) || !Number.isFinite(norm)) continue;
-      const ex = t.px(x + (dx / norm) * len);
-      const ey = t.py(y + (dy / norm) * len);
-      const sx = t.px(x);
-      const sy = t.py(y);
-      g.setLineDash(dash);
-      g.strokeStyle = color;
-      g.lineWidth = 2.5;
-      g.beginPath();
-      g.moveTo(sx, sy);
-      g.lineTo(ex, ey);
-      g.stroke();
-      g.setLineDash([]);
-      const a = Math.atan2(ey - sy, ex - sx);
-      g.beginPath();
-      g.moveTo(ex, ey);
-      g.lineTo(ex - 10 * Math.cos(a - 0.4), ey - 10 * Math.sin(a - 0.4));
-      g.lineTo(ex - 10 * Math.cos(a + 0.4), ey - 10 * Math.sin(a + 0.4));
-      g.closePath();
-      g.fillStyle = color;
-      g.fill();
     }
   }
 

@@ -44,13 +44,17 @@ def asset_text(name: str) -> str:
     return (ASSETS / name).read_text(encoding="utf-8")
 
 
+#: The player's modules, each after the ones it imports from.
+MODULES = ("core.js", "draw.js", "player.js")
+
+
 @cache
 def script() -> str:
-    """``core.js`` and ``player.js`` as one ES module: the relative import is resolved by placing
-    core's functions first (the component's inline script cannot import a neighbouring file)."""
-    core = _EXPORT.sub("", asset_text("core.js"))
-    player = _IMPORT.sub("", asset_text("player.js"), count=1)
-    return core + "\n" + player
+    """The player's modules as one ES module: each module's relative imports are resolved by placing
+    the modules it imports from before it (the component's inline script cannot import a neighbouring
+    file), and only the last module keeps its exports."""
+    parts = [_IMPORT.sub("", asset_text(name)) for name in MODULES]
+    return "\n".join([*(_EXPORT.sub("", p) for p in parts[:-1]), parts[-1]])
 
 
 def style() -> str:

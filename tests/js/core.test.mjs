@@ -4,8 +4,8 @@ import { test } from "node:test";
 
 import {
   clockStep, decodeFloat32, decodeQuantized, decodeRun, defaultSpeed, equalAspect, exitPoint, formatValue,
-  gridShape, indexAt, lastInside, niceTicks, playerLayout, plotTransform, roundToWindow, sliderToStep,
-  stepToSlider, tickLabel,
+  gridShape, indexAt, lastInside, niceTicks, playerLayout, plotTransform, roundToWindow, shownPosition,
+  sliderToStep, stepToSlider, tickLabel,
 } from "../../assets/core.js";
 
 // Little-endian float32 bytes written by hand: 1.0 = 00 00 80 3f, -2.5 = 00 00 20 c0, NaN = 00 00 c0 7f.
@@ -116,6 +116,9 @@ test("a diverged run's mark sits where it leaves the window", () => {
   const run = { length: 3, path: new Float32Array([0, 0, 0.5, 0.5, 9, 9]) };
   assert.equal(lastInside(run, bounds), 1);
   assert.equal(lastInside(run, bounds, 0), 0);
+  // Drawn positions: inside, as they are; once outside, held where the path crossed the edge.
+  assert.deepEqual(shownPosition(run, 1, bounds), [0.5, 0.5]);
+  assert.deepEqual(shownPosition(run, 2, bounds), [1, 1]);
 });
 
 test("panels: the grid that makes them largest", () => {
