@@ -139,7 +139,7 @@ export function mount(parent, data, options = {}) {
       L = playerLayout(width, availableHeight(), s.runs.length, { ...options, side: measured });
     }
     // The height the plot would like at this width: a map drawn at equal scales needs no more.
-    let ideal = Math.round(L.plotWidth * (s.data.layout === "oned" ? 0.9 : 0.8));
+    let ideal = Math.round(L.plotWidth * ({ oned: 0.9, side: 1.05 }[s.data.layout] ?? 0.8));
     if (s.data.layout === "race" && equalAspect(s.data.bounds)) {
       const [[x0, x1], [y0, y1]] = s.data.bounds;
       ideal = Math.round((L.plotWidth - 70) * ((y1 - y0) / (x1 - x0)) + 60);
