@@ -63,7 +63,11 @@ export function mount(parent, data, options = {}) {
     s.data = d;
     s.id = d.id;
     s.runs = d.runs.map((r) => decodeRun(r, d.dim));
-    s.iso = d.iso ? decodeQuantized(d.iso, d.bounds) : null;
+    const isoKey = `${JSON.stringify(d.bounds)}:${d.iso || ""}`;
+    if (isoKey !== s.isoKey) {
+      s.iso = d.iso ? decodeQuantized(d.iso, d.bounds) : null;
+      s.isoKey = isoKey;
+    }
     s.curve = d.curve ? { x: decodeFloat32(d.curve.x), y: decodeFloat32(d.curve.y) } : null;
     const sameRace = s.steps === d.steps;
     s.steps = d.steps;
@@ -79,9 +83,11 @@ export function mount(parent, data, options = {}) {
     buildSide();
     s.revision += 1;
     const ready = () => { layout(); root.dataset.revision = String(s.revision); };
-    if (d.image) {
+    if (d.image && s.image && s.imageSource === d.image) {
+      ready(); // the same backdrop (a new race on the same surface): no need to decode it again
+    } else if (d.image) {
       const img = new Image();
-      img.onload = () => { if (s.data === d) { s.image = img; ready(); } };
+      img.onload = () => { if (s.data === d) { s.image = img; s.imageSource = d.image; ready(); } };
       img.onerror = () => { if (s.data === d) { s.image = null; ready(); } };
       img.src = d.image;
     } else {
