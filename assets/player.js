@@ -114,7 +114,7 @@ export function mount(parent, data, options = {}) {
       return { pos, loss, note };
     });
     table.append(body);
-    const keys = el("div", { class: "rp-keys" }, el("span", { text: "○ start" }),
+    const keys = el("div", { class: "rp-keys" }, ...(s.data.layout !== "oned" ? [el("span", { text: "○ start" })] : []),
       ...(s.data.minima && s.data.minima.length ? [el("span", { text: "★ minimum" })] : []),
       ...(s.data.layout !== "oned" ? [el("span", { text: "faint: whole path" })] : []));
     side.append(table, keys);
