@@ -18,7 +18,7 @@ that state leaking from one session into another would show in its URL:
 3. ``add``     press "＋ Add optimizer" (key ``add``): a 5th entry, Nesterov;
 4. ``lr``      in the sidebar's editor of that new optimizer, type lr = 0.0011 + 0.0001·i into its
                exact-value box (key ``e<uid>-nesterov-<surface>-lr-n``) and press Enter;
-5. ``steps``   focus the "Steps" slider (key ``steps-0``) and press → (500 → 510 steps);
+5. ``steps``   focus the "Steps" slider (key ``steps-0``) and press → (500 → 501 steps);
 6. ``play``    press ▶ Play in the race player.
 
 Latency, precisely (all read in the page's own clock, ``performance.now()``, so Python's and
@@ -41,7 +41,7 @@ After every action the session waits until the app reports its script run finish
 
 Errors (0 expected): for each session, an exception or a timeout in a step (``--step-timeout``), an
 uncaught page error or a console error, a Streamlit exception box in the page, a final URL that does
-not decode to that session's own surface, 5th optimizer with its lr, and 510 steps, and — through nginx —
+not decode to that session's own surface, 5th optimizer with its lr, and 501 steps, and — through nginx —
 responses (``X-Replica`` header) or a websocket (nginx access log, keyed by the route cookie) served
 by more than one replica. A session not finished by ``--deadline`` counts as an error.
 
@@ -95,7 +95,7 @@ ACTIONS = ("load", "surface", "add", "lr", "steps", "play")
 RERUNS = ("surface", "add", "lr", "steps")
 DEFAULT_RACE = ("sgd", "momentum", "rmsprop", "adam")  # the first visit's race
 ADDED = "nesterov"  # what "＋ Add optimizer" appends to it (the first optimizer not in the race)
-STEPS_AFTER = 510
+STEPS_AFTER = 501  # the Steps slider moves by one step
 MAX_SESSIONS = 64
 DEFAULT_JSON = ROOT / "artifacts" / "loadtest" / "loadtest.json"
 

@@ -287,7 +287,7 @@ def test_every_view_renders(views_app, view):
         assert sum(bool(t.get("showlegend")) for t in spec["data"]) == n
         assert sum(t.get("fill") == "toself" for t in spec["data"]) == n, "one seed band per run"
     elif view == "table":
-        assert len(at.dataframe) == 1 and len(at.dataframe[0].value) == n
+        assert len(at.table) == 1 and len(at.table[0].value) == n
     elif view == "equations":
         assert len(at.latex) >= 2 * n
 
