@@ -5,7 +5,6 @@ values, and the small display rules (code-formatted formulas, swatches, flags in
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import pytest
 from streamlit.testing.v1 import AppTest
@@ -13,26 +12,7 @@ from streamlit.testing.v1 import AppTest
 import surfaces
 from playground import figures
 from playground.experiment import decode
-
-APP = str(Path(__file__).resolve().parent.parent / "app.py")
-TIMEOUT = 60
-
-
-def new_app(**params: str) -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=TIMEOUT)
-    for k, v in params.items():
-        at.query_params[k] = v
-    return at.run()
-
-
-def no_exception(at: AppTest) -> None:
-    assert not at.exception, "\n".join(e.value for e in at.exception)
-
-
-def chart(at: AppTest) -> dict:
-    charts = at.get("plotly_chart")
-    assert charts, "no chart on the page"
-    return json.loads(charts[0].proto.spec)
+from tests.test_app import new_app, no_exception
 
 
 def player(at: AppTest) -> dict:
