@@ -8,7 +8,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from playground import ui
+from playground.page import ui
 
 ICON = Path(__file__).parent / "assets" / "icon.svg"  # a file, so the tab's icon needs no emoji font
 

@@ -27,8 +27,8 @@ import plotly.io
 
 from loadtest.servers import stop_process
 from playground import figures
-from playground.experiment import Entry, Experiment
-from playground.simulate import simulate
+from playground.model.experiment import Entry, Experiment
+from playground.model.simulate import simulate
 
 from ._common import ROOT, best_of, median, ms, quick_mode, row
 

@@ -12,7 +12,7 @@ import numpy as np
 
 import optimizers
 import surfaces
-from playground import defaults
+from playground.model import defaults
 
 from ._common import best_of, ms, quick_mode, row
 

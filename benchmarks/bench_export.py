@@ -25,10 +25,10 @@ FPS = 30
 def _naive(race, frames: int, width: int, height: int, writer, suffix: str) -> float:
     from matplotlib.animation import FuncAnimation
 
-    from playground import export
+    from playground import exports
     from playground.figures.drawing import RaceDrawing
 
-    shown = export.export_steps(export.steps_run(race), frames)
+    shown = exports.export_steps(exports.steps_run(race), frames)
     start = time.perf_counter()
     drawing = RaceDrawing(race, shown, width, height, animated=False)
     anim = FuncAnimation(drawing.figure, drawing.show, frames=len(shown), blit=False, repeat=False)
@@ -38,10 +38,10 @@ def _naive(race, frames: int, width: int, height: int, writer, suffix: str) -> f
 
 
 def _ours(race, fmt: str, frames: int, width: int, height: int) -> float:
-    from playground import export
+    from playground import exports
 
     start = time.perf_counter()
-    result = export.export(race, fmt, frames=frames, fps=FPS, width=width, height=height)
+    result = exports.export(race, fmt, frames=frames, fps=FPS, width=width, height=height)
     elapsed = time.perf_counter() - start
     assert result.data and not result.messages, result.messages
     return elapsed / frames
@@ -52,13 +52,13 @@ def run(quick: bool | None = None) -> list[dict]:
     from matplotlib import rcParams
     from matplotlib.animation import FFMpegWriter, PillowWriter
 
-    from playground import export
-    from playground.experiment import decode
-    from playground.simulate import simulate
+    from playground import exports
+    from playground.model.experiment import decode
+    from playground.model.simulate import simulate
 
     q = quick_mode() if quick is None else quick
     frames = 30 if q else 60
-    width, height = export.DEFAULT_WIDTH, export.DEFAULT_HEIGHT
+    width, height = exports.DEFAULT_WIDTH, exports.DEFAULT_HEIGHT
     race = simulate(decode(QUERY)[0])
     what = f"{frames} frames at {width}×{height} of {QUERY}"
 

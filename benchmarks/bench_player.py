@@ -23,9 +23,9 @@ from pathlib import Path
 
 import plotly.io
 
-from playground import export, figures
-from playground.experiment import decode, default_experiment
-from playground.simulate import simulate
+from playground import exports, figures
+from playground.model.experiment import decode, default_experiment
+from playground.model.simulate import simulate
 
 from ._common import ROOT, quick_mode, row
 from .bench_app import CHROMIUM, CHROMIUM_ARGS, RACE, streamlit_server
@@ -161,7 +161,7 @@ def plotly_bytes(query: str) -> int:
 
 def export_rows() -> list[dict]:
     exp = default_experiment()
-    ours = len(export.to_html(exp).data)
+    ours = len(exports.to_html(exp).data)
     race = simulate(exp)
     spec = figures.race_figure(race, figures.Theme())
     old = len(plotly.io.to_html(spec, include_plotlyjs=True, full_html=True, validate=False).encode("utf-8"))

@@ -196,7 +196,7 @@ class SessionResult:
 
 def check_url(url: str, plan: Plan, lr_optimizer: str = ADDED) -> list[str]:
     """What in the final URL is not this session's own experiment (empty when all is right)."""
-    from playground.experiment import decode
+    from playground.model.experiment import decode
 
     exp, warnings = decode(urlsplit(url).query)
     out = [f"the link has problems: {w}" for w in warnings]

@@ -1,5 +1,5 @@
 """Optimizer Playground: experiments, races, figures, lessons and exports on top of the core.
 
-Data flows one way: a link or the page's widgets give an :class:`~playground.experiment.Experiment`;
-:func:`playground.simulate.simulate` runs it on the core; ``playground.figures`` draws the result.
+Data flows one way: a link or the page's widgets give an :class:`~playground.model.experiment.Experiment`;
+:func:`playground.model.simulate.simulate` runs it on the core; ``playground.figures`` draws the result.
 """

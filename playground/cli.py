@@ -19,9 +19,9 @@ import sys
 from collections.abc import Sequence
 from urllib.parse import parse_qs, urlsplit
 
-from . import lessons
-from .caps import CAPS
-from .experiment import Experiment, decode, to_query_string
+from playground.model import lessons
+from playground.model.caps import CAPS
+from playground.model.experiment import Experiment, decode, to_query_string
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 
@@ -98,7 +98,7 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _format(args: argparse.Namespace) -> str:
-    from .export import FORMATS
+    from playground.exports import FORMATS
 
     if args.format:
         if args.format not in FORMATS:
@@ -129,7 +129,7 @@ def _size(n: int) -> str:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
-    from . import export
+    from playground import exports
 
     fmt = _format(args)
     exp, warnings = read_experiment(args.query, args.lesson)
@@ -137,7 +137,7 @@ def cmd_export(args: argparse.Namespace) -> int:
     _require_entries(exp, warnings)
     show = _progress(not args.quiet and sys.stderr.isatty())
     try:
-        result = export.export(exp, fmt, frames=args.frames, fps=args.fps, width=args.width, height=args.height,
+        result = exports.export(exp, fmt, frames=args.frames, fps=args.fps, width=args.width, height=args.height,
                                progress=show)
     except ValueError as err:
         raise UsageError(str(err)) from None

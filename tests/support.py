@@ -10,7 +10,7 @@ MISSING = re.compile(r"No module named '([\w.]+)'")
 
 
 def missing_modules(at) -> list[str]:
-    """The modules the page's exceptions say are missing, as ``playground.sweep_ui``."""
+    """The modules the page's exceptions say are missing, as ``playground.page.sweep_view``."""
     return [m.group(1) for e in at.exception for m in MISSING.finditer(e.value)]
 
 

@@ -16,9 +16,9 @@ import pytest
 from streamlit.testing.v1 import AppTest
 from support import skip_if_not_written
 
-from playground import lessons
-from playground.experiment import VIEWS, Entry, Experiment, Schedule, decode, default_experiment, encode
-from playground.simulate import simulate
+from playground.model import lessons
+from playground.model.experiment import VIEWS, Entry, Experiment, Schedule, decode, default_experiment, encode
+from playground.model.simulate import simulate
 
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
 TIMEOUT = 60

@@ -11,7 +11,7 @@ from streamlit.testing.v1 import AppTest
 
 import surfaces
 from playground import figures
-from playground.experiment import decode
+from playground.model.experiment import decode
 from tests.test_app import new_app, no_exception
 
 

@@ -5,8 +5,8 @@ import functools
 
 import numpy as np
 
-from playground import lessons
-from playground.simulate import Race, simulate
+from playground.model import lessons
+from playground.model.simulate import Race, simulate
 
 
 @functools.cache

@@ -6,8 +6,8 @@ import pytest
 
 import optimizers
 import surfaces
-from playground.experiment import Entry, Experiment, decode, encode, to_query_string
-from playground.simulate import simulate
+from playground.model.experiment import Entry, Experiment, decode, encode, to_query_string
+from playground.model.simulate import simulate
 
 LINK = ("surface=linear_regression:feature_scale=10,n=32,noise=0.8,seed=4&opt=sgd:lr=0.004;adam:lr=0.05"
         "&batch=4&seed=17&steps=120")

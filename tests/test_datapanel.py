@@ -2,9 +2,9 @@
 
 import numpy as np
 
-from playground.datapanel import data_panel
-from playground.experiment import Entry, Experiment
-from playground.simulate import simulate
+from playground.model.datapanel import data_panel
+from playground.model.experiment import Entry, Experiment
+from playground.model.simulate import simulate
 
 
 def _race(surface, batch=0, **params):

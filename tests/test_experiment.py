@@ -14,8 +14,8 @@ from hypothesis import strategies as st
 
 import optimizers
 import surfaces
-from playground.caps import CAPS
-from playground.experiment import (
+from playground.model.caps import CAPS
+from playground.model.experiment import (
     SCHEDULES,
     VIEWS,
     Entry,
@@ -27,8 +27,8 @@ from playground.experiment import (
     encode,
     to_query_string,
 )
-from playground.lessons import names as lesson_names
-from playground.simulate import simulate
+from playground.model.lessons import names as lesson_names
+from playground.model.simulate import simulate
 
 KNOWN_KEYS = ("surface", "formula", "bounds", "opt", "start", "steps", "noise", "seed", "seeds", "view", "lesson",
               "present", "speed")
@@ -536,7 +536,7 @@ def test_every_bad_part_is_named_and_good_parts_are_silent(case):
 
 
 def test_clicks_round_to_what_the_window_resolves():
-    from playground.experiment import round_to_window
+    from playground.model.experiment import round_to_window
 
     assert round_to_window((1.2000000476837158, -0.7333333), [[-2, 2], [-1, 3]]) == (1.2, -0.73)
     assert round_to_window((123.456, 0.0012345), [[0, 1000], [0, 0.01]]) == (120.0, 0.0012)
@@ -547,8 +547,8 @@ def test_clicks_round_to_what_the_window_resolves():
 
 
 def test_sweep_cells_round_to_four_digits_inside_the_valid_range():
-    from playground.experiment import round_significant
-    from playground.sweep_ui import _readable
+    from playground.model.experiment import round_significant
+    from playground.page.sweep_view import _readable
 
     assert round_significant(0.6056929133858268, 4) == 0.6057
     base = optimizers.make("adam").hyper

@@ -19,10 +19,10 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from playground import export
-from playground.caps import CAPS
-from playground.experiment import decode, to_query_string
-from playground.simulate import simulate
+from playground import exports
+from playground.model.caps import CAPS
+from playground.model.experiment import decode, to_query_string
+from playground.model.simulate import simulate
 
 ROOT = Path(__file__).resolve().parent.parent
 # SGD at lr 0.2 on the oblong bowl (curvature 25) blows up within a few steps; Adam does not.
@@ -58,7 +58,7 @@ def test_the_race_diverges_as_intended(race):
 
 
 def test_gif_has_the_requested_frames_and_size(race):
-    result = export.to_gif(race, frames=12, fps=20, **SMALL)
+    result = exports.to_gif(race, frames=12, fps=20, **SMALL)
     im = Image.open(io.BytesIO(result.data))
     assert (im.format, im.size, im.n_frames) == ("GIF", (320, 240), 12)
     assert im.info["loop"] == 0
@@ -68,9 +68,9 @@ def test_gif_has_the_requested_frames_and_size(race):
 
 def test_gif_frames_are_the_drawn_frames(race):
     """Each decoded frame (changed rectangles, transparency, one palette) matches the drawing."""
-    result = export.to_gif(race, frames=6, **SMALL)
-    settings = export.Settings(6, 30.0, 320, 240)
-    drawn = [f[..., :3].astype(int) for f in export.render_frames(race, settings)]
+    result = exports.to_gif(race, frames=6, **SMALL)
+    settings = exports.Settings(6, 30.0, 320, 240)
+    drawn = [f[..., :3].astype(int) for f in exports.render_frames(race, settings)]
     decoded = gif_frames(result.data)
     assert len(decoded) == len(drawn) == 6
     for got, want in zip(decoded, drawn, strict=True):
@@ -78,18 +78,18 @@ def test_gif_frames_are_the_drawn_frames(race):
 
 
 def test_gif_frame_delays_follow_fps(race):
-    result = export.to_gif(race, frames=10, fps=25, **SMALL)
+    result = exports.to_gif(race, frames=10, fps=25, **SMALL)
     im = Image.open(io.BytesIO(result.data))
     durations = []
     for i in range(im.n_frames):
         im.seek(i)
         durations.append(im.info["duration"])
     assert durations[:-1] == [40] * 9
-    assert durations[-1] == 40 + 1000 * export.LAST_FRAME_HOLD
+    assert durations[-1] == 40 + 1000 * exports.LAST_FRAME_HOLD
 
 
 def test_mp4_is_readable_with_the_requested_frames(race, tmp_path):
-    result = export.to_mp4(race, frames=10, fps=10, **SMALL)
+    result = exports.to_mp4(race, frames=10, fps=10, **SMALL)
     path = tmp_path / result.filename
     path.write_bytes(result.data)
     reader = imageio_ffmpeg.read_frames(str(path))
@@ -101,18 +101,18 @@ def test_mp4_is_readable_with_the_requested_frames(race, tmp_path):
 
 
 def test_mp4_rounds_odd_sizes_to_even(race):
-    result = export.to_mp4(race, frames=3, width=321, height=241)
+    result = exports.to_mp4(race, frames=3, width=321, height=241)
     assert any("even" in m for m in result.messages)
 
 
 def test_png_decodes_with_the_requested_size(race):
-    result = export.to_png(race, width=400, height=300)
+    result = exports.to_png(race, width=400, height=300)
     im = Image.open(io.BytesIO(result.data))
     assert (im.format, im.size, im.mode) == ("PNG", (400, 300), "RGB")
 
 
 def test_html_is_self_contained_with_every_step(race):
-    result = export.to_html(race)
+    result = exports.to_html(race)
     text = result.data.decode("utf-8")
     assert re.search(r"<script[^>]*\bsrc\s*=", text) is None  # the player is inside, not fetched
     assert re.search(r"<link[^>]*\bhref\s*=", text) is None
@@ -139,18 +139,18 @@ def test_html_keeps_a_label_from_closing_its_script():
     exp, _ = decode("surface=bowl&opt=adam:lr=0.05&steps=20")
     race = simulate(exp)
     race = replace(race, labels=["</script><script>alert(1)</script>"])
-    text = export.to_html(race).data.decode("utf-8")
+    text = exports.to_html(race).data.decode("utf-8")
     assert "</script><script>alert(1)" not in text
 
 
 def test_html_of_the_default_race_is_small():
     exp, _ = decode("")
-    size = len(export.to_html(exp).data)
+    size = len(exports.to_html(exp).data)
     assert size <= 400_000, f"{size:,} bytes"
 
 
 def test_csv_has_one_row_per_recorded_step(race):
-    result = export.to_csv(race)
+    result = exports.to_csv(race)
     rows = list(csv.DictReader(io.StringIO(result.data.decode("utf-8"))))
     assert list(rows[0]) == ["optimizer", "step", "x", "y", "loss", "grad_x", "grad_y", "diverged"]
     for label, tr in zip(race.labels, race.trajectories, strict=True):
@@ -167,12 +167,12 @@ def test_csv_has_one_row_per_recorded_step(race):
 
 
 def test_csv_of_a_1d_race_has_no_y(oned):
-    header = export.to_csv(oned).data.decode().splitlines()[0]
+    header = exports.to_csv(oned).data.decode().splitlines()[0]
     assert header == "optimizer,step,x,loss,grad_x,diverged"
 
 
 def test_json_round_trips_paths_exactly(race):
-    record = json.loads(export.to_json(race).data)
+    record = json.loads(exports.to_json(race).data)
     assert record["query"] == to_query_string(race.experiment)
     assert decode(record["query"])[0] == race.experiment
     assert record["labels"] == race.labels and record["colors"] == race.colors
@@ -190,7 +190,7 @@ def test_json_writes_nan_as_null(race):
     loss = tr.loss.copy()
     loss[3] = np.nan
     broken = replace(race, trajectories=[replace(tr, loss=loss), *race.trajectories[1:]])
-    text = export.to_json(broken).data.decode()
+    text = exports.to_json(broken).data.decode()
     assert "NaN" not in text
     assert json.loads(text)["runs"][0]["loss"][3] is None
 
@@ -198,8 +198,8 @@ def test_json_writes_nan_as_null(race):
 @pytest.mark.parametrize("fmt", ["gif", "png", "csv", "json", "html"])
 def test_exports_are_deterministic(race, fmt):
     kwargs = {"frames": 5, **SMALL} if fmt == "gif" else SMALL if fmt == "png" else {}
-    first = export.export(race, fmt, **kwargs)
-    second = export.export(simulate(decode(QUERY)[0]), fmt, **kwargs)
+    first = exports.export(race, fmt, **kwargs)
+    second = exports.export(simulate(decode(QUERY)[0]), fmt, **kwargs)
     assert first.data == second.data
 
 
@@ -207,7 +207,7 @@ def test_mp4_twice_has_the_same_frame_count(race, tmp_path):
     counts = []
     for i in range(2):
         path = tmp_path / f"{i}.mp4"
-        path.write_bytes(export.to_mp4(race, frames=4, **SMALL).data)
+        path.write_bytes(exports.to_mp4(race, frames=4, **SMALL).data)
         reader = imageio_ffmpeg.read_frames(str(path))
         next(reader)
         counts.append(sum(1 for _ in reader))
@@ -217,39 +217,39 @@ def test_mp4_twice_has_the_same_frame_count(race, tmp_path):
 def test_frames_above_the_cap_are_clamped_with_a_message():
     race = simulate(decode("surface=bowl&opt=adam:lr=0.05&steps=700")[0])
     calls = []
-    result = export.to_gif(race, frames=10_000, width=160, height=120, progress=calls.append)
+    result = exports.to_gif(race, frames=10_000, width=160, height=120, progress=calls.append)
     assert Image.open(io.BytesIO(result.data)).n_frames == CAPS.export_frames == 600
     assert any("10000" in m and "600" in m for m in result.messages)
     assert calls[-1] == 1.0 and calls == sorted(calls) and len(calls) <= 102
 
 
 def test_settings_clamp_every_bound(race):
-    settings, messages = export.resolve_settings(race, "gif", frames=0, fps=500, width=5000, height=10)
-    assert settings == export.Settings(1, 60.0, 1920, 120)
+    settings, messages = exports.resolve_settings(race, "gif", frames=0, fps=500, width=5000, height=10)
+    assert settings == exports.Settings(1, 60.0, 1920, 120)
     assert len(messages) == 5  # frames, fps, width, height, and GIF's 50 fps timing limit
-    settings, messages = export.resolve_settings(race, "gif", frames=100)
+    settings, messages = exports.resolve_settings(race, "gif", frames=100)
     assert settings.frames == 41 and "41" in messages[0]  # 40 steps: 41 positions
-    settings, messages = export.resolve_settings(race, "gif")
-    assert (settings, messages) == (export.Settings(41, 30.0, 960, 720), [])
+    settings, messages = exports.resolve_settings(race, "gif")
+    assert (settings, messages) == (exports.Settings(41, 30.0, 960, 720), [])
 
 
 def test_settings_a_format_ignores_are_reported(race):
-    result = export.export(race, "csv", frames=5, width=100)
+    result = exports.export(race, "csv", frames=5, width=100)
     assert result.messages and "not used by csv" in result.messages[0]
 
 
 def test_a_1d_race_exports_as_balls_on_the_curve(oned):
-    result = export.to_gif(oned, frames=5, **SMALL)
+    result = exports.to_gif(oned, frames=5, **SMALL)
     assert Image.open(io.BytesIO(result.data)).n_frames == 5
-    assert Image.open(io.BytesIO(export.to_png(oned, **SMALL).data)).size == (320, 240)
+    assert Image.open(io.BytesIO(exports.to_png(oned, **SMALL).data)).size == (320, 240)
 
 
 def test_an_experiment_without_optimizers_is_refused():
     exp, _ = decode("surface=bowl&opt=")
     with pytest.raises(ValueError, match="no optimizers"):
-        export.export(exp, "gif")
+        exports.export(exp, "gif")
     with pytest.raises(ValueError, match="unknown format"):
-        export.export(exp, "bmp")
+        exports.export(exp, "bmp")
 
 
 # --- Command line -----------------------------------------------------------------------------------
@@ -315,12 +315,12 @@ def test_cli_lessons_and_link(tmp_path):
 
 
 def _export_section():
-    from playground import export_ui
-    from playground.experiment import decode
-    from playground.simulate import simulate
+    from playground.model.experiment import decode
+    from playground.model.simulate import simulate
+    from playground.page import export_panel
 
     exp, _ = decode("surface=bowl&opt=adam:lr=0.05;sgd:lr=0.2&steps=40")
-    export_ui.show(exp, simulate(exp))
+    export_panel.show(exp, simulate(exp))
 
 
 def test_export_section_builds_a_file_to_download():

@@ -1,6 +1,6 @@
 """The figure builders: payload size, animation structure, markers, finiteness, determinism.
 
-No Streamlit here: races come from ``playground.simulate`` and figures are the plain dicts the
+No Streamlit here: races come from ``playground.model.simulate`` and figures are the plain dicts the
 builders return (what ``st.plotly_chart`` receives).
 """
 
@@ -17,9 +17,10 @@ import numpy as np
 import plotly.io as pio
 import pytest
 
-from playground import defaults, figures
-from playground.experiment import Entry, Experiment, default_experiment
-from playground.simulate import Race, simulate
+from playground import figures
+from playground.model import defaults
+from playground.model.experiment import Entry, Experiment, default_experiment
+from playground.model.simulate import Race, simulate
 
 THEME = figures.Theme()
 MAX_BYTES = 500_000

@@ -13,8 +13,8 @@ import pytest
 import optimizers
 import surfaces
 from playground import figures
-from playground.experiment import Entry, Experiment
-from playground.simulate import simulate
+from playground.model.experiment import Entry, Experiment
+from playground.model.simulate import simulate
 
 LRS = np.geomspace(1e-6, 1e3, 10)
 STEPS = 1000

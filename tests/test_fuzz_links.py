@@ -13,8 +13,8 @@ from streamlit.testing.v1 import AppTest
 
 import optimizers
 import surfaces
-from playground.caps import CAPS
-from playground.experiment import decode
+from playground.model.caps import CAPS
+from playground.model.experiment import decode
 
 APP = Path(__file__).resolve().parent.parent / "app.py"
 

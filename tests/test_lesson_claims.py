@@ -19,8 +19,8 @@ import numpy as np
 import pytest
 
 import optimizers
-from playground import lessons
-from playground.simulate import Race, simulate
+from playground.model import lessons
+from playground.model.simulate import Race, simulate
 
 KEYS = lessons.names()
 NAN = math.nan

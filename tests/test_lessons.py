@@ -12,9 +12,9 @@ import numpy as np
 import pytest
 
 import optimizers
-from playground import lessons
-from playground.experiment import decode, to_query_string
-from playground.simulate import Race, simulate
+from playground.model import lessons
+from playground.model.experiment import decode, to_query_string
+from playground.model.simulate import Race, simulate
 
 KEYS = lessons.names()
 

@@ -229,7 +229,7 @@ def test_schedule_free_sgd_by_hand():
 
 
 def test_summary_counts_gradient_evaluations():
-    from playground import metrics
+    from playground.model import metrics
 
     s = surfaces.get("bowl")
     sam = optimizers.run(optimizers.make("sam"), s, steps=25)
@@ -241,18 +241,18 @@ def test_summary_counts_gradient_evaluations():
 
 
 def test_internals_view_gets_panels_for_matrices_and_prodigys_true_distance():
-    from playground import internals_ui
-    from playground.experiment import Entry, Experiment
     from playground.figures.internals import internals_figure
-    from playground.simulate import simulate
+    from playground.model.experiment import Entry, Experiment
+    from playground.model.simulate import simulate
+    from playground.page import internals_view
 
     race = simulate(Experiment(surface="bowl", entries=(Entry("adagrad_full"), Entry("prodigy")), steps=30))
     full, prodigy = race.trajectories
-    panels = internals_ui._as_panels(optimizers.internals(full), full, race)
+    panels = internals_view._as_panels(optimizers.internals(full), full, race)
     np.testing.assert_array_equal(panels["G row 2"], full.state["G"][:, 1])
     assert all(a.ndim == 2 for a in panels.values())
     assert internals_figure(panels, "full", "#000000", None)["data"]
-    panels = internals_ui._as_panels(optimizers.internals(prodigy), prodigy, race)
+    panels = internals_view._as_panels(optimizers.internals(prodigy), prodigy, race)
     # The start (−2.5, 1.5) is √8.5 from the bowl's minimum at the origin.
     np.testing.assert_allclose(panels["distance from the start to the nearest minimum"], math.sqrt(8.5))
     assert panels["d"][0, 0] == 1e-6
@@ -261,7 +261,7 @@ def test_internals_view_gets_panels_for_matrices_and_prodigys_true_distance():
 @pytest.mark.parametrize("surface", ["bowl", "slope", "rosenbrock", "beale", "himmelblau", "saddle", "double_well",
                                      "rastrigin", "sharp_flat"])
 def test_suggested_learning_rates_keep_the_default_race_on_the_surface(surface):
-    from playground import defaults
+    from playground.model import defaults
 
     s = surfaces.get(surface)
     for key in [*WITH_REFERENCE, "adagrad_full", "newton"]:

@@ -20,14 +20,14 @@ import pytest
 from matplotlib import colormaps
 from PIL import Image
 
-from playground import export
-from playground.experiment import Entry, Experiment
+from playground import exports
 from playground.figures import Theme
 from playground.figures.drawing import RaceDrawing, css_color
 from playground.figures.race import race_figure
 from playground.figures.side import side_figure
 from playground.figures.surface3d import surface3d_figure
-from playground.simulate import simulate
+from playground.model.experiment import Entry, Experiment
+from playground.model.simulate import simulate
 
 FORMULA = "(x-1.5)**2 + 4*(y+0.8)**2 + 0.5*x*y"
 BOUNDS = ((-3.0, 3.0), (-2.0, 2.5))
@@ -246,9 +246,9 @@ W, H = 480, 360
 
 
 def test_png_shading_and_final_heads(race):
-    picture = np.array(Image.open(io.BytesIO(export.to_png(race, width=W, height=H).data)).convert("RGB"))
+    picture = np.array(Image.open(io.BytesIO(exports.to_png(race, width=W, height=H).data)).convert("RGB"))
     assert picture.shape == (H, W, 3)
-    shown = export.export_steps(export.steps_run(race), min(export.steps_run(race) + 1, export.DEFAULT_FRAMES))
+    shown = exports.export_steps(exports.steps_run(race), min(exports.steps_run(race) + 1, exports.DEFAULT_FRAMES))
     to_pixel = drawing_geometry(race, shown, W, H)
     check_shading(png_sampler(picture, to_pixel), Theme(), n=9, margin=0.08)
     check_heads(picture, to_pixel, race, int(shown[-1]), tolerance=8)
@@ -265,8 +265,8 @@ def gif_frames(data: bytes) -> list[np.ndarray]:
 
 def test_gif_heads_follow_their_paths(race):
     n = 7
-    frames = gif_frames(export.to_gif(race, frames=n, width=W, height=H).data)
-    shown = export.export_steps(export.steps_run(race), n)
+    frames = gif_frames(exports.to_gif(race, frames=n, width=W, height=H).data)
+    shown = exports.export_steps(exports.steps_run(race), n)
     assert len(frames) == len(shown) == n
     to_pixel = drawing_geometry(race, shown, W, H)
     check_shading(png_sampler(frames[0], to_pixel), Theme(), n=9, margin=0.08)
@@ -284,8 +284,8 @@ def mp4_frames(data: bytes, width: int, height: int) -> list[np.ndarray]:
 
 def test_mp4_heads_follow_their_paths(race):
     n = 5
-    frames = mp4_frames(export.to_mp4(race, frames=n, width=W, height=H).data, W, H)
-    shown = export.export_steps(export.steps_run(race), n)
+    frames = mp4_frames(exports.to_mp4(race, frames=n, width=W, height=H).data, W, H)
+    shown = exports.export_steps(exports.steps_run(race), n)
     assert len(frames) == n
     to_pixel = drawing_geometry(race, shown, W, H)
     check_shading(png_sampler(frames[0], to_pixel), Theme(), n=9, margin=0.08)
@@ -339,7 +339,7 @@ def blank(v) -> bool:
 def test_sweep_cells_line_up_with_their_hyperparameters_and_the_stability_line():
     import optimizers
     from playground.figures.sweep import sweep_figure
-    from playground.sweep import SweepSpec, run_sweep
+    from playground.model.sweep import SweepSpec, run_sweep
 
     exp = Experiment(surface="bowl", surface_params=(("a", 1.0), ("angle", 0.0), ("b", 25.0)),
                      entries=(Entry("momentum", (("lr", 0.02), ("momentum", 0.5)), "Heavy ball"),),

@@ -12,9 +12,10 @@ import json
 import numpy as np
 import pytest
 
-from playground import figures, player
-from playground.experiment import decode
-from playground.simulate import simulate
+from playground import figures
+from playground.model.experiment import decode
+from playground.model.simulate import simulate
+from playground.page import player
 
 
 def f32(text: str) -> np.ndarray:

@@ -19,11 +19,12 @@ import numpy as np
 import pytest
 
 import optimizers
-from playground import export, metrics
-from playground.experiment import Entry, Experiment
+from playground import exports
 from playground.figures.curves import curves_figure
 from playground.figures.internals import internals_figure
-from playground.simulate import simulate
+from playground.model import metrics
+from playground.model.experiment import Entry, Experiment
+from playground.model.simulate import simulate
 
 A, B = 1.0, 25.0
 START = (-2.0, 1.5)
@@ -212,7 +213,7 @@ def test_internals_show_the_gradient_the_step_and_adams_corrected_moments(race):
 
 
 def test_csv_rows_are_the_closed_form_positions_losses_and_gradients(race):
-    rows = list(csv.DictReader(io.StringIO(export.to_csv(race).data.decode("utf-8"))))
+    rows = list(csv.DictReader(io.StringIO(exports.to_csv(race).data.decode("utf-8"))))
     by_label = {label: [r for r in rows if r["optimizer"] == label] for label in LABELS}
     k = gd_diverges_at(0.1)
     for label, path, flag in (("GD slow", gd_closed_form(0.03, STEPS), "0"),
@@ -229,7 +230,7 @@ def test_csv_rows_are_the_closed_form_positions_losses_and_gradients(race):
 
 
 def test_json_runs_are_the_closed_form(race):
-    record = json.loads(export.to_json(race).data)
+    record = json.loads(exports.to_json(race).data)
     got = {r["label"]: r for r in record["runs"]}
     k = gd_diverges_at(0.1)
     assert got["GD slow"]["diverged_at"] is None and got["GD too fast"]["diverged_at"] == k

@@ -5,9 +5,9 @@ import pytest
 
 import optimizers
 import surfaces
-from playground import schedules
-from playground.experiment import Entry, Experiment, Schedule
-from playground.simulate import simulate
+from playground.model import schedules
+from playground.model.experiment import Entry, Experiment, Schedule
+from playground.model.simulate import simulate
 
 
 def test_constant_without_warmup_is_no_schedule():

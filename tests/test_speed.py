@@ -11,10 +11,10 @@ from dataclasses import replace
 import pytest
 from PIL import Image
 
-from playground import export
-from playground.experiment import Entry, Experiment
+from playground import exports
 from playground.figures.race import race_figure
-from playground.simulate import simulate
+from playground.model.experiment import Entry, Experiment
+from playground.model.simulate import simulate
 
 FRAMES = 12
 
@@ -38,18 +38,18 @@ def play_duration_ms(race) -> float:
 
 def gif_seconds(race) -> float:
     """The GIF's playing time from its frames' own delays, without the rest on the last picture."""
-    image = Image.open(io.BytesIO(export.to_gif(race, frames=FRAMES, width=200, height=150).data))
+    image = Image.open(io.BytesIO(exports.to_gif(race, frames=FRAMES, width=200, height=150).data))
     total = 0
     for k in range(image.n_frames):
         image.seek(k)
         total += image.info["duration"]
-    return (total - 1000 * export.LAST_FRAME_HOLD) / 1000
+    return (total - 1000 * exports.LAST_FRAME_HOLD) / 1000
 
 
 def mp4_fps(race) -> float:
     import imageio_ffmpeg
 
-    data = export.to_mp4(race, frames=FRAMES, width=200, height=150).data
+    data = exports.to_mp4(race, frames=FRAMES, width=200, height=150).data
     err = subprocess.run([imageio_ffmpeg.get_ffmpeg_exe(), "-hide_banner", "-i", "pipe:0"], input=data,
                          capture_output=True).stderr.decode()
     fps = next(part for part in err.split(",") if part.strip().endswith(" fps"))

@@ -4,10 +4,10 @@ import numpy as np
 import pytest
 
 import optimizers
-from playground import metrics
-from playground.experiment import Entry, Experiment
-from playground.simulate import simulate
-from playground.sweep import SweepSpec, clamp, run_sweep
+from playground.model import metrics
+from playground.model.experiment import Entry, Experiment
+from playground.model.simulate import simulate
+from playground.model.sweep import SweepSpec, clamp, run_sweep
 
 BOWL = Experiment(surface="bowl", entries=(Entry("momentum"),), steps=400)
 

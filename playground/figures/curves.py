@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from .. import metrics
-from ..simulate import Race
+from playground.model import metrics
+from playground.model.simulate import Race
+
 from ._common import DEFAULT_THEME, Theme, base_layout, finite_pairs, tidy_axes, typed
 
 

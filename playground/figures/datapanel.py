@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..datapanel import DataPanel
+from playground.model.datapanel import DataPanel
+
 from ._common import DEFAULT_THEME, Theme, base_layout, gapped
 
 #: How many earlier steps each optimizer's line is drawn at, faintly.

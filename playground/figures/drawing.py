@@ -1,6 +1,6 @@
 """A race drawn with matplotlib for the exports (GIF, MP4, PNG): the same picture as the page.
 
-It takes trajectories as data and does no optimizer maths; :mod:`playground.export` turns its
+It takes trajectories as data and does no optimizer maths; :mod:`playground.exports` turns its
 frames into files.
 """
 
@@ -21,8 +21,9 @@ from matplotlib.textpath import TextPath
 from matplotlib.transforms import Affine2D
 from PIL import Image
 
-from .. import lessons
-from ..simulate import Race
+from playground.model import lessons
+from playground.model.simulate import Race
+
 from ._common import TAIL_FRAMES, Theme, equalised, iso_lines, surface_grid
 
 

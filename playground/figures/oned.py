@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..simulate import Race
+from playground.model.simulate import Race
+
 from ._common import (
     DEFAULT_THEME,
     TAIL_FRAMES,

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import math
 
-from ..simulate import Race
+from playground.model.simulate import Race
+
 from ._common import (
     DEFAULT_THEME,
     SIDE_BACKDROP,

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..sweep import METRICS, SweepResult
+from playground.model.sweep import METRICS, SweepResult
+
 from ._common import DEFAULT_THEME, Theme, base_layout, tidy_axes
 
 DIVERGED = "#b2182b"

@@ -17,8 +17,8 @@ from urllib.parse import urlsplit
 import numpy as np
 import pytest
 
-from playground.experiment import Experiment, decode, round_significant
-from playground.simulate import simulate
+from playground.model.experiment import Experiment, decode, round_significant
+from playground.model.simulate import simulate
 
 pytestmark = pytest.mark.browser
 

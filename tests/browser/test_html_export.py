@@ -8,9 +8,9 @@ import re
 import numpy as np
 import pytest
 
-from playground import export
-from playground.experiment import decode
-from playground.simulate import simulate
+from playground import exports
+from playground.model.experiment import decode
+from playground.model.simulate import simulate
 
 pytestmark = pytest.mark.browser
 
@@ -22,7 +22,7 @@ def test_html_export_plays_offline_from_a_file(browser, tmp_path, shots):
     exp, warnings = decode(QUERY)
     assert not warnings
     race = simulate(exp)
-    result = export.export(exp, "html")
+    result = exports.export(exp, "html")
     path = tmp_path / result.filename
     path.write_bytes(result.data)
 

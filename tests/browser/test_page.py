@@ -8,7 +8,7 @@ import subprocess
 
 import pytest
 
-from playground.experiment import decode
+from playground.model.experiment import decode
 
 pytestmark = pytest.mark.browser
 

@@ -14,8 +14,8 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from playground.experiment import decode
-from playground.simulate import simulate
+from playground.model.experiment import decode
+from playground.model.simulate import simulate
 
 pytestmark = pytest.mark.browser
 

@@ -8,14 +8,13 @@ from dataclasses import replace
 import streamlit as st
 
 import optimizers
-
-from . import figures
-from .caps import CAPS
-from .experiment import Experiment, round_significant
-from .figures.sweep import sweep_figure
-from .simulate import Race
-from .sweep import METRICS, SweepResult, SweepSpec, default_spec, numeric_hypers, run_sweep
-from .ui import dark_theme, race_key, replace_experiment
+from playground import figures
+from playground.figures.sweep import sweep_figure
+from playground.model.caps import CAPS
+from playground.model.experiment import Experiment, round_significant
+from playground.model.simulate import Race
+from playground.model.sweep import METRICS, SweepResult, SweepSpec, default_spec, numeric_hypers, run_sweep
+from playground.page.ui import dark_theme, race_key, replace_experiment
 
 
 @st.cache_data(max_entries=16, ttl=3600, show_spinner=False)

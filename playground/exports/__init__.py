@@ -39,12 +39,12 @@ from dataclasses import dataclass, replace
 import numpy as np
 from PIL import Image
 
-from . import player
-from .caps import CAPS
-from .experiment import Experiment, to_query_string
-from .figures import SIDE_BACKDROP, Theme, backdrop
-from .figures.drawing import SEPARATOR, RaceDrawing, css_color, title_lines
-from .simulate import Race, simulate
+from playground.figures import SIDE_BACKDROP, Theme, backdrop
+from playground.figures.drawing import SEPARATOR, RaceDrawing, css_color, title_lines
+from playground.model.caps import CAPS
+from playground.model.experiment import Experiment, to_query_string
+from playground.model.simulate import Race, simulate
+from playground.page import player
 
 FORMATS = ("gif", "mp4", "png", "html", "csv", "json")
 ANIMATED = ("gif", "mp4")

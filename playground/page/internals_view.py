@@ -6,12 +6,11 @@ import numpy as np
 import streamlit as st
 
 import optimizers
-
-from . import figures
-from .experiment import Experiment
-from .figures.internals import internals_figure
-from .simulate import Race
-from .ui import dark_theme
+from playground import figures
+from playground.figures.internals import internals_figure
+from playground.model.experiment import Experiment
+from playground.model.simulate import Race
+from playground.page.ui import dark_theme
 
 
 def _as_panels(quantities: dict[str, np.ndarray], tr: optimizers.Trajectory, race: Race) -> dict[str, np.ndarray]:

@@ -24,7 +24,7 @@ and that the templates keep to the rules above. ``tests/test_lessons.py`` measur
 claims (who overshoots, who converges) on the same runs.
 
 The remaining keyword arguments of :func:`lesson` are the experiment's (surface, steps, start,
-view, …), exactly as :class:`~playground.experiment.Experiment` names them.
+view, …), exactly as :class:`~playground.model.experiment.Experiment` names them.
 """
 
 from __future__ import annotations
@@ -37,7 +37,7 @@ from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Any
 
-from .experiment import Entry, Experiment, Schedule
+from playground.model.experiment import Entry, Experiment, Schedule
 
 
 @dataclass(frozen=True)

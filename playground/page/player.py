@@ -26,10 +26,10 @@ from pathlib import Path
 import numpy as np
 import streamlit as st
 
-from .figures import Backdrop
-from .simulate import Race
+from playground.figures import Backdrop
+from playground.model.simulate import Race
 
-ASSETS = Path(__file__).resolve().parents[1] / "assets"
+ASSETS = Path(__file__).resolve().parents[2] / "assets"
 LAYOUTS = ("race", "side", "oned")
 CURVE_POINTS = 400
 NAME = "race_player"

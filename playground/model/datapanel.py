@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .simulate import Race
+from playground.model.simulate import Race
 
 #: How the position (two coordinates) reads on each data surface.
 KINDS = {"linear_regression": "line", "logistic_regression": "boundary"}

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import streamlit as st
 
-from .datapanel import data_panel
-from .figures import Theme, for_streamlit
-from .figures.datapanel import datapanel_figure
-from .simulate import Race
+from playground.figures import Theme, for_streamlit
+from playground.figures.datapanel import datapanel_figure
+from playground.model.datapanel import data_panel
+from playground.model.simulate import Race
 
 
 def show(race: Race, dark: bool, present: bool) -> None:

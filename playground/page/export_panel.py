@@ -3,7 +3,7 @@
 ``ui.py`` calls :func:`show` with the current experiment and its race. Files are built only on a
 button press (a GIF of hundreds of frames takes seconds), with a progress bar; the finished file is
 kept in the session until a setting or the experiment changes, so the download button survives
-reruns. All the work happens in :mod:`playground.export`.
+reruns. All the work happens in :mod:`playground.exports`.
 """
 
 from __future__ import annotations
@@ -13,10 +13,10 @@ from dataclasses import replace
 
 import streamlit as st
 
-from . import export
-from .caps import CAPS
-from .experiment import Experiment
-from .simulate import Race
+from playground import exports
+from playground.model.caps import CAPS
+from playground.model.experiment import Experiment
+from playground.model.simulate import Race
 
 LABELS = {
     "gif": "Animated GIF (slides, chat)",
@@ -37,25 +37,25 @@ def _size(n: int) -> str:
 def _settings(fmt: str, race: Race) -> dict:
     """The widgets a format needs; their bounds are the export caps."""
     out: dict = {}
-    if fmt in export.ANIMATED:
-        last = export.steps_run(race)
+    if fmt in exports.ANIMATED:
+        last = exports.steps_run(race)
         cols = st.columns(2)
         out["frames"] = int(cols[0].number_input(
-            "Frames", min_value=2, max_value=CAPS.export_frames, value=min(last + 1, export.DEFAULT_FRAMES),
+            "Frames", min_value=2, max_value=CAPS.export_frames, value=min(last + 1, exports.DEFAULT_FRAMES),
             step=10, key="export-frames",
             help=f"Evenly spaced steps of the race, at most {CAPS.export_frames} (and at most one per step). "
                  "Each frame shows the optimizers' positions and a short tail."))
         out["fps"] = float(cols[1].number_input(
-            "Frames per second", min_value=export.MIN_FPS, max_value=export.MAX_FPS,
+            "Frames per second", min_value=exports.MIN_FPS, max_value=exports.MAX_FPS,
             value=float(min(max(round(30 * race.experiment.speed), 1), 60)), step=5.0, key="export-fps",
             help="Playback speed: frames ÷ fps is the length in seconds."))
     if fmt in ("gif", "mp4", "png"):
         cols = st.columns(2)
         out["width"] = int(cols[0].number_input(
-            "Width (px)", min_value=export.MIN_WIDTH, max_value=export.MAX_WIDTH, value=export.DEFAULT_WIDTH,
+            "Width (px)", min_value=exports.MIN_WIDTH, max_value=exports.MAX_WIDTH, value=exports.DEFAULT_WIDTH,
             step=80, key="export-width"))
         out["height"] = int(cols[1].number_input(
-            "Height (px)", min_value=export.MIN_HEIGHT, max_value=export.MAX_HEIGHT, value=export.DEFAULT_HEIGHT,
+            "Height (px)", min_value=exports.MIN_HEIGHT, max_value=exports.MAX_HEIGHT, value=exports.DEFAULT_HEIGHT,
             step=60, key="export-height"))
     return out
 
@@ -75,12 +75,12 @@ def show(exp: Experiment, race: Race) -> None:
     """
     race = replace(race, experiment=replace(exp, view="race", present=False))
     with st.expander("Export", icon=":material/download:"):
-        fmt = st.selectbox("Format", export.FORMATS, format_func=LABELS.get, key="export-format")
+        fmt = st.selectbox("Format", exports.FORMATS, format_func=LABELS.get, key="export-format")
         settings = _settings(fmt, race)
-        if fmt in export.ANIMATED:
+        if fmt in exports.ANIMATED:
             seconds = settings["frames"] / settings["fps"]
             st.caption(f"About {seconds:.1f} s of animation. Caps: {CAPS.export_frames} frames, "
-                       f"{export.MAX_WIDTH}×{export.MAX_HEIGHT} px, {export.MIN_FPS:g}–{export.MAX_FPS:g} fps.")
+                       f"{exports.MAX_WIDTH}×{exports.MAX_HEIGHT} px, {exports.MIN_FPS:g}–{exports.MAX_FPS:g} fps.")
         signature = (race.experiment, fmt, tuple(sorted(settings.items())))
         stored = st.session_state.get(STATE_KEY)
         if stored is not None and stored[0] != signature:
@@ -99,7 +99,7 @@ def show(exp: Experiment, race: Race) -> None:
                            "press Build again in a moment.")
                 return
             try:
-                result = export.export(race, fmt, progress=progress, **settings)
+                result = exports.export(race, fmt, progress=progress, **settings)
             except ValueError as err:
                 bar.empty()
                 st.error(f"Could not export: {err}")

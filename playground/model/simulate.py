@@ -8,9 +8,8 @@ import numpy as np
 
 import optimizers
 import surfaces
-
-from . import schedules
-from .experiment import Experiment
+from playground.model import schedules
+from playground.model.experiment import Experiment
 
 
 @dataclass(frozen=True)

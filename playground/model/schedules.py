@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .experiment import Schedule
+from playground.model.experiment import Schedule
 
 LATEX = {
     "constant": r"\eta_t = \eta",

@@ -20,10 +20,10 @@ import streamlit as st
 
 import optimizers
 import surfaces
-
-from . import defaults, figures, lessons, metrics, player, schedules
-from .caps import CAPS
-from .experiment import (
+from playground import figures
+from playground.model import defaults, lessons, metrics, schedules
+from playground.model.caps import CAPS
+from playground.model.experiment import (
     COLOR_RE,
     LABEL_MAX,
     SCHEDULES,
@@ -38,7 +38,8 @@ from .experiment import (
     surface_only,
     to_query_string,
 )
-from .simulate import Race, simulate
+from playground.model.simulate import Race, simulate
+from playground.page import player
 
 VIEW_NAMES = {
     "race": "Race",
@@ -768,32 +769,32 @@ def show_view(exp: Experiment) -> None:
                "there." if race.surface.dim == 2 else "Below the curve: each run's x over the steps.")
         )
         if race.surface.data is not None and view == "race":
-            from . import datapanel_ui
+            from playground.page import data_view
 
-            datapanel_ui.show(race, dark_theme(), exp.present)
+            data_view.show(race, dark_theme(), exp.present)
         if not exp.present:
-            from . import export_ui
+            from playground.page import export_panel
 
-            export_ui.show(exp, race)
+            export_panel.show(exp, race)
     elif view in ("3d", "curves"):
         spec = cached_figure(key, view, exp.speed, dark_theme(), exp.present)
         st.plotly_chart(figures.for_streamlit(spec), config={"displaylogo": False}, theme=None)
         if not exp.present:
-            from . import export_ui
+            from playground.page import export_panel
 
-            export_ui.show(exp, race)
+            export_panel.show(exp, race)
     elif view == "table":
         summary_table(race)
     elif view == "equations":
         equations(exp, race)
     elif view == "sweep":
-        from . import sweep_ui
+        from playground.page import sweep_view
 
-        sweep_ui.show(exp, race)
+        sweep_view.show(exp, race)
     elif view == "internals":
-        from . import internals_ui
+        from playground.page import internals_view
 
-        internals_ui.show(exp, race)
+        internals_view.show(exp, race)
 
 
 # Columns where a missing number means "it never happened"; elsewhere it means "unknown here".

@@ -24,9 +24,8 @@ import numpy as np
 
 import optimizers
 import surfaces
-
-from . import defaults
-from .caps import CAPS
+from playground.model import defaults
+from playground.model.caps import CAPS
 
 VIEWS = ("race", "side", "3d", "curves", "table", "equations", "sweep", "internals")
 SCHEDULES = ("constant", "step", "exponential", "cosine", "inv_sqrt")
@@ -387,7 +386,7 @@ def decode(params: Mapping[str, Any] | str) -> tuple[Experiment, list[str]]:
 
     exp = Experiment()
     if raw.get("lesson"):
-        from . import lessons
+        from playground.model import lessons
 
         lesson = lessons.find(raw["lesson"])
         if lesson is None:

@@ -18,10 +18,9 @@ from dataclasses import dataclass, replace
 import numpy as np
 
 import optimizers
-
-from . import schedules
-from .caps import CAPS
-from .experiment import Experiment
+from playground.model import schedules
+from playground.model.caps import CAPS
+from playground.model.experiment import Experiment
 
 METRICS = {
     "final_loss": "final loss above the minimum (log₁₀)",
