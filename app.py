@@ -8,38 +8,38 @@ from pathlib import Path
 
 import streamlit as st
 
-from playground.page import ui
+from playground.page import header, sidebar, state, style, views
 
 ICON = Path(__file__).parent / "assets" / "icon.svg"  # a file, so the tab's icon needs no emoji font
 
-ui.init_state()
+state.init_state()
 st.set_page_config(page_title="Optimizer Playground", page_icon=str(ICON), layout="wide",
                    initial_sidebar_state="collapsed" if st.session_state.experiment.present else "auto")
-ui.apply_chart_click()
+state.apply_chart_click()
 head, body = st.container(), st.container()
 with body:
-    preload = ui.preload_plotly()  # first visit only: the browser starts fetching Plotly now
-experiment = ui.sidebar(st.session_state.experiment)
-ui.page_style(experiment.present)
+    preload = style.preload_plotly()  # first visit only: the browser starts fetching Plotly now
+experiment = sidebar.sidebar(st.session_state.experiment)
+style.page_style(experiment.present)
 
 with head:
     if not experiment.present:
         st.title("Optimizer Playground")
         st.caption("Pick a surface and some optimizers in the sidebar, then press ▶ Play. Every optimizer runs the "
                    "exact update rule shown under Equations, in float64.")
-    ui.show_warnings()
-    ui.surface_error(experiment)
-    ui.lesson_box(experiment)
-    ui.surface_header(experiment)
+    header.show_warnings()
+    header.surface_error(experiment)
+    header.lesson_box(experiment)
+    header.surface_header(experiment)
     top = st.columns([5, 1])
     with top[0]:
-        view = ui.view_picker(experiment)
+        view = views.view_picker(experiment)
     with top[1]:
-        ui.share_box(experiment)
-experiment = ui.with_view(experiment, view)
+        header.share_box(experiment)
+experiment = views.with_view(experiment, view)
 
 st.session_state.experiment = experiment
-ui.sync_url(experiment)
+state.sync_url(experiment)
 preload.empty()
 with body:
-    ui.show_view(experiment)
+    views.show_view(experiment)

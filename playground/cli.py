@@ -19,6 +19,7 @@ import sys
 from collections.abc import Sequence
 from urllib.parse import parse_qs, urlsplit
 
+from playground import exports
 from playground.model import lessons
 from playground.model.caps import CAPS
 from playground.model.experiment import Experiment, decode, to_query_string
@@ -98,18 +99,16 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _format(args: argparse.Namespace) -> str:
-    from playground.exports import FORMATS
-
     if args.format:
-        if args.format not in FORMATS:
-            raise UsageError(f"unknown format {args.format!r}; choose one of {', '.join(FORMATS)}")
+        if args.format not in exports.FORMATS:
+            raise UsageError(f"unknown format {args.format!r}; choose one of {', '.join(exports.FORMATS)}")
         return args.format
     if args.out and args.out != "-":
         ext = os.path.splitext(args.out)[1].lower().lstrip(".")
-        if ext in FORMATS:
+        if ext in exports.FORMATS:
             return ext
         if ext:
-            raise UsageError(f"cannot tell the format from {args.out!r}; add --format ({', '.join(FORMATS)})")
+            raise UsageError(f"cannot tell the format from {args.out!r}; add --format ({', '.join(exports.FORMATS)})")
     return "gif"
 
 
@@ -129,8 +128,6 @@ def _size(n: int) -> str:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
-    from playground import exports
-
     fmt = _format(args)
     exp, warnings = read_experiment(args.query, args.lesson)
     _warn(warnings)

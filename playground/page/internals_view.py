@@ -10,7 +10,7 @@ from playground import figures
 from playground.figures.internals import internals_figure
 from playground.model.experiment import Experiment
 from playground.model.simulate import Race
-from playground.page.ui import dark_theme
+from playground.page.style import dark_theme
 
 
 def _as_panels(quantities: dict[str, np.ndarray], tr: optimizers.Trajectory, race: Race) -> dict[str, np.ndarray]:

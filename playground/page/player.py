@@ -27,6 +27,7 @@ import numpy as np
 import streamlit as st
 
 from playground.figures import Backdrop
+from playground.figures.scene import scene
 from playground.model.simulate import Race
 
 ASSETS = Path(__file__).resolve().parents[2] / "assets"
@@ -45,7 +46,7 @@ def asset_text(name: str) -> str:
 
 
 #: The player's modules, each after the ones it imports from.
-MODULES = ("core.js", "draw.js", "player.js")
+MODULES = ("core.js", "draw.js", "layout.js", "paint.js", "controls.js", "player.js")
 
 
 @cache
@@ -100,11 +101,12 @@ def payload(race: Race, layout: str = "race", backdrop: Backdrop | None = None, 
         raise ValueError(f"layout must be one of {', '.join(LAYOUTS)}, got {layout!r}")
     surface, exp = race.surface, race.experiment
     dim = surface.dim
+    view = scene(race, present=present)
     runs = []
-    for tr, label, color in zip(race.trajectories, race.labels, race.colors, strict=True):
+    for tr, label, color, drawn in zip(race.trajectories, race.labels, race.colors, view.runs, strict=True):
         path = np.asarray(tr.path, dtype=np.float64)[:, :dim]
         run = {"label": label, "color": color, "path": f32(path), "loss": f32(tr.loss[: len(path)]),
-               "diverged_at": None if tr.diverged_at is None else int(tr.diverged_at)}
+               "diverged_at": None if tr.diverged_at is None else int(tr.diverged_at), **drawn.as_dict()}
         if arrows and dim == 2:
             run["grads"] = f32(np.asarray(tr.grads)[: max(len(path) - 1, 0), :dim])
         runs.append(run)
@@ -113,6 +115,7 @@ def payload(race: Race, layout: str = "race", backdrop: Backdrop | None = None, 
         "layout": layout, "dim": dim, "steps": int(exp.steps), "bounds": bounds,
         "start": [float(c) for c in race.start], "speed": float(exp.speed),
         "dark": bool(dark), "present": bool(present), "arrows": bool(arrows and dim == 2), "runs": runs,
+        "marks": view.marks.as_dict(), "minima": [list(m) for m in view.minima],
     }
     if dim == 1:
         (x0, x1), = surface.bounds
@@ -121,15 +124,10 @@ def payload(race: Race, layout: str = "race", backdrop: Backdrop | None = None, 
             ys = surface.value(xs[:, None])
         ys = np.where(np.isfinite(ys), ys, np.nan)
         data["curve"] = {"x": f32(xs), "y": f32(ys)}
-        with np.errstate(all="ignore"):
-            data["minima"] = [[float(m[0]), float(surface.value(np.array([[m[0]]]))[0])] for m in surface.minima]
-    else:
-        data["minima"] = [[float(m[0]), float(m[1])] for m in surface.minima]
-        if backdrop is not None:
-            data["image"] = backdrop.image["source"]
-            iso = np.stack([_finite_or_nan(backdrop.iso_x), _finite_or_nan(backdrop.iso_y)], axis=-1)
-            data["iso"] = quantized(iso, bounds)
-    data["minima"] = [m for m in data["minima"] if all(math.isfinite(c) for c in m)]
+    elif backdrop is not None:
+        data["image"] = backdrop.image["source"]
+        iso = np.stack([_finite_or_nan(backdrop.iso_x), _finite_or_nan(backdrop.iso_y)], axis=-1)
+        data["iso"] = quantized(iso, bounds)
     digest = hashlib.sha1(json.dumps(data, sort_keys=True).encode("utf-8")).hexdigest()[:16]
     data["id"] = digest
     return data

@@ -14,7 +14,9 @@ from playground.model.caps import CAPS
 from playground.model.experiment import Experiment, round_significant
 from playground.model.simulate import Race
 from playground.model.sweep import METRICS, SweepResult, SweepSpec, default_spec, numeric_hypers, run_sweep
-from playground.page.ui import dark_theme, race_key, replace_experiment
+from playground.page.compute import race_key
+from playground.page.state import replace_experiment
+from playground.page.style import dark_theme
 
 
 @st.cache_data(max_entries=16, ttl=3600, show_spinner=False)

@@ -1,0 +1,75 @@
+"""Cached computation for the page: races, backdrops, figures and the player's data.
+
+Caches are keyed on the frozen experiment itself (or the part of it that matters), never on a link
+string made from it: text that takes a round trip through the link codec can come back changed (a
+formula's '+' read as a space once drew a formula over Rosenbrock's backdrop).
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import streamlit as st
+
+from playground import figures
+from playground.model.experiment import (
+    Experiment,
+    surface_only,
+)
+from playground.model.simulate import Race, simulate
+from playground.page import player
+
+
+def race_key(exp: Experiment) -> Experiment:
+    """The part of the experiment that fixes the race: how it is shown (view, presentation, speed,
+    the lesson it came from) does not change a single number."""
+    return replace(exp, view="race", present=False, speed=1.0, lesson="")
+
+
+# Caches are keyed on the frozen experiment itself (or the part of it that matters), never on a
+# link string made from it: text that takes a round trip through the link codec can come back
+# changed (a formula's '+' read as a space once drew a formula over Rosenbrock's backdrop).
+@st.cache_resource(max_entries=32, ttl=3600, show_spinner=False)
+def cached_race(key: Experiment) -> Race:
+    return simulate(key)
+
+
+def surface_key(exp: Experiment) -> Experiment:
+    """The part of the experiment that fixes the surface (and so its shaded backdrop)."""
+    return surface_only(exp)
+
+
+@st.cache_data(max_entries=32, ttl=3600, show_spinner=False)
+def cached_backdrop(key: Experiment, side: bool, dark: bool, present: bool) -> figures.Backdrop:
+    theme = figures.Theme(dark=dark, present=present)
+    return figures.backdrop(key.build_surface(), theme, **(figures.SIDE_BACKDROP if side else {}))
+
+
+@st.cache_data(max_entries=48, ttl=3600, show_spinner=False)
+def cached_figure(key: Experiment, view: str, speed: float, dark: bool, present: bool, arrows: bool = False) -> dict:
+    race = cached_race(key)
+    race = replace(race, experiment=replace(race.experiment, speed=speed))
+    theme = figures.Theme(dark=dark, present=present)
+    height = 860 if present else 720
+    if race.surface.dim == 1 and view in ("race", "side", "3d"):
+        return figures.oned_figure(race, theme, height=height)
+    if view == "3d":
+        return figures.surface3d_figure(race, theme, height=height)
+    if view == "curves":
+        return figures.curves_figure(race, theme, height=height + 80)
+    backdrop = cached_backdrop(surface_key(race.experiment), view == "side", dark, present)
+    if view == "side":
+        return figures.side_figure(race, theme, backdrop=backdrop)
+    return figures.race_figure(race, theme, height=height, with_arrows=arrows, backdrop=backdrop)
+
+
+@st.cache_data(max_entries=48, ttl=3600, show_spinner=False)
+def cached_player_data(key: Experiment, view: str, speed: float, dark: bool, present: bool, arrows: bool) -> dict:
+    """The race player's data (every step, typed arrays), built once per race and look."""
+    race = cached_race(key)
+    race = replace(race, experiment=replace(race.experiment, speed=speed))
+    layout = player.layout_for(race, view)
+    backdrop = None
+    if layout != "oned":
+        backdrop = cached_backdrop(surface_key(race.experiment), layout == "side", dark, present)
+    return player.payload(race, layout, backdrop, dark=dark, present=present, arrows=arrows)

@@ -1,0 +1,313 @@
+"""The sidebar: lesson picker, surface, start and run settings, and the optimizer entries (one
+editor at a time)."""
+
+from __future__ import annotations
+
+import zlib
+from dataclasses import replace
+
+import streamlit as st
+
+import optimizers
+import surfaces
+from playground.model import defaults, lessons, schedules
+from playground.model.caps import CAPS
+from playground.model.experiment import (
+    LABEL_MAX,
+    SCHEDULES,
+    Entry,
+    Experiment,
+    Schedule,
+    clean_label,
+)
+from playground.page.state import _on_add, _on_duplicate, _on_lesson, _on_remove, _on_reset
+from playground.page.style import code_span
+from playground.page.widgets import hyper_widget, linear_number
+
+
+def surface_controls(exp: Experiment, gen: int) -> Experiment:
+    keys = [*surfaces.names(), "custom"]
+    index = keys.index(exp.surface) if exp.surface in keys else 0
+    key = st.selectbox(
+        "Surface",
+        keys,
+        index=index,
+        key=f"surface-{gen}",
+        format_func=lambda k: "Custom formula" if k == "custom" else surfaces.spec(k).name,
+    )
+    if key == "custom":
+        text = st.text_input(
+            "f(x, y) =",
+            value=exp.formula or "0.5*x**2 + 3*sin(y)**2",
+            key=f"formula-{gen}",
+            max_chars=CAPS.formula_length,
+            help="Numbers, x, y, + − * / **, and sin cos tan exp log sqrt abs tanh sinh cosh "
+            "arctan, pi, e. Uses only x → a 1-D surface.",
+        )
+        c1, c2 = st.columns(2)
+        b = exp.bounds if exp.bounds else ((-3.0, 3.0), (-3.0, 3.0))
+        lo = c1.number_input("window from", value=float(b[0][0]), key=f"blo-{gen}", step=0.5)
+        hi = c2.number_input("to", value=float(b[0][1]), key=f"bhi-{gen}", step=0.5)
+        bounds = ((float(lo), float(hi)), (float(lo), float(hi)))
+        try:
+            s = surfaces.from_formula(text, bounds=[list(r) for r in bounds])
+        except ValueError as err:
+            # Keep racing on the last valid surface; the page says why beside the chart.
+            st.error(f"That formula can't be used: {code_span(str(err))}")
+            st.session_state.surface_error = (text, str(err))
+            return exp
+        st.session_state.surface_error = None
+        start = exp.start if exp.surface == "custom" and exp.formula == text and len(exp.start) == s.dim else ()
+        return replace(exp, surface="custom", surface_params=(), formula=text, bounds=bounds, start=start)
+    st.session_state.surface_error = None
+    spec = surfaces.spec(key)
+    same = key == exp.surface
+    current = dict(exp.surface_params) if same else {}
+    st.caption(spec.summary)
+    params = {}
+    for p in spec.params:
+        value = current.get(p.name, p.default)
+        lo = p.ui_low if p.ui_low is not None else p.low
+        hi = p.ui_high if p.ui_high is not None else p.high
+        v = linear_number(p.name, value, lo, hi, f"sp-{gen}-{key}-{p.name}", p.help)
+        if v != p.default:
+            params[p.name] = v
+    return replace(
+        exp,
+        surface=key,
+        surface_params=tuple(sorted(params.items())),
+        formula="",
+        bounds=exp.bounds if same else (),  # a lesson's view window stays until the surface changes
+        start=exp.start if same else (),
+    )
+
+
+def run_controls(exp: Experiment, gen: int) -> Experiment:
+    try:
+        surface = exp.build_surface()
+    except ValueError:
+        surface = surfaces.get("rosenbrock")
+    start = exp.start_point(surface)
+    cols = st.columns(surface.dim)
+    coords = []
+    for i, c in enumerate(cols):
+        key = f"start{i}-{gen}-{exp.surface}"
+        if key not in st.session_state:  # seeded here, since a click on the chart also writes it
+            st.session_state[key] = float(start[i])
+        with c:
+            coords.append(
+                float(
+                    st.number_input(
+                        f"start {'xy'[i]}",
+                        step=0.1,
+                        format="%.3f",
+                        key=key,
+                        min_value=-CAPS.coordinate,
+                        max_value=CAPS.coordinate,
+                    )
+                )
+            )
+    new_start = tuple(coords)
+    if surface.dim == 2:
+        st.caption("Or click on the race chart to start there.")
+    # Any whole number of steps a link may carry (1 to the cap), so the page runs what the link says.
+    steps = st.slider("Steps", 1, CAPS.steps, int(min(max(exp.steps, 1), CAPS.steps)), step=1, key=f"steps-{gen}")
+    speed = st.select_slider(
+        "Animation speed",
+        options=[0.25, 0.5, 1.0, 2.0, 4.0],
+        value=exp.speed if exp.speed in (0.25, 0.5, 1.0, 2.0, 4.0) else 1.0,
+        key=f"speed-{gen}",
+        format_func=lambda v: f"{v:g}×",
+    )
+    batch = 0
+    if surface.data is not None:
+        n = len(surface.data.y)
+        batch = st.number_input(
+            f"Mini-batch size (0 = all {n} points)",
+            min_value=0,
+            max_value=n,
+            value=int(min(exp.batch_size, n)),
+            step=1,
+            key=f"batch-{gen}-{exp.surface}-{n}",
+            help="Each step's gradient comes from this many points, drawn without replacement and reshuffled "
+            "every epoch, from the seed under Noisy gradients.",
+        )
+    with st.expander("Noisy gradients", expanded=exp.noise > 0):
+        noise = st.number_input(
+            "Noise σ (added to every gradient)",
+            min_value=0.0,
+            max_value=CAPS.noise,
+            value=float(exp.noise),
+            step=0.1,
+            key=f"noise-{gen}",
+            format="%g",
+        )
+        seed = st.number_input("Seed", min_value=0, max_value=2**31 - 1, value=int(exp.seed), step=1, key=f"seed-{gen}")
+        seeds = st.slider("Seeds shown as a spread (curves view)", 1, CAPS.seeds, int(exp.seeds), key=f"seeds-{gen}")
+    return replace(
+        exp,
+        start=() if new_start == tuple(surface.default_start) else new_start,
+        steps=int(steps),
+        speed=float(speed),
+        noise=float(noise),
+        seed=int(seed),
+        seeds=int(seeds),
+        batch_size=int(batch),
+    )
+
+
+def entry_controls(exp: Experiment, i: int, entry: Entry, uid: int, color: str, label: str) -> Entry:
+    keys = optimizers.names()
+    k = f"e{uid}"
+    c1, c2 = st.columns([3, 1])
+    opt = c1.selectbox(
+        "Optimizer",
+        keys,
+        index=keys.index(entry.optimizer),
+        key=f"{k}-opt",
+        format_func=lambda o: optimizers.spec(o).name,
+    )
+    picked = c2.color_picker("Colour", value=color, key=f"{k}-color")
+    spec = optimizers.spec(opt)
+    st.caption(spec.summary)
+    name = st.text_input("Label", value=entry.label, key=f"{k}-label", max_chars=LABEL_MAX, placeholder=label)
+    overrides = entry.hyper_dict if opt == entry.optimizer else {}
+    base = {**spec.defaults, "lr": defaults.learning_rate(exp.surface, opt)}
+    hyper = {}
+    for h in spec.hypers:
+        value = overrides.get(h.name, base[h.name])
+        wkey = f"{k}-{opt}-{exp.surface if h.name == 'lr' else ''}-{h.name}"
+        v = hyper_widget(h, value, wkey)
+        if v != base[h.name]:
+            hyper[h.name] = v
+    sched = schedule_controls(entry.schedule if opt == entry.optimizer else Schedule(), f"{k}-{opt}", exp.steps)
+    b1, b2 = st.columns(2)
+    b1.button(
+        "Duplicate",
+        key=f"{k}-dup",
+        on_click=_on_duplicate,
+        args=(i,),
+        disabled=len(exp.entries) >= CAPS.entries,
+        width="stretch",
+    )
+    b2.button("Remove", key=f"{k}-rm", on_click=_on_remove, args=(i,), width="stretch")
+    default_color = defaults.PALETTE[i % len(defaults.PALETTE)]
+    return Entry(
+        opt,
+        tuple(sorted(hyper.items())),
+        clean_label(name or ""),
+        "" if picked.lower() == default_color.lower() else picked.lower(),
+        sched,
+    )
+
+
+def _entry_summary(exp: Experiment, i: int, labels: list[str]) -> str:
+    """One line per entry in the list: its label and learning rate."""
+    entry = exp.entries[i]
+    try:
+        lr = exp.resolve(entry).hyper["lr"]
+    except ValueError:
+        return labels[i]
+    return f"{labels[i]} · lr {lr:g}"
+
+
+def schedule_controls(sched: Schedule, key: str, steps: int) -> Schedule:
+    kind = st.selectbox(
+        "Learning-rate schedule",
+        SCHEDULES,
+        index=SCHEDULES.index(sched.kind),
+        key=f"{key}-sched",
+        format_func=lambda s: schedules.NAMES[s],
+    )
+    warmup = st.number_input(
+        "Warm-up steps", min_value=0, max_value=CAPS.steps, value=int(sched.warmup), step=10, key=f"{key}-warmup"
+    )
+    gamma, every = sched.gamma, sched.every
+    if kind in ("step", "exponential"):
+        gamma = st.number_input(
+            "Decay factor γ",
+            min_value=1e-6,
+            max_value=1.0,
+            value=float(sched.gamma),
+            format="%g",
+            key=f"{key}-gamma",
+            step=0.05 if kind == "step" else 0.001,
+        )
+    if kind == "step":
+        every = st.number_input(
+            "Every k steps", min_value=1, max_value=CAPS.steps, value=int(sched.every), key=f"{key}-every"
+        )
+    out = Schedule(kind, int(warmup), float(gamma), int(every))
+    fac = schedules.factors(out, steps)
+    if fac is not None:
+        st.latex(schedules.LATEX[kind])
+        st.line_chart(fac, height=90, x_label="step", y_label="lr factor")
+    return out
+
+
+def sidebar(exp: Experiment) -> Experiment:
+    ss = st.session_state
+    gen = ss.gen
+    with st.sidebar:
+        st.header("Optimizer Playground")
+        titles = {lesson.key: lesson.title for lesson in lessons.LESSONS}
+        options = ["", *titles]
+        st.selectbox(
+            "Lessons",
+            options,
+            index=options.index(exp.lesson) if exp.lesson in options else 0,
+            key=f"lesson-{gen}",
+            on_change=_on_lesson,
+            format_func=lambda k: titles.get(k, "— choose a lesson —"),
+        )
+        present = st.toggle(
+            "Presentation mode",
+            value=exp.present,
+            key=f"present-{gen}",
+            help="Large fonts and markers, chart filling the screen; also ?present=1 in a link.",
+        )
+        with st.expander("Surface", expanded=True):
+            exp = surface_controls(exp, gen)
+        with st.expander("Start and run", expanded=True):
+            exp = run_controls(exp, gen)
+        st.subheader("Optimizers")
+        colors = exp.colors()
+        labels = exp.labels()
+        entries = list(exp.entries)
+        if entries:
+            # One entry's widgets at a time: eight full sets would make every rerun slow and the
+            # sidebar endless. The others keep their settings in the experiment.
+            by_uid = {uid: i for i, uid in enumerate(ss.ids)}
+            editing = ss.get("editing")
+            if editing not in by_uid:
+                editing = ss.ids[0]
+            shown = [_entry_summary(exp, by_uid[uid], labels) for uid in ss.ids]
+            # The browser drops a radio's selection when its option texts change (a new surface
+            # changes every learning rate), so new texts make a new widget, seeded with the entry
+            # being edited.
+            signature = zlib.crc32("\n".join(shown).encode())
+            chosen = st.radio(
+                "Edit",
+                ss.ids,
+                index=ss.ids.index(editing),
+                key=f"edit-{gen}-{'-'.join(map(str, ss.ids))}-{signature}",
+                format_func=dict(zip(ss.ids, shown, strict=True)).get,
+                label_visibility="collapsed",
+            )
+            ss.editing = chosen
+            i = by_uid[chosen]
+            with st.container(border=True):
+                entries[i] = entry_controls(exp, i, exp.entries[i], chosen, colors[i], labels[i])
+        st.button(
+            "Add optimizer",
+            icon=":material/add:",
+            on_click=_on_add,
+            disabled=len(exp.entries) >= CAPS.entries,
+            width="stretch",
+            key="add",
+            help=f"Up to {CAPS.entries} optimizers; the same one may appear with different settings.",
+        )
+        if len(exp.entries) >= CAPS.entries:
+            st.caption(f"A race holds at most {CAPS.entries} optimizers: remove one to add another.")
+        st.button("Reset to the default race", on_click=_on_reset, width="stretch", key="reset")
+    return replace(exp, entries=tuple(entries), present=present)

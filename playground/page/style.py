@@ -1,0 +1,51 @@
+"""The page's look: margins, presentation mode's larger text, the theme, user text as code."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from playground import figures
+
+_STYLE = """
+<style>
+.block-container {padding-top: 2.2rem;}
+</style>
+"""
+
+_PRESENT_STYLE = """
+<style>
+.block-container {padding-top: 0.6rem; padding-left: 1rem; padding-right: 1rem; max-width: 100%;}
+header[data-testid="stHeader"] {height: 0; min-height: 0; visibility: hidden;}
+.stMarkdown p, .stMarkdown li {font-size: 1.25rem;}
+</style>
+"""
+
+
+def page_style(present: bool) -> None:
+    """Tighter margins; in presentation mode, chrome hidden and larger text (fixed CSS, no user input)."""
+    st.markdown(_PRESENT_STYLE if present else _STYLE, unsafe_allow_html=True)
+
+
+def preload_plotly():
+    """On a session's first run, an empty chart before the sidebar is built: the browser then fetches
+    Plotly's 4.7 MB bundle while the server is still working. Returns the slot to clear afterwards."""
+    slot = st.empty()
+    if not st.session_state.get("plotly_preloaded"):
+        st.session_state.plotly_preloaded = True
+        empty = {"data": [{"type": "scatter", "x": [], "y": []}],
+                 "layout": {"height": 10, "margin": {"l": 0, "r": 0, "t": 0, "b": 0}}}
+        slot.plotly_chart(figures.for_streamlit(empty), config={"staticPlot": True}, theme=None)
+    return slot
+
+
+def dark_theme() -> bool:
+    try:
+        return st.context.theme.type == "dark"
+    except AttributeError:
+        return False
+
+
+def code_span(text: str) -> str:
+    """User text as inline code in Markdown: a backtick inside it could close the span, so it is
+    shown as a look-alike quote."""
+    return "`" + text.replace("`", "\u02cb") + "`"

@@ -1,0 +1,216 @@
+"""The views under the chart, one function each, and the picker between them."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from dataclasses import replace
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import streamlit as st
+
+import optimizers
+from playground import figures
+from playground.model import metrics, schedules, views
+from playground.model.experiment import (
+    COLOR_RE,
+    Experiment,
+)
+from playground.model.simulate import Race
+from playground.page import data_view, export_panel, internals_view, player, sweep_view
+from playground.page.compute import cached_figure, cached_player_data, cached_race, race_key
+from playground.page.state import _start_from_player
+from playground.page.style import dark_theme
+
+Renderer = Callable[[Experiment, Experiment, Race], None]  # (experiment, its race key, its race)
+_RENDERERS: dict[str, Renderer] = {}
+
+
+def renders(*keys: str) -> Callable[[Renderer], Renderer]:
+    """Registers the function that shows the views ``keys`` (rows of :data:`views.VIEWS`)."""
+    def register(fn: Renderer) -> Renderer:
+        for key in keys:
+            _RENDERERS[key] = fn
+        return fn
+    return register
+
+
+def view_picker(exp: Experiment) -> str:
+    gen = st.session_state.gen
+    view = st.segmented_control(
+        "View",
+        list(views.KEYS),
+        default=exp.view,
+        key=f"view-{gen}",
+        format_func=views.TITLES.get,
+        label_visibility="collapsed",
+    )
+    return view or exp.view
+
+
+def with_view(exp: Experiment, view: str) -> Experiment:
+    return replace(exp, view=view)
+
+
+def show_view(exp: Experiment) -> None:
+    if not exp.entries:
+        st.info("Add an optimizer in the sidebar to start a race.")
+        return
+    key = race_key(exp)
+    with st.spinner("Running the optimizers…"):
+        race = cached_race(key)
+    diverged = [
+        f"{label} diverged at step {tr.diverged_at}"
+        for label, tr in zip(race.labels, race.trajectories, strict=True)
+        if tr.diverged_at is not None
+    ]
+    if diverged:
+        st.warning(" · ".join(diverged) + " — its path stops at the last finite position (|coordinate| ≤ 10⁶).")
+    _RENDERERS[exp.view](exp, key, race)
+
+
+@renders("race", "side")
+def show_player(exp: Experiment, key: Experiment, race: Race) -> None:
+    """The race player (race and side by side; 1-D surfaces draw their curve)."""
+    view = exp.view
+    if exp.view == "3d":
+        st.caption("A 1-D surface has no 3-D view; here is the curve instead.")
+        view = "race"
+    elif view == "side" and race.surface.dim == 1:
+        st.caption("On a 1-D surface every run moves on the same curve, so one panel per optimizer would "
+                   "repeat it: the runs share the curve here, and x over the steps below keeps them apart.")
+    arrows = False
+    if view == "race" and race.surface.dim == 2 and not exp.present:  # the chart keeps the room
+        arrows = st.toggle(
+            "Show the downhill direction (dotted) and the step taken (solid) at the current step",
+            key=f"arrows-{st.session_state.gen}",
+        )
+    data = cached_player_data(key, view, exp.speed, dark_theme(), exp.present, arrows)
+    player.show(data, key=f"{player.KEY_PREFIX}-{st.session_state.gen}", on_start=_start_from_player)
+    st.caption(
+        "▶ Play runs every optimizer on one clock (space; ← → step; Home/End); drag the slider to scrub. "
+        + ("Faint lines are the whole paths; ★ marks the known minima, ○ the start. Click the map to start "
+           "there." if race.surface.dim == 2 else "Below the curve: each run's x over the steps.")
+    )
+    if race.surface.data is not None and view == "race":
+        data_view.show(race, dark_theme(), exp.present)
+    if not exp.present:
+        export_panel.show(exp, race)
+
+
+@renders("3d", "curves")
+def show_figure(exp: Experiment, key: Experiment, race: Race) -> None:
+    """A Plotly figure: the 3-D surface (a 1-D surface goes to the player) or the curves."""
+    if exp.view == "3d" and race.surface.dim == 1:
+        show_player(exp, key, race)
+        return
+    spec = cached_figure(key, exp.view, exp.speed, dark_theme(), exp.present)
+    st.plotly_chart(figures.for_streamlit(spec), config={"displaylogo": False}, theme=None)
+    if not exp.present:
+        export_panel.show(exp, race)
+
+
+@renders("table")
+def show_summary(exp: Experiment, key: Experiment, race: Race) -> None:
+    summary_table(race)
+
+
+@renders("equations")
+def show_equations(exp: Experiment, key: Experiment, race: Race) -> None:
+    equations(exp, race)
+
+
+@renders("sweep")
+def show_sweep(exp: Experiment, key: Experiment, race: Race) -> None:
+    sweep_view.show(exp, race)
+
+
+@renders("internals")
+def show_internals(exp: Experiment, key: Experiment, race: Race) -> None:
+    internals_view.show(exp, race)
+
+
+# Columns where a missing number means "it never happened"; elsewhere it means "unknown here".
+_NEVER = ("diverged at", "steps to within")
+
+
+def summary_cell(column: str, value: Any) -> str:
+    """A summary value as the table shows it: 4 significant digits, whole numbers with separators,
+    and words instead of None."""
+    if value is None:
+        return "never" if column.startswith(_NEVER) else "—"
+    if isinstance(value, bool | np.bool_):
+        return "yes" if value else "no"
+    if isinstance(value, int | np.integer):
+        return f"{int(value):,}"
+    v = float(value)
+    return f"{v:.4g}" if math.isfinite(v) else "—"
+
+
+def summary_table(race: Race) -> None:
+    rows = []
+    for label, tr in zip(race.labels, race.trajectories, strict=True):
+        row = {"": "", "optimizer": label}
+        row.update({k: summary_cell(k, v) for k, v in metrics.summary(tr, race.surface).items()})
+        rows.append(row)
+    frame = pd.DataFrame(rows)
+    # The first column is a swatch in each run's colour (a filled cell, no glyph a font may lack).
+    swatches = [f"background-color: {c}" for c in race.colors]
+    styled = frame.style.apply(lambda _: swatches, subset=[""], axis=0).hide(axis="index")
+    st.table(styled)
+    st.caption(
+        "Steps to within 0.001: the first step from which the loss stays within 0.001 of the known minimum "
+        "value (never: it has not settled there by the last step). Path length: the distance travelled, "
+        "summed over the steps."
+    )
+
+
+def equations(exp: Experiment, race: Race) -> None:
+    for entry, label, color, tr in zip(exp.entries, race.labels, race.colors, race.trajectories, strict=True):
+        spec = optimizers.spec(entry.optimizer)
+        st.markdown(f"#### {swatch(color)} {label}", unsafe_allow_html=True)
+        st.caption(f"{spec.name} — {spec.reference}")
+        st.latex(spec.rule_latex)
+        st.latex(hyper_values_latex(spec, tr.optimizer.hyper))
+        if not entry.schedule.is_default():
+            st.latex(
+                schedules.LATEX[entry.schedule.kind]
+                + (
+                    rf"\quad(\text{{warm-up }} {entry.schedule.warmup} \text{{ steps}})"
+                    if entry.schedule.warmup
+                    else ""
+                )
+            )
+
+
+def swatch(color: str) -> str:
+    """A small square in a run's colour (CSS, no glyph a font may lack). Colours are #rrggbb only:
+    links and pickers are validated, so nothing else reaches this HTML."""
+    color = color if COLOR_RE.match(color) else "#808080"
+    return (f'<span style="display:inline-block;width:0.8em;height:0.8em;border-radius:0.2em;'
+            f'background:{color};vertical-align:baseline"></span>')
+
+
+def hyper_values_latex(spec: optimizers.OptimizerSpec, hyper: dict) -> str:
+    """The current values: symbols for numbers (η = 0.05), words for switches (AMSGrad: off)."""
+    numbers = [f"{h.symbol} = {_fmt(hyper[h.name])}" for h in spec.hypers if not h.is_flag]
+    flags = [rf"\text{{{h.display_name}: {'on' if hyper[h.name] else 'off'}}}" for h in spec.hypers if h.is_flag]
+    return r",\quad ".join([", ".join(numbers), *flags] if numbers else flags)
+
+
+def _fmt(v: Any) -> str:
+    """A hyperparameter value in LaTeX: 0.05, 1 \\times 10^{-8}, on/off."""
+    if isinstance(v, bool | np.bool_):
+        return r"\text{on}" if v else r"\text{off}"
+    text = f"{float(v):g}"
+    if "e" in text:
+        mantissa, exponent = text.split("e")
+        return rf"{mantissa} \times 10^{{{int(exponent)}}}"
+    return text
+
+
+_missing = set(views.KEYS) - set(_RENDERERS)
+if _missing:  # a row in the views table with nothing to show it: fail at start, not on a click
+    raise ImportError(f"no renderer for the views {sorted(_missing)}")

@@ -1,0 +1,120 @@
+"""Number widgets the sidebar builds from: a log slider kept in step with an exact box, a linear
+slider, and one widget per optimizer hyperparameter."""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import streamlit as st
+
+import optimizers
+
+
+def _nice_options(low: float, high: float) -> list[float]:
+    out = []
+    for k in range(math.floor(math.log10(low)) - 1, math.ceil(math.log10(high)) + 1):
+        for m in (1, 2, 5):
+            v = float(f"{m}e{k}")
+            if low * 0.999 <= v <= high * 1.001:
+                out.append(v)
+    return out
+
+
+def _nearest(options: list[float], value: float) -> float:
+    return min(options, key=lambda o: abs(math.log10(o) - math.log10(max(value, 1e-300))))
+
+
+def _sync_from_slider(kn: str, ks: str) -> None:
+    st.session_state[kn] = float(st.session_state[ks])
+
+
+def _sync_from_number(kn: str, ks: str, options: list[float]) -> None:
+    value = st.session_state.get(kn)
+    if value is not None and value > 0:
+        st.session_state[ks] = _nearest(options, value)
+
+
+def log_number(
+    label: str,
+    value: float,
+    ui_low: float,
+    ui_high: float,
+    key: str,
+    help: str,
+    min_value: float | None = None,
+    max_value: float | None = None,
+) -> float:
+    """A log-scale slider of round values plus a number box for the exact value, kept in step.
+
+    Both widgets are keyed and seeded through session state (never ``value=`` as well), because
+    each one's callback writes the other's value.
+    """
+    options = _nice_options(ui_low, ui_high)
+    ks, kn = key + "-s", key + "-n"
+    ss = st.session_state
+    if kn not in ss:
+        ss[kn] = float(value)
+    if ks not in ss or ss[ks] not in options:
+        ss[ks] = _nearest(options, ss[kn])
+    c1, c2 = st.columns([3, 2])
+    with c1:
+        st.select_slider(
+            label,
+            options=options,
+            key=ks,
+            help=help,
+            format_func=lambda v: f"{v:g}",
+            on_change=_sync_from_slider,
+            args=(kn, ks),
+        )
+    with c2:
+        step = 10.0 ** math.floor(math.log10(value)) if value > 0 else 1e-3
+        out = st.number_input(
+            f"{label} (exact)",
+            min_value=min_value,
+            max_value=max_value,
+            step=step,
+            format="%g",
+            key=kn,
+            label_visibility="hidden",
+            on_change=_sync_from_number,
+            args=(kn, ks, options),
+        )
+    return float(out)
+
+
+def linear_number(label: str, value: float, ui_low: float, ui_high: float, key: str, help: str) -> float:
+    lo, hi = min(ui_low, value), max(ui_high, value)
+    step = 0.001 if hi - lo <= 2 else round((hi - lo) / 1000, 6) or 0.001
+    return float(
+        st.slider(
+            label,
+            min_value=float(lo),
+            max_value=float(hi),
+            value=float(value),
+            step=step,
+            key=key,
+            help=help,
+            format="%.4g",
+        )
+    )
+
+
+def hyper_widget(h: optimizers.Hyper, value: Any, key: str) -> Any:
+    label = h.name
+    if h.is_flag:
+        return bool(st.toggle(label, value=bool(value), key=key, help=h.help))
+    low = max(h.low, 0.0) if h.low_open else h.low
+    if h.log:
+        min_value = low if not h.low_open else min(1e-12, h.ui_low or 1e-12)
+        max_value = None if math.isinf(h.high) else (h.high if not h.high_open else h.high - 1e-9)
+        return log_number(label, float(value), h.ui_low, h.ui_high, key, h.help, min_value, max_value)
+    return linear_number(
+        label,
+        float(value),
+        h.ui_low if h.ui_low is not None else low,
+        h.ui_high if h.ui_high is not None else h.high,
+        key,
+        h.help,
+    )
