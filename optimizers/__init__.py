@@ -5,70 +5,60 @@
 >>> tr = optimizers.run(opt, surfaces.get("rosenbrock"), start=(-1.5, 2.0), steps=300)
 
 Adding an optimizer is one module with a ``SPEC`` and one line in :data:`REGISTRY`; the app's
-widgets, its equations panel, the shared links and the generic tests pick it up from there.
+widgets, its equations panel and Internals view, the shared links, the suggested learning rates,
+the golden tools and the generic tests pick it up from there. The registry's order is the order the
+page lists them in, and nothing else: which optimizer "Add" suggests is the spec's
+``suggest_order``.
 """
 
 from __future__ import annotations
 
+from importlib import import_module
 from typing import Any
 
-from . import (
-    adabelief,
-    adadelta,
-    adagrad,
-    adagrad_full,
-    adam,
-    adamax,
-    adamw,
-    ema_momentum,
-    lion,
-    momentum,
-    nadam,
-    nesterov,
-    newton,
-    prodigy,
-    radam,
-    rmsprop,
-    sam,
-    schedule_free_adamw,
-    schedule_free_sgd,
-    sgd,
-    yogi,
-)
+from ._equivalent import Equivalent, GoldenCase
 from ._run import DIVERGENCE_LIMIT, Trajectory, internals, race, run
-from ._spec import Hyper, Optimizer, OptimizerSpec, Oracle, build
+from ._spec import Hyper, Optimizer, OptimizerSpec, Oracle, StabilityLimit, build
+
+# Registering an optimizer is one line here: its module's name. The order is the page's listing order.
+MODULES = (
+    "sgd",
+    "momentum",
+    "nesterov",
+    "ema_momentum",
+    "adagrad",
+    "rmsprop",
+    "adadelta",
+    "adam",
+    "adamw",
+    "nadam",
+    "radam",
+    "adamax",
+    "lion",
+    "adabelief",
+    "yogi",
+    "prodigy",
+    "schedule_free_sgd",
+    "schedule_free_adamw",
+    "sam",
+    "adagrad_full",
+    "newton",
+)
 
 REGISTRY: dict[str, OptimizerSpec] = {
-    "sgd": sgd.SPEC,
-    "momentum": momentum.SPEC,
-    "nesterov": nesterov.SPEC,
-    "ema_momentum": ema_momentum.SPEC,
-    "adagrad": adagrad.SPEC,
-    "rmsprop": rmsprop.SPEC,
-    "adadelta": adadelta.SPEC,
-    "adam": adam.SPEC,
-    "adamw": adamw.SPEC,
-    "nadam": nadam.SPEC,
-    "radam": radam.SPEC,
-    "adamax": adamax.SPEC,
-    "lion": lion.SPEC,
-    "adabelief": adabelief.SPEC,
-    "yogi": yogi.SPEC,
-    "prodigy": prodigy.SPEC,
-    "schedule_free_sgd": schedule_free_sgd.SPEC,
-    "schedule_free_adamw": schedule_free_adamw.SPEC,
-    "sam": sam.SPEC,
-    "adagrad_full": adagrad_full.SPEC,
-    "newton": newton.SPEC,
+    spec.key: spec for spec in (import_module(f"{__name__}.{name}").SPEC for name in MODULES)
 }
 
 __all__ = [
     "DIVERGENCE_LIMIT",
     "REGISTRY",
+    "Equivalent",
+    "GoldenCase",
     "Hyper",
     "Optimizer",
     "OptimizerSpec",
     "Oracle",
+    "StabilityLimit",
     "Trajectory",
     "internals",
     "make",
@@ -76,12 +66,22 @@ __all__ = [
     "race",
     "run",
     "spec",
+    "suggestion",
 ]
 
 
 def names() -> list[str]:
     """Every registered optimizer key, in the order the app lists them."""
     return list(REGISTRY)
+
+
+def suggestion(used: Any = ()) -> str:
+    """The optimizer to add next to a race that already has ``used``: the lowest ``suggest_order``
+    among the unused ones (ties by key), or, when every one is used, the lowest of all. It depends
+    on the specs only, never on the registry's order."""
+    taken = set(used)
+    ranked = sorted(REGISTRY, key=lambda k: (REGISTRY[k].suggest_order, k))
+    return next((k for k in ranked if k not in taken), ranked[0])
 
 
 def spec(key: str) -> OptimizerSpec:

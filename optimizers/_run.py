@@ -7,59 +7,20 @@ race and a lone run take the same arithmetic and agree to the last bit.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
 
 from ._minibatch import MiniBatches, batch_size_for
-from ._spec import Optimizer, Oracle
+from ._rows import Group, gradient, oracle_for
+from ._spec import Optimizer
+from ._trajectory import Trajectory, internals
+
+__all__ = ["DIVERGENCE_LIMIT", "Trajectory", "gradient", "internals", "race", "run"]
 
 #: A position with a coordinate beyond this (or not finite) counts as diverged.
 DIVERGENCE_LIMIT = 1e6
-
-
-@dataclass(frozen=True)
-class Trajectory:
-    """What a run recorded.
-
-    For one configuration: ``path`` is ``(k+1, dim)`` with ``path[0]`` the start, ``loss`` ``(k+1,)``,
-    ``grads`` ``(k, dim)`` (the gradient, noise included, used at each step), ``state`` maps each
-    state field to ``(k, dim)`` (its value after each step) and ``diverged_at`` is ``None`` or the
-    first step whose position left the finite region; the path then stops at the last good position.
-
-    Batched: the arrays gain a batch axis after the step axis (``path`` is ``(steps+1, n, dim)``),
-    rows are NaN from their divergence on, and ``diverged_at`` is an int array, -1 for never.
-
-    ``grad_evals`` counts the gradient evaluations of each step (``(k,)``, or ``(steps,)`` batched):
-    1 for most rules, 2 for SAM; its running sum is the clock that compares them fairly.
-    """
-
-    optimizer: Optimizer
-    path: np.ndarray
-    loss: np.ndarray
-    grads: np.ndarray
-    state: Mapping[str, np.ndarray]
-    diverged_at: int | np.ndarray | None
-    steps: int
-    noise: float | np.ndarray = 0.0
-    seed: int | np.ndarray = 0
-    extras: Mapping[str, Any] = field(default_factory=dict)
-    grad_evals: np.ndarray | None = None
-
-    @property
-    def batched(self) -> bool:
-        return self.path.ndim == 3
-
-    @property
-    def final(self) -> np.ndarray:
-        """The last good position (``(dim,)``, or ``(n, dim)`` when batched)."""
-        if not self.batched:
-            return self.path[-1]
-        last = np.where(self.diverged_at < 0, self.steps, self.diverged_at - 1)
-        last = np.maximum(last, 0)
-        return self.path[last, np.arange(self.path.shape[1])]
 
 
 def _as_start(start: Any, dim: int) -> np.ndarray:
@@ -85,102 +46,6 @@ def _per_row(name: str, value: Any, kind: type) -> Any:
 #: Steps between divergence checks; a row found bad is dropped from the working arrays.
 _CHUNK = 32
 
-
-def gradient(surface: Any, x: np.ndarray, t: int, idx: np.ndarray | None = None,
-             noise: np.ndarray | None = None) -> np.ndarray:
-    """The gradient a rule sees at positions ``x`` (``(rows, dim)``) at step ``t``: every gradient
-    the runner evaluates goes through here, so mini-batches, online objectives and noise reach
-    every rule the same way.
-
-    ``idx`` (``(rows or 1, k)``) picks the step's mini-batch of data points; an online objective
-    gives the step's own loss; ``noise`` (``(rows or 1, dim)``) is added as it is.
-    """
-    if idx is not None:
-        g = surface.batch_grad(x, idx)
-    elif getattr(surface, "time_dependent", False):
-        g = surface.grad(x, t)
-    else:
-        g = surface.grad(x)
-    return g if noise is None else g + noise
-
-
-def _oracle(surface: Any, t: int, idx: np.ndarray | None, noise: np.ndarray | None, sl: slice) -> Oracle:
-    """The oracle a rule's block of rows ``sl`` gets at step ``t``: its extra gradients see the
-    step's own mini-batch and noise, through :func:`gradient` like every other evaluation."""
-
-    def rows(a: np.ndarray | None) -> np.ndarray | None:
-        return a if a is None or a.shape[0] == 1 else a[sl]
-
-    return Oracle(lambda points: gradient(surface, points, t, rows(idx), rows(noise)), surface.hessian)
-
-
-class _Group:
-    """One optimizer's block of rows inside the shared working array, and what it recorded."""
-
-    def __init__(
-        self, opt: Optimizer, n: int, hp: dict[str, Any], state: Any, sl: slice, lr_factors: np.ndarray | None
-    ) -> None:
-        self.update = opt.spec.update
-        self.grad_point = opt.spec.grad_point
-        self.uses_oracle = opt.spec.uses_oracle
-        self.evals: list[int] = []  # gradient evaluations per step, for rules that ask for more
-        self.lr_factors = lr_factors
-        self.base_lr = hp["lr"]
-        self.n = n
-        self.hp = hp
-        self.state = state
-        self.slice = sl
-        self.rows = np.arange(n)  # local row numbers still running
-        self.x = np.empty((0, 0))
-        self.trail: list[Any] = []
-        self.segments: list[tuple[int, np.ndarray, list[Any]]] = []
-
-    def begin(self, t: int, x: np.ndarray) -> None:
-        self.trail = []
-        self.segments.append((t, self.rows, self.trail))
-        # This block's rows of the working array, as a view: updated in place, sliced once per chunk.
-        self.x = x[self.slice]
-
-    def compact(self, keep: np.ndarray, offset: int) -> int:
-        mine = keep[self.slice]
-        self.rows = self.rows[mine]
-        self.state = type(self.state)(*(f[mine] for f in self.state))
-        self.hp = {k: (v[mine] if isinstance(v, np.ndarray) else v) for k, v in self.hp.items()}
-        if isinstance(self.base_lr, np.ndarray):
-            self.base_lr = self.base_lr[mine]
-        count = int(mine.sum())
-        self.slice = slice(offset, offset + count)
-        return offset + count
-
-    def records(self, steps: int, dim: int, diverged: np.ndarray) -> dict[str, np.ndarray]:
-        fields = self.state._fields
-        tails = {name: getattr(self.state, name).shape[1:] for name in fields}
-        out = {name: np.full((steps, self.n, *tails[name]), np.nan) for name in fields}
-        segments = [(t, rows, trail) for t, rows, trail in self.segments if trail and rows.size]
-        if segments and all(rows.size == self.n for _, rows, _ in segments):
-            # No row left early: the trails fill steps 1, 2, … in order, so each field is one block
-            # (one concatenation instead of one conversion per chunk).
-            done = sum(len(trail) for _, _, trail in segments)
-            blocks = {}
-            for i, name in enumerate(fields):
-                try:
-                    block = np.concatenate([s[i] for _, _, trail in segments for s in trail], axis=0)
-                except ValueError:
-                    break
-                if block.shape != (done * self.n, *tails[name]):
-                    break
-                blocks[name] = block.reshape(done, self.n, *tails[name])
-            else:
-                for name, block in blocks.items():
-                    out[name][:done] = block
-                segments = []
-        for t, rows, trail in segments:
-            for i, name in enumerate(fields):
-                out[name][t - 1 : t - 1 + len(trail), rows] = [s[i] for s in trail]
-        for row in np.flatnonzero(diverged >= 0):
-            for arr in out.values():
-                arr[max(diverged[row] - 1, 0) :, row] = np.nan
-        return out
 
 
 def race(
@@ -287,7 +152,7 @@ def race(
                 raise ValueError(f"lr_factors must be {steps} finite factors ≥ 0, got shape {fac.shape}")
         hp = opt.row_hyper(n)
         groups.append(
-            _Group(opt, n, hp, opt.spec.init(x[off : off + n], hp), slice(int(off), int(off + n)), fac)
+            Group(opt, n, hp, opt.spec.init(x[off : off + n], hp), slice(int(off), int(off + n)), fac)
         )
 
     if record_path:
@@ -340,7 +205,7 @@ def race(
                     if grp.lr_factors is not None:
                         grp.hp["lr"] = grp.base_lr * grp.lr_factors[tt - 1]
                     if grp.uses_oracle:
-                        oracle = _oracle(surface, tt, idx, shake, grp.slice)
+                        oracle = oracle_for(surface, tt, idx, shake, grp.slice)
                         delta, grp.state = grp.update(g[grp.slice], grp.state, grp.x, tt, grp.hp, oracle=oracle)
                         grp.evals.append(1 + oracle.extra_grads)
                     else:
@@ -449,28 +314,3 @@ def run(
         lr_factors=None if lr_factors is None else [lr_factors], record_path=record_path, observe=observe,
         batch_size=batch_size,
     )[0]
-
-
-def internals(tr: Trajectory) -> dict[str, np.ndarray]:
-    """Everything an optimizer keeps over a run, per step: the gradient, its raw state and, where
-    the rule has them, derived quantities such as bias-corrected moments.
-
-    Arrays are ``(k, dim)`` (or ``(k, n, dim)`` batched); ``step`` is the change each step made.
-    """
-    out = {"grad": tr.grads, **tr.state}
-    k = tr.grads.shape[0]
-    out["step"] = np.diff(tr.path, axis=0)[:k]
-    spec = tr.optimizer.spec
-    if spec.derived is not None and tr.state:
-        t = np.arange(1, k + 1, dtype=np.float64)
-        if tr.batched:
-            n = tr.path.shape[1]
-            hp = tr.optimizer.row_hyper(n)
-            hp = {name: (v.reshape(1, n, 1) if isinstance(v, np.ndarray) else v) for name, v in hp.items()}
-            t = t.reshape(k, 1, 1)
-        else:
-            hp = dict(tr.optimizer.hyper)
-            t = t.reshape(k, 1)
-        with np.errstate(all="ignore"):
-            out.update(spec.derived(tr.state, t, hp))
-    return out

@@ -37,7 +37,12 @@ from typing import Any, NamedTuple
 
 import numpy as np
 
+from ._equivalent import Equivalent
+
 INF = math.inf
+
+#: Names of what every run records, whatever the rule.
+GENERIC_LABELS = {"grad": "gradient g", "step": "step taken Δx"}
 
 
 @dataclass(frozen=True)
@@ -120,8 +125,33 @@ class Hyper:
 
 
 @dataclass(frozen=True)
+class StabilityLimit:
+    """Where the rule stops converging on a quadratic whose steepest curvature is ``L``.
+
+    ``lr_max(L, beta)`` is the largest stable learning rate, given the value of the hyperparameter
+    ``over`` (an array of them, for a sweep over it; ignored when ``over`` is empty); ``label`` is the
+    condition in words. ``optimum(L, mu)``, where known, is the setting ``(lr, beta)`` that contracts
+    fastest on a quadratic with curvatures ``mu <= L``.
+    """
+
+    label: str
+    lr_max: Callable[[float, Any], Any]
+    over: str = ""
+    optimum: Callable[[float, float], tuple[float, float]] | None = None
+
+
+@dataclass(frozen=True)
 class OptimizerSpec:
-    """What the app, the links and the tests need to know about one optimizer."""
+    """What the app, the links, the tools and the tests need to know about one optimizer.
+
+    Every fact about the optimizer lives here, so registering the spec is all it takes for the page,
+    the links, the golden tools, the learning-rate table and the generic tests to know it:
+    ``state_labels`` names its state fields and derived quantities (the Internals view),
+    ``equivalent`` is a published implementation of the same rule (the golden tools run it),
+    ``stability`` its known limit on a quadratic (the Sweep view), ``lr_like`` the optimizer whose
+    suggested learning rates it shares when the table has none of its own, and ``suggest_order`` its
+    place when the page picks an optimizer to add (lower first; ties by key).
+    """
 
     key: str
     name: str
@@ -138,6 +168,20 @@ class OptimizerSpec:
     grad_point: Callable[..., np.ndarray] | None = None
     # Whether ``update`` takes ``oracle=`` (more gradients, or the Hessian, within a step).
     uses_oracle: bool = False
+    state_labels: Mapping[str, str] = field(default_factory=dict)
+    equivalent: Equivalent | None = None
+    stability: StabilityLimit | None = None
+    lr_like: str = ""
+    suggest_order: float = math.inf
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "state_labels", MappingProxyType(dict(self.state_labels)))
+        if self.torch_equivalent is None and self.equivalent is not None and self.equivalent.is_torch:
+            object.__setattr__(self, "torch_equivalent", self.equivalent.describe())
+
+    def label(self, quantity: str) -> str:
+        """How the Internals view names one of this rule's state fields or derived quantities."""
+        return self.state_labels.get(quantity) or GENERIC_LABELS.get(quantity) or quantity.replace("_", " ")
 
     @property
     def defaults(self) -> dict[str, float | bool]:

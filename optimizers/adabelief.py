@@ -4,7 +4,9 @@ from typing import NamedTuple
 import numpy as np
 
 from . import _hypers
+from ._equivalent import ADAPTIVE, FOUR, Equivalent, GoldenCase
 from ._spec import OptimizerSpec, power, where
+from .adam import LABELS
 
 RULE = r"""
 \begin{aligned}
@@ -81,4 +83,13 @@ SPEC = OptimizerSpec(
     update=update,
     reference="Zhuang et al. (2020); adabelief-pytorch",
     summary="Adam dividing by the spread of g around its average: long steps where the slope is steady.",
+    state_labels={"exp_avg": LABELS["exp_avg"], "exp_avg_var": "spread of g around m (s)"},
+    equivalent=Equivalent("adabelief_pytorch.AdaBelief", package="adabelief-pytorch", betas=True,
+                          fixed={"print_change_log": False}, cases=(
+        GoldenCase("default", ADAPTIVE, surfaces=FOUR),
+        GoldenCase("plain", ADAPTIVE, {"rectify": False}, ("rosenbrock", "bowl", "beale")),
+        GoldenCase("eps", ADAPTIVE, {"eps": 1e-8}, ("bowl", "himmelblau", "beale", "double_well")),
+    )),
+    lr_like="adam",
+    suggest_order=13,
 )

@@ -3,6 +3,7 @@ from typing import NamedTuple
 import numpy as np
 
 from . import _hypers
+from ._equivalent import SELF_SCALED, SELF_SCALED_SLOW, Equivalent, GoldenCase
 from ._spec import OptimizerSpec
 
 RULE = r"""
@@ -55,5 +56,11 @@ SPEC = OptimizerSpec(
     update=update,
     reference="Zeiler (2012), torch.optim.Adadelta",
     summary="RMSprop whose numerator is the RMS of its own recent steps instead of a learning rate.",
-    torch_equivalent="torch.optim.Adadelta",
+    state_labels={"square_avg": "average of g² (v)", "acc_delta": "average of Δ² (u)"},
+    # Adadelta's start on himmelblau sits by the local maximum and lets small errors grow.
+    equivalent=Equivalent("torch.optim.Adadelta", cases=(
+        GoldenCase("default", SELF_SCALED),
+        GoldenCase("rho_eps", SELF_SCALED_SLOW, {"rho": 0.95, "eps": 1e-4}),
+    )),
+    suggest_order=6,
 )

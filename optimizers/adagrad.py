@@ -3,6 +3,7 @@ from typing import NamedTuple
 import numpy as np
 
 from . import _hypers
+from ._equivalent import ACCUMULATING, Equivalent, GoldenCase
 from ._spec import OptimizerSpec
 
 RULE = r"""
@@ -44,5 +45,10 @@ SPEC = OptimizerSpec(
     update=update,
     reference="Duchi, Hazan & Singer (2011), torch.optim.Adagrad",
     summary="Per-coordinate steps that shrink as squared gradients pile up.",
-    torch_equivalent="torch.optim.Adagrad",
+    state_labels={"sum_sq": "sum of g² (s)"},
+    equivalent=Equivalent("torch.optim.Adagrad", cases=(
+        GoldenCase("default", ACCUMULATING),
+        GoldenCase("eps", ACCUMULATING, {"eps": 1e-3}, ("rosenbrock", "double_well")),
+    )),
+    suggest_order=4,
 )

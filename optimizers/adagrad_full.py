@@ -59,4 +59,7 @@ SPEC = OptimizerSpec(
     update=update,
     reference="Duchi, Hazan & Singer (2011), full-matrix form",
     summary="AdaGrad with the whole matrix of gradient products: blind to how the surface is rotated.",
+    state_labels={"G": "sum of g gᵀ (G)"},
+    lr_like="adagrad",
+    suggest_order=19,
 )

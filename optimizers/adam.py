@@ -3,6 +3,7 @@ from typing import NamedTuple
 import numpy as np
 
 from . import _hypers
+from ._equivalent import ADAPTIVE, Equivalent, GoldenCase
 from ._spec import OptimizerSpec, lerp, power, where
 
 RULE = r"""
@@ -106,6 +107,15 @@ def derived(states, t, hp):
     return out
 
 
+LABELS = {
+    "exp_avg": "first moment m",
+    "exp_avg_sq": "second moment v",
+    "max_exp_avg_sq": "max of v",
+    "exp_avg_hat": "bias-corrected m̂",
+    "exp_avg_sq_hat": "bias-corrected v̂",
+    "max_exp_avg_sq_hat": "bias-corrected max v̂",
+}
+
 HYPERS = (
     _hypers.lr(1e-3),
     _hypers.beta1(),
@@ -131,5 +141,11 @@ SPEC = OptimizerSpec(
     derived=derived,
     reference="Kingma & Ba (2015), Algorithm 1; torch.optim.Adam",
     summary="Momentum and RMS scaling together, as bias-corrected averages: steps of about η each.",
-    torch_equivalent="torch.optim.Adam",
+    state_labels=LABELS,
+    equivalent=Equivalent("torch.optim.Adam", betas=True, cases=(
+        GoldenCase("default", ADAPTIVE),
+        GoldenCase("amsgrad", ADAPTIVE, {"amsgrad": True}, ("rosenbrock", "himmelblau", "double_well")),
+        GoldenCase("betas_eps", ADAPTIVE, {"beta1": 0.8, "beta2": 0.99, "eps": 1e-6}, ("bowl", "beale")),
+    )),
+    suggest_order=7,
 )

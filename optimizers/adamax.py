@@ -3,7 +3,9 @@ from typing import NamedTuple
 import numpy as np
 
 from . import _hypers
+from ._equivalent import ADAPTIVE, Equivalent, GoldenCase
 from ._spec import OptimizerSpec, lerp, power
+from .adam import LABELS
 
 RULE = r"""
 \begin{aligned}
@@ -48,5 +50,10 @@ SPEC = OptimizerSpec(
     update=update,
     reference="Kingma & Ba (2015), section 7.1; torch.optim.Adamax",
     summary="Adam scaled by the largest recent gradient instead of the RMS: robust to rare spikes.",
-    torch_equivalent="torch.optim.Adamax",
+    state_labels={"exp_avg": LABELS["exp_avg"], "exp_inf": "max norm u"},
+    equivalent=Equivalent("torch.optim.Adamax", betas=True, cases=(
+        GoldenCase("default", ADAPTIVE),
+        GoldenCase("betas_eps", ADAPTIVE, {"beta1": 0.8, "beta2": 0.99, "eps": 1e-6}, ("rosenbrock", "bowl", "beale")),
+    )),
+    suggest_order=11,
 )

@@ -1,6 +1,7 @@
 from . import _hypers
+from ._equivalent import ADAPTIVE, Equivalent, GoldenCase
 from ._spec import OptimizerSpec
-from .adam import ADAMW_RULE, HYPERS, AMSGradState, State, derived, init, step
+from .adam import ADAMW_RULE, HYPERS, LABELS, AMSGradState, State, derived, init, step
 
 __doc__ = f"""AdamW (Loshchilov & Hutter, 2019): Adam with weight decay decoupled from the gradient.
 
@@ -34,5 +35,12 @@ SPEC = OptimizerSpec(
     derived=derived,
     reference="Loshchilov & Hutter (2019); torch.optim.AdamW",
     summary="Adam plus a pull towards the origin that the adaptive scaling does not distort.",
-    torch_equivalent="torch.optim.AdamW",
+    state_labels=LABELS,
+    equivalent=Equivalent("torch.optim.AdamW", betas=True, cases=(
+        GoldenCase("default", ADAPTIVE),
+        GoldenCase("decay_amsgrad", ADAPTIVE, {"weight_decay": 0.5, "amsgrad": True}, ("rosenbrock", "bowl", "beale")),
+        GoldenCase("no_decay_betas", ADAPTIVE, {"weight_decay": 0.0, "beta1": 0.85, "beta2": 0.995},
+                   ("himmelblau", "double_well")),
+    )),
+    suggest_order=8,
 )

@@ -3,7 +3,7 @@ from typing import NamedTuple
 import numpy as np
 
 from . import _hypers
-from ._spec import OptimizerSpec
+from ._spec import OptimizerSpec, StabilityLimit
 
 RULE = r"""
 \begin{aligned}
@@ -50,4 +50,8 @@ SPEC = OptimizerSpec(
     update=update,
     reference="Course notes on momentum as an exponentially weighted average",
     summary="Steps along a moving average of recent gradients: zig-zags cancel, steady slopes add up.",
+    state_labels={"velocity": "velocity v"},
+    stability=StabilityLimit("stable iff η(1 − β) < (2 + 2β)/L", lambda L, beta: (2 + 2 * beta) / ((1 - beta) * L),
+                             over="beta"),
+    suggest_order=3,
 )

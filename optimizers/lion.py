@@ -48,4 +48,6 @@ SPEC = OptimizerSpec(
     update=update,
     reference="Chen et al. (2023)",
     summary="Sign-based: every coordinate steps exactly η, steered by a two-speed momentum.",
+    state_labels={"exp_avg": "momentum m"},
+    suggest_order=12,
 )

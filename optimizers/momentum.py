@@ -1,9 +1,11 @@
+import math
 from typing import NamedTuple
 
 import numpy as np
 
 from . import _hypers
-from ._spec import OptimizerSpec, where
+from ._equivalent import HEAVY, PLAIN, Equivalent, GoldenCase
+from ._spec import OptimizerSpec, StabilityLimit, where
 
 RULE = r"""
 \begin{aligned}
@@ -61,6 +63,14 @@ def update(g, state, x, t, hp):
     return step(g, state, t, hp, nesterov=False)
 
 
+def polyak_optimum(L, mu):
+    r"""Polyak's heavy-ball setting, the fastest contraction on a quadratic with curvatures in
+    :math:`[\mu, L]`: :math:`\eta^* = 4/(\sqrt L + \sqrt\mu)^2` and
+    :math:`\beta^* = \bigl((\sqrt L - \sqrt\mu)/(\sqrt L + \sqrt\mu)\bigr)^2`."""
+    r = (math.sqrt(L) - math.sqrt(mu)) / (math.sqrt(L) + math.sqrt(mu))
+    return 4 / (math.sqrt(L) + math.sqrt(mu)) ** 2, r * r
+
+
 SPEC = OptimizerSpec(
     key="momentum",
     name="Momentum",
@@ -70,5 +80,14 @@ SPEC = OptimizerSpec(
     update=update,
     reference="Polyak (1964), torch.optim.SGD",
     summary="A heavy ball: keeps a velocity that builds up on long slopes and damps zig-zags.",
-    torch_equivalent="torch.optim.SGD(momentum=μ, dampening=τ)",
+    state_labels={"velocity": "velocity b"},
+    equivalent=Equivalent("torch.optim.SGD", ours={"momentum": 0.9}, cases=(
+        GoldenCase("default", HEAVY),
+        GoldenCase("dampening", HEAVY, {"momentum": 0.8, "dampening": 0.3},
+                   ("rosenbrock", "bowl", "double_well")),
+        GoldenCase("zero_momentum", PLAIN, {"momentum": 0.0}, ("bowl", "himmelblau")),
+    )),
+    stability=StabilityLimit("stable iff η < (2 + 2β)/L", lambda L, beta: (2 + 2 * beta) / L, over="momentum",
+                             optimum=polyak_optimum),
+    suggest_order=1,
 )

@@ -3,7 +3,9 @@ from typing import NamedTuple
 import numpy as np
 
 from . import _hypers
+from ._equivalent import ADAPTIVE, Equivalent, GoldenCase
 from ._spec import OptimizerSpec, lerp, power
+from .adam import LABELS
 
 RULE = r"""
 \begin{aligned}
@@ -74,5 +76,16 @@ SPEC = OptimizerSpec(
     update=update,
     reference="Dozat (2016); torch.optim.NAdam",
     summary="Adam that applies its momentum one step ahead, as Nesterov does.",
-    torch_equivalent="torch.optim.NAdam",
+    state_labels={"exp_avg": LABELS["exp_avg"], "exp_avg_sq": LABELS["exp_avg_sq"], "mu_product": "momentum product Π"},
+    equivalent=Equivalent("torch.optim.NAdam", betas=True, cases=(
+        GoldenCase("default", ADAPTIVE),
+        GoldenCase("momentum_decay", ADAPTIVE, {"momentum_decay": 0.05}, ("rosenbrock", "bowl", "himmelblau")),
+        GoldenCase("betas_eps", ADAPTIVE, {"beta1": 0.8, "beta2": 0.99, "eps": 1e-6}, ("beale", "double_well")),
+        # Pinned by a reported drift: it guards the order of operations (the two step parts are added
+        # to x one after the other), so small rounding differences grow along it by design.
+        GoldenCase("reported_drift", {"rosenbrock": 0.02},
+                   {"beta1": 0.8, "beta2": 0.99, "eps": 1e-8, "momentum_decay": 0.01}, start=(-1.5, 2.0),
+                   sensitive=True),
+    )),
+    suggest_order=9,
 )

@@ -86,4 +86,6 @@ SPEC = OptimizerSpec(
     uses_oracle=True,
     reference="Newton–Raphson on the gradient; damping after Levenberg (1944)",
     summary="Second order: divides the gradient by the curvature. One step on a quadratic, lost on a saddle.",
+    state_labels={"eigenvalues": "eigenvalues of H", "descent": "cos(step, −g); below 0: uphill"},
+    suggest_order=20,
 )

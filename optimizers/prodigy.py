@@ -4,6 +4,7 @@ from typing import NamedTuple
 import numpy as np
 
 from . import _hypers
+from ._equivalent import HALF, UNIT, Equivalent, GoldenCase
 from ._spec import Hyper, OptimizerSpec, where
 
 RULE = r"""
@@ -99,4 +100,15 @@ SPEC = OptimizerSpec(
     update=update,
     reference="Mishchenko & Defazio (2024); prodigyopt.Prodigy",
     summary="Adam that estimates its own learning rate: starts still, then moves as if tuned.",
+    state_labels={"exp_avg": "first moment m", "exp_avg_sq": "second moment v", "s": "weighted gradient sum s",
+                  "x0": "start x₀", "d": "distance estimate d", "d_max": "largest estimate d̂",
+                  "d_numerator": "estimate's numerator r"},
+    equivalent=Equivalent("prodigyopt.Prodigy", package="prodigyopt", betas=True, cases=(
+        GoldenCase("default", UNIT, surfaces=("bowl", "himmelblau", "beale", "double_well")),
+        GoldenCase("d0", UNIT, {"d0": 1e-3}, ("bowl", "himmelblau", "beale")),
+        GoldenCase("beta3_eps", UNIT, {"beta3": 0.99, "eps": 1e-6}, ("bowl", "himmelblau", "double_well")),
+        GoldenCase("growth_rate", UNIT, {"growth_rate": 1.02}, ("bowl", "beale", "double_well")),
+        GoldenCase("beta3_d0_growth_lr", HALF, {"beta3": 0.99, "growth_rate": 1.05, "d0": 1e-4}, ("bowl",)),
+    )),
+    suggest_order=15,
 )

@@ -3,7 +3,9 @@ from typing import NamedTuple
 import numpy as np
 
 from . import _hypers
+from ._equivalent import ADAPTIVE, Equivalent, GoldenCase
 from ._spec import OptimizerSpec, lerp, power, where
+from .adam import LABELS
 
 RULE = r"""
 \begin{aligned}
@@ -67,5 +69,11 @@ SPEC = OptimizerSpec(
     update=update,
     reference="Liu et al. (2020); torch.optim.RAdam",
     summary="Adam with a warm-up that is derived, not tuned: plain momentum until v is trustworthy.",
-    torch_equivalent="torch.optim.RAdam",
+    state_labels={"exp_avg": LABELS["exp_avg"], "exp_avg_sq": LABELS["exp_avg_sq"]},
+    equivalent=Equivalent("torch.optim.RAdam", betas=True, cases=(
+        GoldenCase("default", ADAPTIVE),
+        GoldenCase("beta2_0.99", ADAPTIVE, {"beta2": 0.99}, ("rosenbrock", "bowl", "double_well")),
+        GoldenCase("beta1_eps", ADAPTIVE, {"beta1": 0.8, "eps": 1e-6}, ("himmelblau", "beale")),
+    )),
+    suggest_order=10,
 )

@@ -3,6 +3,7 @@ from typing import NamedTuple
 import numpy as np
 
 from . import _hypers
+from ._equivalent import RMS, RMS_SLOW, Equivalent, GoldenCase
 from ._spec import OptimizerSpec, lerp, where
 
 RULE = r"""
@@ -78,5 +79,14 @@ SPEC = OptimizerSpec(
     update=update,
     reference="Tieleman & Hinton (2012), lecture 6e; torch.optim.RMSprop",
     summary="Evens out the axes: each coordinate's step is its gradient over that gradient's RMS.",
-    torch_equivalent="torch.optim.RMSprop (rho = alpha)",
+    state_labels={"square_avg": "average of g² (v)", "grad_avg": "average of g (ḡ)", "velocity": "velocity b"},
+    equivalent=Equivalent("torch.optim.RMSprop", renames={"rho": "alpha"}, cases=(
+        GoldenCase("default", RMS),
+        GoldenCase("rho_eps", RMS_SLOW, {"rho": 0.95, "eps": 1e-4}),
+        GoldenCase("momentum", RMS, {"momentum": 0.5}, ("rosenbrock", "bowl", "beale", "double_well")),
+        GoldenCase("centered", RMS, {"centered": True}, ("rosenbrock", "bowl", "himmelblau")),
+        GoldenCase("centered_momentum", RMS, {"centered": True, "momentum": 0.5},
+                   ("rosenbrock", "himmelblau", "double_well")),
+    )),
+    suggest_order=5,
 )

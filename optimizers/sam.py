@@ -3,6 +3,7 @@ from typing import NamedTuple
 import numpy as np
 
 from . import _hypers, momentum
+from ._equivalent import HEAVY, PLAIN, Equivalent, GoldenCase
 from ._spec import Hyper, OptimizerSpec
 
 RULE = r"""
@@ -63,4 +64,14 @@ SPEC = OptimizerSpec(
     uses_oracle=True,
     reference="Foret et al. (2021); davda54/sam over torch.optim.SGD",
     summary="Steps by the gradient at the worst point within ρ: prefers wide minima. Two gradients a step.",
+    state_labels={"velocity": "velocity b", "ascent": "ascent point x̃"},
+    # davda54/sam is not on PyPI: the golden tool loads its sam.py from a path it is given.
+    equivalent=Equivalent("sam.SAM", origin="davda54/sam", base="torch.optim.SGD", ours={"momentum": 0.9}, cases=(
+        GoldenCase("default", HEAVY, surfaces=("bowl", "beale")),
+        GoldenCase("rho_plain_sgd", PLAIN, {"rho": 0.02, "momentum": 0.0},
+                   ("rosenbrock", "beale", "double_well", "himmelblau")),
+        GoldenCase("momentum_0.5", HEAVY, {"rho": 0.01, "momentum": 0.5}, ("rosenbrock", "beale", "double_well")),
+    )),
+    lr_like="momentum",
+    suggest_order=18,
 )

@@ -3,8 +3,10 @@ from typing import NamedTuple
 import numpy as np
 
 from . import _hypers
+from . import schedule_free_sgd as sf
+from ._equivalent import ADAPTIVE_FAST, FOUR, Equivalent, GoldenCase
 from ._spec import Hyper, OptimizerSpec, power
-from .schedule_free_sgd import average_weight, grad_point, interpolate, warmup_steps
+from .schedule_free_sgd import LABELS, average_weight, grad_point, interpolate, warmup_steps
 
 RULE = r"""
 \begin{aligned}
@@ -32,17 +34,12 @@ origin in proportion to :math:`y` (the point the gradient was taken at). Matches
 """
 
 
-class State(NamedTuple):
-    z: np.ndarray
-    y: np.ndarray
-    exp_avg_sq: np.ndarray
-    weight_sum: np.ndarray
-    lr_max: np.ndarray
+# Schedule-Free SGD's sequences and weights, then Adam's second moment.
+State = NamedTuple("State", [*sf.State.__annotations__.items(), ("exp_avg_sq", np.ndarray)])
 
 
 def init(x, hp):
-    column = np.zeros((x.shape[0], 1))
-    return State(x.copy(), x.copy(), np.zeros_like(x), column, column - 1.0)
+    return State(*sf.init(x, hp), np.zeros_like(x))
 
 
 def update(g, state, x, t, hp):
@@ -52,7 +49,7 @@ def update(g, state, x, t, hp):
     denom = np.sqrt(exp_avg_sq / (1.0 - power(hp["beta2"], t))) + hp["eps"]
     z = z - lr * (g / denom)
     x_new, y = interpolate(x, z, ckp1, hp["beta1"])
-    return x_new - x, State(z, y, exp_avg_sq, weight_sum, lr_max)
+    return x_new - x, State(z, y, weight_sum, lr_max, exp_avg_sq)
 
 
 SPEC = OptimizerSpec(
@@ -74,4 +71,13 @@ SPEC = OptimizerSpec(
     grad_point=grad_point,
     reference="Defazio et al. (2024); schedulefree.AdamWScheduleFreeReference",
     summary="Schedule-Free with Adam's scaling of the z steps: constant η, averaged path.",
+    state_labels={**LABELS, "exp_avg_sq": "second moment v"},
+    equivalent=Equivalent("schedulefree.AdamWScheduleFreeReference", package="schedulefree", betas=True,
+                          integers=("warmup_steps",), position="x", cases=(
+        GoldenCase("default", ADAPTIVE_FAST, surfaces=FOUR),
+        GoldenCase("weight_decay", ADAPTIVE_FAST, {"weight_decay": 0.1},
+                   ("rosenbrock", "bowl", "beale", "double_well")),
+    )),
+    lr_like="adam",
+    suggest_order=17,
 )

@@ -3,6 +3,7 @@ from typing import NamedTuple
 import numpy as np
 
 from . import _hypers
+from ._equivalent import FOUR, PLAIN, Equivalent, GoldenCase
 from ._spec import Hyper, OptimizerSpec, where
 
 RULE = r"""
@@ -84,6 +85,9 @@ def warmup_steps() -> Hyper:
                  r"T_w", low=0.0, ui_low=0.0, ui_high=500.0)
 
 
+LABELS = {"z": "SGD sequence z", "y": "gradient point y", "weight_sum": "sum of averaging weights",
+          "lr_max": "largest η so far"}
+
 SPEC = OptimizerSpec(
     key="schedule_free_sgd",
     name="Schedule-Free SGD",
@@ -99,4 +103,12 @@ SPEC = OptimizerSpec(
     grad_point=grad_point,
     reference="Defazio et al. (2024); schedulefree.SGDScheduleFreeReference",
     summary="SGD on z, the path is z's running average x, gradients taken in between: no schedule needed.",
+    state_labels=LABELS,
+    equivalent=Equivalent("schedulefree.SGDScheduleFreeReference", package="schedulefree", renames={"beta": "momentum"},
+                          integers=("warmup_steps",), position="x", cases=(
+        GoldenCase("default", PLAIN, surfaces=FOUR),
+        GoldenCase("beta_warmup", PLAIN, {"beta": 0.7, "warmup_steps": 20.0}, ("bowl", "beale", "double_well")),
+    )),
+    lr_like="sgd",
+    suggest_order=16,
 )

@@ -1,7 +1,8 @@
 from typing import NamedTuple
 
 from . import _hypers
-from ._spec import OptimizerSpec
+from ._equivalent import PLAIN, PLAIN_HALF, Equivalent, GoldenCase
+from ._spec import OptimizerSpec, StabilityLimit
 
 RULE = r"""
 \begin{aligned}
@@ -38,5 +39,10 @@ SPEC = OptimizerSpec(
     update=update,
     reference="Cauchy (1847); Robbins & Monro (1951)",
     summary="Steps straight downhill; the step is the learning rate times the slope.",
-    torch_equivalent="torch.optim.SGD",
+    equivalent=Equivalent("torch.optim.SGD", cases=(
+        GoldenCase("default", PLAIN),
+        GoldenCase("lr_half", PLAIN_HALF),
+    )),
+    stability=StabilityLimit("stable iff η < 2/L", lambda L, beta: 2 / L + 0 * beta),
+    suggest_order=0,
 )

@@ -3,6 +3,7 @@ from typing import NamedTuple
 import numpy as np
 
 from . import _hypers
+from ._equivalent import FOUR, Equivalent, GoldenCase
 from ._spec import Hyper, OptimizerSpec, power
 
 RULE = r"""
@@ -47,6 +48,9 @@ def update(g, state, x, t, hp):
     return -(step_size / (np.sqrt(exp_avg_sq) + hp["eps"])) * exp_avg, State(exp_avg, exp_avg_sq)
 
 
+# Learning rates for the golden cases: Yogi's steps are about η, like Adam's.
+GOLDEN_LR = {"rosenbrock": 0.01, "bowl": 0.05, "himmelblau": 0.05, "beale": 0.02, "double_well": 0.05}
+
 SPEC = OptimizerSpec(
     key="yogi",
     name="Yogi",
@@ -63,4 +67,18 @@ SPEC = OptimizerSpec(
     update=update,
     reference="Zaheer et al. (2018); tfa.optimizers.Yogi",
     summary="Adam with a second moment that changes by a fixed share of g², so it never collapses.",
+    state_labels={"exp_avg": "first moment m", "exp_avg_sq": "second moment v"},
+    equivalent=Equivalent(
+        "tensorflow_addons.optimizers.Yogi", package="tensorflow-addons",
+        renames={"lr": "learning_rate", "eps": "epsilon", "initial_accumulator": "initial_accumulator_value"},
+        cases=(
+            GoldenCase("default", GOLDEN_LR, surfaces=FOUR),
+            GoldenCase("betas_eps_init", GOLDEN_LR,
+                       {"beta1": 0.8, "beta2": 0.99, "eps": 1e-4, "initial_accumulator": 0.1},
+                       ("rosenbrock", "bowl", "beale")),
+            GoldenCase("no_momentum", GOLDEN_LR, {"beta1": 0.0}, ("bowl", "himmelblau", "double_well")),
+        ),
+    ),
+    lr_like="adam",
+    suggest_order=14,
 )

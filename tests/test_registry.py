@@ -1,0 +1,135 @@
+"""The registry carries every fact about an optimizer: its state labels, its reference implementation
+(what the golden tools record), its stability limit on a quadratic, and which optimizer "Add"
+suggests. Each fact is checked against something outside the spec: the golden files on disk, runs
+of the rule itself on a bowl, the state the rule actually keeps."""
+
+from __future__ import annotations
+
+import json
+import random
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+import optimizers
+import surfaces
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "tools"))
+
+import golden_common  # noqa: E402
+import make_golden  # noqa: E402
+import make_golden_refs  # noqa: E402
+
+KEYS = optimizers.names()
+
+
+@pytest.mark.parametrize("key", KEYS)
+def test_every_state_field_and_derived_quantity_has_a_label(key):
+    spec = optimizers.spec(key)
+    flags = {h.name: True for h in spec.hypers if h.is_flag}
+    shown: dict = {}
+    for setting in ({}, flags):  # with every flag on, too (AMSGrad keeps one more field)
+        tr = optimizers.run(optimizers.make(key, lr=1e-3, **setting), surfaces.get("bowl"), steps=3)
+        shown.update(optimizers.internals(tr))
+    assert set(spec.state_names) <= set(shown)
+    for name in shown:
+        label = spec.label(name)
+        assert name in ("grad", "step") or name in spec.state_labels, f"{key}: no label for {name!r}"
+        assert label.strip()
+    assert set(spec.state_labels) <= set(shown), f"{key}: labels for quantities the rule does not keep"
+
+
+@pytest.mark.parametrize("key", KEYS)
+def test_the_torch_equivalent_text_and_the_equivalent_agree(key):
+    spec = optimizers.spec(key)
+    assert bool(spec.torch_equivalent) == bool(spec.equivalent and spec.equivalent.is_torch)
+    if spec.equivalent is not None:
+        names = {h.name for h in spec.hypers}
+        for case in spec.equivalent.cases:
+            assert set(case.hyper) <= names, f"{key}-{case.label}: unknown hyperparameters"
+            assert set(case.surface_keys) <= set(case.lr), f"{key}-{case.label}: a surface without a learning rate"
+            assert set(case.surface_keys) <= set(golden_common.SURFACES)
+        assert set(spec.equivalent.renames) <= names
+
+
+def _committed(name: str, provenance: str) -> list[dict]:
+    cases = json.loads((ROOT / "tests" / "golden" / name).read_text())["cases"]
+    return [{k: v for k, v in c.items() if k not in ("path", provenance)} for c in cases]
+
+
+def test_the_torch_golden_tool_plans_exactly_the_committed_cases_in_order():
+    planned = [golden_common.golden_fields(c) for c in golden_common.plan(make_golden.is_torch)]
+    committed = _committed("torch_optim.json", "torch")
+    assert [json.dumps(c) for c in planned] == [json.dumps(c) for c in committed]
+
+
+def test_the_reference_golden_tool_plans_exactly_the_committed_cases():
+    planned = [golden_common.golden_fields(c) for c in golden_common.plan(make_golden_refs.is_reference)]
+    committed = _committed("reference_optimizers.json", "reference")
+    assert sorted(json.dumps(c) for c in planned) == sorted(json.dumps(c) for c in committed)
+
+
+def test_torch_arguments_follow_the_renames_the_betas_and_our_defaults():
+    eq = optimizers.spec("rmsprop").equivalent
+    assert eq.arguments({"lr": 0.1, "rho": 0.95}) == {"lr": 0.1, "alpha": 0.95}
+    eq = optimizers.spec("nesterov").equivalent
+    assert eq.arguments({"lr": 0.1}) == {"lr": 0.1, "momentum": 0.9, "nesterov": True}
+    assert eq.arguments({"lr": 0.1, "momentum": 0.7})["momentum"] == 0.7
+    eq = optimizers.spec("adam").equivalent
+    assert eq.arguments({"lr": 0.1}) == {"lr": 0.1}  # the reference's own betas
+    assert eq.arguments({"lr": 0.1, "beta2": 0.99}) == {"lr": 0.1, "betas": (0.9, 0.99)}
+    assert eq.arguments({"lr": 0.1, "beta1": 0.8}) == {"lr": 0.1, "betas": (0.8, 0.999)}
+    eq = optimizers.spec("schedule_free_sgd").equivalent
+    assert eq.arguments({"lr": 0.1, "beta": 0.7, "warmup_steps": 20.0}) == {"lr": 0.1, "momentum": 0.7,
+                                                                             "warmup_steps": 20}
+
+
+# Stability limits: the rule itself, run on a bowl, must converge just below the spec's limit and
+# diverge just above it.
+STABLE = [key for key in KEYS if optimizers.spec(key).stability is not None]
+BOWL = surfaces.get("bowl", a=1.0, b=25.0, angle=0.0)
+
+
+@pytest.mark.parametrize("key", STABLE)
+@pytest.mark.parametrize("beta", [0.0, 0.5, 0.9])
+def test_the_stability_limit_separates_converging_from_diverging_runs(key, beta):
+    limit = optimizers.spec(key).stability
+    over = {limit.over: beta} if limit.over else {}
+    edge = float(limit.lr_max(25.0, np.float64(beta)))
+    lrs = np.array([0.97 * edge, 1.03 * edge])
+    tr = optimizers.run(optimizers.make(key, lr=lrs, **over), BOWL, start=(1.0, 1.0), steps=3000,
+                        record_state=False)
+    assert tr.diverged_at[0] < 0 and np.linalg.norm(tr.final[0]) < 1e-3, f"{key} β={beta}: below the limit"
+    assert tr.diverged_at[1] >= 0, f"{key} β={beta}: above the limit it should diverge"
+
+
+def test_polyaks_optimum_contracts_faster_than_its_neighbours():
+    """Worst case over the two curvatures: a run along each axis of the bowl (L = 25, μ = 1)."""
+    lr, beta = optimizers.spec("momentum").stability.optimum(25.0, 1.0)
+    grid = [(lr * a, beta * b) for a in (0.8, 1.0, 1.25) for b in (0.8, 1.0, 1.2)]
+    worst = []
+    for start in ((1.0, 0.0), (0.0, 1.0)):
+        tr = optimizers.run(optimizers.make("momentum", lr=np.array([g[0] for g in grid]),
+                                            momentum=np.array([g[1] for g in grid])),
+                            BOWL, start=start, steps=200, record_state=False)
+        worst.append(np.where(tr.diverged_at < 0, np.linalg.norm(tr.final, axis=1), np.inf))
+    assert np.max(worst, axis=0).argmin() == grid.index((lr, beta))
+
+
+# Order carries no behaviour: the suggestion depends on the specs, not on the registry's order.
+
+
+def test_the_suggestion_is_the_same_however_the_registry_is_ordered(monkeypatch):
+    used_sets = [(), ("sgd",), ("sgd", "momentum", "rmsprop", "adam"), tuple(KEYS[:-1]), tuple(KEYS)]
+    before = [optimizers.suggestion(u) for u in used_sets]
+    assert before[2] == "nesterov"  # what "Add optimizer" appends to the default race
+    assert before[-1] == before[0]  # every key used: the first suggestion again
+    items = list(optimizers.REGISTRY.items())
+    for seed in range(3):
+        random.Random(seed).shuffle(items)
+        monkeypatch.setattr(optimizers, "REGISTRY", dict(items))
+        assert [optimizers.suggestion(u) for u in used_sets] == before
+        assert optimizers.names() == [k for k, _ in items]  # the listing follows the registry
