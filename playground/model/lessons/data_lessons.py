@@ -1,0 +1,102 @@
+"""Lessons 10–13: surfaces made from data (regression, classification, an online problem)."""
+
+from __future__ import annotations
+
+from playground.model.experiment import Schedule
+from playground.model.lessons.writing import Lesson, about, lesson, run
+
+LESSONS: tuple[Lesson, ...] = (
+    lesson(
+        "feature-scale",
+        "10. Feature scale makes the oblong bowl",
+        surface="linear_regression", params={"feature_scale": 10.0}, steps=300,
+        runs={
+            "gd": run("sgd", "Gradient descent", said="gradient descent", lr=0.0095),
+            "adam": run("adam", "Adam", lr=0.05),
+        },
+        numbers={"scale": 10.0, "condition": about(100, 1e-6), "round": 1.0},
+        explanation=(
+            "A line is fitted to the points, and the loss is the mean squared error over its slope and its "
+            "intercept. The feature is the same as in a round bowl, only multiplied by {scale}, as if measured in "
+            "smaller units: the loss now curves {condition} times more steeply along the slope than along the "
+            "intercept. Nothing about the problem changed but the units, and the bowl is oblong. {gd} needs a "
+            "learning rate small enough for the steep direction, so the slope jumps from one side of the fit to "
+            "the other on every step while the intercept creeps. {adam} divides each coordinate by its own "
+            "gradient size and heads for the fit almost straight. Set the feature scale back to {round} in the "
+            "sidebar: the bowl turns round and {gd} goes straight too. Rescaling the features is the cheap fix."
+        ),
+        watch=(
+            "{gd}'s sawtooth across the narrow direction of the bowl, and {adam}'s smooth path to the fit."
+        ),
+    ),
+    lesson(
+        "minibatch-noise",
+        "11. Mini-batch noise",
+        surface="linear_regression", steps=300, batch_size=8, seeds=16, view="curves",
+        runs={
+            "const": run("sgd", "Gradient descent, constant learning rate",
+                         said="gradient descent at a constant learning rate", lr=0.1),
+            "decay": run("sgd", "Gradient descent, decaying learning rate",
+                         said="gradient descent with a decaying learning rate", schedule=Schedule("inv_sqrt"), lr=0.1),
+        },
+        numbers={"batch": 8.0, "n": 64.0, "seeds": 16.0, "one": 1.0, "wider": about(27, 0.05),
+                 "settle": about(6, 0.1)},
+        explanation=(
+            "Each step's gradient comes from a mini-batch of {batch} of the {n} points, drawn without "
+            "replacement and reshuffled on every pass through the data. It points downhill on average but not "
+            "exactly, and near the fit the batch-to-batch noise is as large as the gradient itself. {const} "
+            "therefore never settles: it keeps wandering around the fit by an amount set by the learning rate. "
+            "{decay} shrinks its learning rate like 1/√t, and its wandering shrinks with it: over the last steps "
+            "it stays about {settle} times closer to the fit. The curves show {seeds} seeds of the batches as a "
+            "band. Smaller batches are noisier: at a batch of {one} the final loss spreads about {wider} times "
+            "more across seeds than at {batch}, and with all {n} points every seed runs the same path."
+        ),
+        watch=(
+            "The loss band of {const} levels off above the minimum and stays wide; the band of {decay} keeps "
+            "falling and narrowing. Try other batch sizes in the sidebar."
+        ),
+    ),
+    lesson(
+        "adam-fails-online",
+        "12. {adam} can fail to converge",
+        surface="reddi", params={"C": 3.0}, steps=1000,
+        runs={
+            "adam": run("adam", "Adam", schedule=Schedule("inv_sqrt"), beta1=0.0, beta2=0.1, lr=0.5),
+            "ams": run("adam", "Adam with AMSGrad", schedule=Schedule("inv_sqrt"), amsgrad=True, beta1=0.0, beta2=0.1,
+                       lr=0.5),
+        },
+        numbers={"cycle": 3.0, "C": 3.0, "best": -1.0, "worst": 1.0, "beta1": 0.0, "beta2": 0.1},
+        explanation=(
+            "An online problem of Reddi, Kale and Kumar: the loss changes with the step. Once in every {cycle} "
+            "steps it is C·x with C = {C}, on the other steps it is −x, and x is kept between {best} and {worst}. "
+            "Over a cycle the large gradient outweighs the small ones, so the best fixed point is x = {best}. Both "
+            "runs use "
+            "β₁ = {beta1}, β₂ = {beta2} (chosen from C as in the paper) and a learning rate shrinking like "
+            "1/√t. The squared-gradient average of {adam} forgets the rare large gradient within a step or so, "
+            "so the step it takes on that gradient is hardly longer than each of the steps the other way: it "
+            "drifts to x = {worst}, the worst point. {ams} divides by the largest average seen so far, so its "
+            "steps on the small gradients stay small, and it goes to x = {best}."
+        ),
+        watch="The ball of {adam} climbs to the right end, x = {worst}; {ams} settles at the left end, x = {best}.",
+    ),
+    lesson(
+        "separable-classes",
+        "13. Separable classes: weights that grow without end",
+        surface="logistic_regression", params={"separation": 6.0, "l2": 0.0}, steps=2000,
+        runs={
+            "gd": run("sgd", "Gradient descent", said="gradient descent", lr=1.0),
+            "adam": run("adam", "Adam", lr=0.05),
+        },
+        numbers={"l2": 0.01},
+        explanation=(
+            "The points come in a pair of classes, split by a boundary through the origin with weights w. A "
+            "line through the origin separates these points, so making w longer along that line's normal pushes "
+            "every point further to its own side and lowers the mean logistic loss, without end: the loss has no "
+            "minimum. {gd} and {adam} keep lengthening w while its direction settles; the boundary stops turning, "
+            "the weights never stop growing. That is why separable data needs a penalty or early stopping. Set "
+            "the weight λ of the ridge term on ‖w‖² to {l2} in the sidebar: the term makes a minimum, and both "
+            "runs converge to it."
+        ),
+        watch="Both paths run out towards the upper right and keep going: w grows, its direction turns less and less.",
+    ),
+)
