@@ -223,7 +223,7 @@ def schedule_controls(sched: Schedule, key: str, steps: int) -> Schedule:
         "Warm-up steps", min_value=0, max_value=CAPS.steps, value=int(sched.warmup), step=10, key=f"{key}-warmup"
     )
     gamma, every = sched.gamma, sched.every
-    if kind in ("step", "exponential"):
+    if "gamma" in schedules.KINDS[kind].uses:
         gamma = st.number_input(
             "Decay factor γ",
             min_value=1e-6,
@@ -233,7 +233,7 @@ def schedule_controls(sched: Schedule, key: str, steps: int) -> Schedule:
             key=f"{key}-gamma",
             step=0.05 if kind == "step" else 0.001,
         )
-    if kind == "step":
+    if "every" in schedules.KINDS[kind].uses:
         every = st.number_input(
             "Every k steps", min_value=1, max_value=CAPS.steps, value=int(sched.every), key=f"{key}-every"
         )
