@@ -5,14 +5,7 @@ from __future__ import annotations
 import html as html_lib
 import json
 
-from playground.exports.settings import (
-    MIME,
-    ExportResult,
-    Progress,
-    file_name,
-    race_of,
-    resolve_settings,
-)
+from playground.exports.settings import MIME, ExportResult, Progress, file_name, race_of, resolve_settings
 from playground.figures import SIDE_BACKDROP, Theme, backdrop
 from playground.figures.drawing import SEPARATOR, title_lines
 from playground.model.experiment import Experiment, to_query_string

@@ -9,13 +9,7 @@ import math
 
 import numpy as np
 
-from playground.exports.settings import (
-    MIME,
-    ExportResult,
-    Progress,
-    file_name,
-    race_of,
-)
+from playground.exports.settings import MIME, ExportResult, Progress, file_name, race_of
 from playground.model.experiment import Experiment, to_query_string
 from playground.model.simulate import Race
 
