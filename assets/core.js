@@ -48,6 +48,13 @@ export function decodeRun(run, dim) {
     label: run.label, color: run.color, dim, path, loss, length,
     divergedAt: run.diverged_at ?? null,
     grads: run.grads ? decodeFloat32(run.grads) : null,
+    // The scene (see pinAt): a payload without one draws every position and pins nothing.
+    last: Number.isInteger(run.last) ? Math.min(run.last, length - 1) : length - 1,
+    exit: run.exit ?? null,
+    pins: run.pins ?? [],
+    cross: run.cross ?? null,
+    head: run.head ?? null,
+    dot: run.dot ?? null,
   };
 }
 
@@ -154,42 +161,34 @@ export function equalAspect(bounds) {
 }
 
 /**
- * Where a segment from inside the window (a, b) towards an outside point first leaves the window:
- * a diverged run's mark goes there, on the edge. Returns null when `b` is inside.
+ * The scene of a run, as the server worked it out (playground/figures/scene.py): the faint path goes
+ * through positions 0..last and then on to `exit` (where a diverged run left the window for good);
+ * `pins` holds stretches of steps, four numbers each (first, last, x, y), during which the head is
+ * drawn on the window's edge instead of at its position outside.
  */
-export function exitPoint(ax, ay, bx, by, bounds) {
-  const [[x0, x1], [y0, y1]] = bounds;
-  const inside = (x, y) => x >= x0 && x <= x1 && y >= y0 && y <= y1;
-  if (inside(bx, by) || !Number.isFinite(bx + by)) return inside(bx, by) ? null : [ax, ay];
-  let t = 1;
-  const dx = bx - ax;
-  const dy = by - ay;
-  for (const [d, p, lo, hi] of [[dx, ax, x0, x1], [dy, ay, y0, y1]]) {
-    if (d > 0 && p + d > hi) t = Math.min(t, (hi - p) / d);
-    if (d < 0 && p + d < lo) t = Math.min(t, (lo - p) / d);
-  }
-  t = Math.max(0, t);
-  return [ax + t * dx, ay + t * dy];
+export function pinAt(run, k) {
+  const p = run.pins;
+  for (let i = 0; i + 3 < p.length; i += 4) if (p[i] <= k && k <= p[i + 1]) return [p[i + 2], p[i + 3]];
+  return null;
 }
 
-/** The last step whose position is inside the window, or -1 when the run starts outside. */
-export function lastInside(run, bounds, upTo = run.length - 1) {
-  const [[x0, x1], [y0, y1]] = bounds;
-  for (let k = Math.min(upTo, run.length - 1); k >= 0; k--) {
-    const x = run.path[2 * k];
-    const y = run.path[2 * k + 1];
-    if (x >= x0 && x <= x1 && y >= y0 && y <= y1) return k;
-  }
-  return -1;
+/** Where a run's head is drawn at index k: its pin, or its position ([x, y], or [x, loss] in 1-D). */
+export function headPoint(run, k) {
+  const pin = pinAt(run, k);
+  if (pin) return pin;
+  return run.dim === 1 ? [run.path[k], run.loss[k]] : [run.path[2 * k], run.path[2 * k + 1]];
 }
 
-/** Where a run is drawn at index k: its position, or the point on the window's edge where it left. */
-export function shownPosition(run, k, bounds) {
-  const x = run.path[2 * k];
-  const y = run.path[2 * k + 1];
-  const j = lastInside(run, bounds, k);
-  if (j === k || j < 0) return [x, y];
-  return exitPoint(run.path[2 * j], run.path[2 * j + 1], run.path[2 * j + 2], run.path[2 * j + 3], bounds);
+/**
+ * The tail at index k, `tail` frames long (a frame per step): positions from..to, never past the
+ * scene's `last`, and then `edge` (the exit point) when the run has left the window for good.
+ * `to < from` means no positions.
+ */
+export function tailSpan(run, k, tail) {
+  const from = Math.max(0, k - tail);
+  const to = Math.min(k, run.last);
+  const edge = run.exit && k > run.last && from <= run.last ? run.exit : null;
+  return { from, to, edge };
 }
 
 /** Rows × columns for n equal panels of a given aspect (height / width) in a (width × height) area. */

@@ -1,6 +1,6 @@
 // Drawing helpers of the race player: each draws one thing on a 2-D canvas context from values it
 // is given (a plot transform, sizes, colours); none keeps state. player.js decides what to draw when.
-import { niceTicks, shownPosition, tickLabel } from "./core.js";
+import { niceTicks, tickLabel } from "./core.js";
 
 /** Colours that are not a run's own: ink for text and frames, faint iso-lines, the halo behind text. */
 export function palette(dark) {
@@ -9,10 +9,11 @@ export function palette(dark) {
     : { ink: "#1f2430", soft: "rgba(31,36,48,0.7)", iso: "rgba(20,30,60,0.22)", frame: "rgba(31,36,48,0.35)", halo: "#ffffff" };
 }
 
-/** Text, marker and line sizes in CSS px, and the plot's margins; presentation mode is larger. */
+/** Text sizes in CSS px and the plot's margins; presentation mode is larger. The marks' sizes (heads,
+ *  tails, crosses, stars) are the scene's and come with the data. */
 export function sizes(present) {
   const p = !!present;
-  return { font: p ? 18 : 12.5, marker: p ? 9 : 6.5, line: p ? 3.2 : 2, margin: { left: p ? 64 : 48, right: 12, top: 10, bottom: p ? 40 : 30 } };
+  return { font: p ? 18 : 12.5, margin: { left: p ? 64 : 48, right: 12, top: 10, bottom: p ? 40 : 30 } };
 }
 
 /** A five-pointed star's outline (the known minima). */
@@ -78,24 +79,26 @@ export function drawAxes(g, t, bounds, panel, z, c) {
   }
 }
 
-/** A diverged run ends at a cross (on the window's edge if it left the window), labelled with its step. */
-export function drawDiverged(g, t, run, bounds, z, halo) {
-  if (run.divergedAt === null || run.dim !== 2) return;
-  const end = shownPosition(run, run.length - 1, bounds);
-  const x = t.px(end[0]);
-  const y = t.py(end[1]);
-  const r = z.marker * 1.3;
+/** A diverged run ends at a cross where the scene puts it (on the window's edge if it left the
+ *  window), labelled with its step. Returns the cross's centre on the canvas (CSS px), or null. */
+export function drawDiverged(g, t, run, marks, font, halo) {
+  if (run.divergedAt === null || !run.cross) return null;
+  const x = t.px(run.cross[0]);
+  const y = t.py(run.cross[1]);
+  const r = marks.cross;
   g.strokeStyle = run.color;
-  g.lineWidth = 4;
+  g.lineWidth = marks.cross_width;
+  g.lineCap = "round";
   g.beginPath();
   g.moveTo(x - r, y - r); g.lineTo(x + r, y + r);
   g.moveTo(x + r, y - r); g.lineTo(x - r, y + r);
   g.stroke();
   const text = `diverged at step ${run.divergedAt}`;
-  g.font = `bold ${z.font}px system-ui, sans-serif`;
+  g.font = `bold ${font}px system-ui, sans-serif`;
   const w = g.measureText(text).width;
   const tx = Math.max(t.left + 4, Math.min(x - w / 2, t.left + t.width - w - 4));
-  const ty = y - r - 6 < t.top + z.font + 4 ? y + r + z.font + 4 : y - r - 6;
+  // Above the cross when there is room inside the plot, else under it.
+  const ty = y - r - 6 - font < t.top ? y + r + font + 4 : y - r - 6;
   g.textAlign = "left";
   g.textBaseline = "alphabetic";
   g.lineWidth = 3;
@@ -103,6 +106,7 @@ export function drawDiverged(g, t, run, bounds, z, halo) {
   g.strokeText(text, tx, ty);
   g.fillStyle = run.color;
   g.fillText(text, tx, ty);
+  return [x, y];
 }
 
 /** A run's head: a disc in its colour with a white rim (earlier runs get larger ones, so heads on one

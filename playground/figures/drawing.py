@@ -1,7 +1,9 @@
 """A race drawn with matplotlib for the exports (GIF, MP4, PNG): the same picture as the page.
 
 It takes trajectories as data and does no optimizer maths; :mod:`playground.exports` turns its
-frames into files.
+frames into files. What is drawn at a frame (where each run's path ends, where a head is pinned to
+the window's edge, the tails, the marks and their sizes) is the race's :mod:`~playground.figures.scene`,
+the same one the page's player draws.
 """
 
 from __future__ import annotations
@@ -24,7 +26,8 @@ from PIL import Image
 from playground.model import lessons
 from playground.model.simulate import Race
 
-from ._common import TAIL_FRAMES, Theme, equalised, iso_lines, surface_grid
+from ._common import Theme, equalised, iso_lines, surface_grid
+from .scene import scene
 
 
 def title_lines(race: Race) -> tuple[str, list[str]]:
@@ -48,6 +51,9 @@ _DESIGN_W, _DESIGN_H = 960, 720
 _FONT_TITLE, _FONT_SUB, _FONT_LEGEND, _FONT_TICK, _FONT_STEP = 21, 12.5, 14, 12, 15
 _LEGEND_WRAP = 22  # characters per legend line, so a long label does not squeeze the plot
 SEPARATOR = "  ·  "
+# The scene's sizes are CSS pixels of a 960 × 720 picture; at 100 dpi × scale one of them is
+# `scale` device pixels, which is 0.72 points.
+PT = 72 / 100
 
 
 def css_color(css: str) -> tuple[float, float, float, float]:
@@ -176,9 +182,8 @@ class RaceDrawing:
         self.moving: list = []
         self._background = None
         surface = race.surface
-        self.paths = [tr.path for tr in race.trajectories]
-        # The step each run's head shows per frame: a diverged run stays at its last finite position.
-        self.head_steps = [np.minimum(self.shown, max(len(p) - 1, 0)) for p in self.paths]
+        self.scene = scene(race)
+        self.paths = [np.asarray(tr.path)[:, : surface.dim] for tr in race.trajectories]
         if surface.dim == 1:
             with np.errstate(all="ignore"):
                 self.path_values = [surface.value(p) if len(p) else np.empty(0) for p in self.paths]
@@ -200,12 +205,6 @@ class RaceDrawing:
         self.moving.append(artist)
         return artist
 
-    def _grow(self) -> list[float]:
-        """Extra head size per run, in points: earlier runs get bigger heads (drawn first), so runs
-        at one spot show as concentric rings instead of hiding one another, as on the page."""
-        n = len(self.race.trajectories)
-        return [5.0 * (n - 1 - i) for i in range(n)]
-
     def _style_axes(self, ax) -> None:
         ink = self.theme.ink
         ax.tick_params(labelsize=_FONT_TICK, colors=ink, length=4)
@@ -225,21 +224,23 @@ class RaceDrawing:
             ax.plot(ix, iy, color=css_color(theme.iso), lw=0.8, zorder=1)
         ax.set_xlim(x0, x1)
         ax.set_ylim(y0, y1)
-        for tr, color in zip(race.trajectories, race.colors, strict=True):
-            if len(tr.path):
-                ax.plot(tr.path[:, 0], tr.path[:, 1], color=color, lw=1.7, alpha=theme.faint, zorder=3,
-                        solid_joinstyle="round")
-            if tr.diverged_at is not None and len(tr.path):
-                px, py = tr.path[-1]
-                ax.plot([px], [py], marker="x", ms=16, mew=3.5, color=color, zorder=4, ls="none")
-                ax.annotate(f"diverged at step {tr.diverged_at}", (px, py), xytext=(0, 12),
-                            textcoords="offset points", ha="center", va="bottom", color=color,
-                            fontsize=_FONT_TICK, fontweight="bold", annotation_clip=True, zorder=4)
-        self._landmarks(ax, surface.minima, race.start)
-        for grow, color in zip(self._grow(), race.colors, strict=True):
-            tail = Line2D([], [], color=color, lw=4.2, solid_capstyle="round", solid_joinstyle="round", zorder=7)
-            head = Line2D([], [], color=color, marker="o", ms=13 + grow, mfc=color, mec="white", mew=2, ls="none",
-                          zorder=8)
+        marks = self.scene.marks
+        for path, run in zip(self.paths, self.scene.runs, strict=True):
+            if len(path):
+                # The faint path: up to where the scene ends it (a run that left for good stops at the edge).
+                drawn = path[: run.last + 1]
+                if run.exit is not None:
+                    drawn = np.vstack([drawn, run.exit])
+                ax.plot(drawn[:, 0], drawn[:, 1], color=run.color, lw=marks.path_width * PT, alpha=marks.path_alpha,
+                        zorder=3, solid_joinstyle="round")
+            if run.cross is not None:
+                self._cross(ax, run, y1)
+        self._landmarks(ax)
+        for run in self.scene.runs:
+            tail = Line2D([], [], color=run.color, lw=marks.tail_width * PT, solid_capstyle="round",
+                          solid_joinstyle="round", zorder=7)
+            head = Line2D([], [], color=run.color, marker="o", ms=2 * run.head * PT, mfc=run.color, mec="white", mew=2,
+                          ls="none", zorder=8, clip_on=False)
             ax.add_line(self._mark(tail))
             ax.add_line(self._mark(head))
         self.axes = [ax]
@@ -247,14 +248,27 @@ class RaceDrawing:
         self._box_ratio = ratio if 0.5 <= ratio <= 2.0 else None
         return [ax]
 
-    def _landmarks(self, ax, minima, start) -> None:
-        if minima:
-            m = np.asarray(minima, dtype=float)
-            ys = m[:, 1] if m.shape[1] > 1 else self.race.surface.value(m)
-            ax.plot(m[:, 0], ys, ls="none", marker="*", ms=21, mfc="white", mec="black", mew=1.3, zorder=6)
-        if start is not None:
-            ax.plot([start[0]], [start[1]], ls="none", marker="o", ms=15, mfc="none", mec=self.theme.ink,
-                    mew=2.6, zorder=6)
+    def _cross(self, ax, run, top: float) -> None:
+        """A diverged run's cross where the scene puts it, "diverged at step k" above it (under it
+        when the cross is on the window's top edge)."""
+        marks = self.scene.marks
+        (px, py), under = run.cross, run.cross[1] >= top
+        ax.plot([px], [py], marker="x", ms=2 * marks.cross * PT, mew=marks.cross_width * PT, color=run.color,
+                zorder=4, ls="none", clip_on=False)
+        ax.annotate(f"diverged at step {run.diverged_at}", (px, py), xytext=(0, -14 if under else 12),
+                    textcoords="offset points", ha="center", va="top" if under else "bottom", color=run.color,
+                    fontsize=_FONT_TICK, fontweight="bold", annotation_clip=False, zorder=4)
+
+    def _landmarks(self, ax, start: bool = True) -> None:
+        marks = self.scene.marks
+        if self.scene.minima:
+            m = np.asarray(self.scene.minima, dtype=float)
+            ax.plot(m[:, 0], m[:, 1], ls="none", marker="*", ms=2 * marks.star * PT, mfc="white", mec="black",
+                    mew=1.3, zorder=6)
+        if start:
+            x, y = self.scene.start
+            ax.plot([x], [y], ls="none", marker="o", ms=2 * marks.start * PT, mfc="none", mec=self.theme.ink,
+                    mew=marks.start_width * PT, zorder=6)
 
     def _draw_oned(self) -> list:
         race, theme = self.race, self.theme
@@ -276,21 +290,24 @@ class RaceDrawing:
         top.set_ylim(lo - pad, hi + pad)
         top.set_xlabel("x", fontsize=_FONT_TICK + 1, color=theme.ink, labelpad=2)
         top.set_ylabel("f(x)", fontsize=_FONT_TICK + 1, color=theme.ink)
-        self._landmarks(top, surface.minima, None)
+        self._landmarks(top, start=False)
         bottom.set_xlim(0, max(exp.steps, 1))
         bottom.set_ylim(x0, x1)
         bottom.set_xlabel("step", fontsize=_FONT_TICK + 1, color=theme.ink, labelpad=2)
         bottom.set_ylabel("x", fontsize=_FONT_TICK + 1, color=theme.ink)
-        for tr, color in zip(race.trajectories, race.colors, strict=True):
-            bottom.plot(np.arange(len(tr.path)), tr.path[:, 0], color=color, lw=1.7, alpha=theme.faint, zorder=3)
-            if tr.diverged_at is not None and len(tr.path):
-                bottom.plot([len(tr.path) - 1], [tr.path[-1, 0]], marker="x", ms=14, mew=3, color=color, ls="none",
-                            zorder=4)
-        for grow, color in zip(self._grow(), race.colors, strict=True):
-            tail = Line2D([], [], color=color, lw=5, solid_capstyle="round", zorder=7)
-            ball = Line2D([], [], color=color, marker="o", ms=17 + grow, mfc=color, mec="white", mew=2, ls="none",
-                          zorder=8)
-            dot = Line2D([], [], color=color, marker="o", ms=11 + grow / 2, mfc=color, mec="white", mew=1.8,
+        marks = self.scene.marks
+        for path, run in zip(self.paths, self.scene.runs, strict=True):
+            bottom.plot(np.arange(len(path)), path[:, 0], color=run.color, lw=marks.path_width * PT,
+                        alpha=marks.path_alpha, zorder=3)
+            if run.diverged_at is not None and len(path):
+                bottom.plot([len(path) - 1], [path[-1, 0]], marker="x", ms=2 * marks.cross * PT,
+                            mew=marks.cross_width * PT, color=run.color, ls="none", zorder=4)
+        for run in self.scene.runs:
+            color = run.color
+            tail = Line2D([], [], color=color, lw=marks.tail_width * PT, solid_capstyle="round", zorder=7)
+            ball = Line2D([], [], color=color, marker="o", ms=2 * run.head * PT, mfc=color, mec="white", mew=2,
+                          ls="none", zorder=8)
+            dot = Line2D([], [], color=color, marker="o", ms=2 * run.dot * PT, mfc=color, mec="white", mew=1.8,
                          ls="none", zorder=8, clip_on=False)
             top.add_line(self._mark(tail))
             top.add_line(self._mark(ball))
@@ -376,23 +393,28 @@ class RaceDrawing:
 
     def show(self, f: int) -> list:
         """Move the moving artists to frame ``f``; returns them (FuncAnimation's convention)."""
-        lo = max(0, f - TAIL_FRAMES)
         arts = iter(self.moving)
         dim = self.race.surface.dim
+        view = self.scene
         for r, path in enumerate(self.paths):
             tail, head = next(arts), next(arts)
-            # The tail follows every step since the frame TAIL_FRAMES back (not only the frames'
-            # positions), so a zig-zag between two frames still shows as one.
-            first, now = self.head_steps[r][lo], self.head_steps[r][f]
-            seg = path[first : now + 1]
-            if dim == 2:
-                tail.set_data(seg[:, 0], seg[:, 1])
-                head.set_data(path[now : now + 1, 0], path[now : now + 1, 1])
+            # The tail follows every step since the frame the scene's tail reaches back to (not only
+            # the frames' positions), so a zig-zag between two frames still shows as one.
+            idx, edge = view.tail(r, self.shown, f)
+            now = view.head_index(r, self.shown[f])
+            pin = view.pin(r, self.shown[f])
+            xs = path[idx, 0]
+            ys = path[idx, 1] if dim == 2 else self.path_values[r][idx]
+            if edge is not None:
+                xs, ys = np.append(xs, edge[0]), np.append(ys, edge[1])
+            tail.set_data(xs, ys)
+            if pin is not None:
+                hx, hy = pin
             else:
-                vals = self.path_values[r]
-                tail.set_data(seg[:, 0], vals[first : now + 1])
-                head.set_data(path[now : now + 1, 0], vals[now : now + 1])
-                next(arts).set_data([now], path[now : now + 1, 0])
+                hx, hy = path[now, 0], (path[now, 1] if dim == 2 else self.path_values[r][now])
+            head.set_data([hx], [hy])
+            if dim == 1:
+                next(arts).set_data([now], [hx])
         last = int(self.shown[-1])
         self.counter.set_text(f"step {int(self.shown[f]):>{len(str(last))}} / {last}")
         return self.moving

@@ -374,3 +374,62 @@ def test_leaving_the_race_and_coming_back_draws_it_again(page, app_url):
     page.wait_for_timeout(400)
     assert step(player) > 0
     assert_clean(page)
+
+
+# --- a run that leaves the window (lesson 5) -----------------------------------------------------------
+
+
+def green(rgb: np.ndarray) -> np.ndarray:
+    """Pixels of lesson 5's diverged run (#009E73), faint or solid, over the grey shading."""
+    r, g, b = rgb[..., 0], rgb[..., 1], rgb[..., 2]
+    return (g - r > 50) & (g - b > 10)
+
+
+def test_a_diverged_run_is_drawn_to_the_windows_edge_and_no_further(page, app_url):
+    """Lesson 5: the run at lr 0.085 zig-zags out of the window and blows up far outside. What is
+    drawn of it ends on the window's edge, where its path crosses it, with the cross there; the
+    window is not painted over by its steps outside (neither the faint path nor the tail)."""
+    exp, _ = decode("lesson=learning-rate")
+    race = simulate(exp)
+    tr = race.trajectories[2]
+    (x0, x1), (y0, y1) = race.surface.bounds
+    p = tr.path
+    ok = (p[:, 0] >= x0) & (p[:, 0] <= x1) & (p[:, 1] >= y0) & (p[:, 1] <= y1)
+    out = int(np.argmin(ok))
+    a, b = p[out - 1], p[out]
+    side = y1 if b[1] > y1 else y0
+    exit_x = a[0] + (side - a[1]) / (b[1] - a[1]) * (b[0] - a[0])  # the crossing, worked out here
+
+    player = open_player(page, app_url, "?lesson=learning-rate")
+    player.scroll_into_view_if_needed()
+    player.focus()
+    page.keyboard.press("End")  # the last step: long after the run left; its tail would be outside
+    assert step(player) == exp.steps
+    box = plots(player)[0]
+    shot = np.asarray(Image.open(io.BytesIO(page.screenshot())).convert("RGB"), int)
+    inner = shot[round(box["y"]) + 3: round(box["y"] + box["height"]) - 3,
+                 round(box["x"]) + 3: round(box["x"] + box["width"]) - 3]
+    share = green(inner).mean()
+    # Its 6 steps inside the window, drawn faint, cover about 1% of the plot; its steps outside,
+    # clipped to the window, covered a seventh of it.
+    assert 0.002 < share < 0.03, f"the diverged run covers {share:.1%} of the plot"
+    # Far outside it zig-zags at x near 0, right of where it left (x ≈ -1.5): below the label at the
+    # top, nothing of it may show there (the old drawing filled that part with its faint path and,
+    # after it left, with its tail).
+    right = round(box["x"] + (exit_x + 0.4 - x0) / (x1 - x0) * box["width"])
+    below = round(box["y"] + 0.2 * box["height"])
+    rest = green(shot[below: round(box["y"] + box["height"]) - 3, right: round(box["x"] + box["width"]) - 3])
+    assert rest.sum() < 20, f"{rest.sum()} pixels of the diverged run's steps outside the window"
+
+    # Where the drawing code says its path ends and its cross is (the numbers it drew with) ...
+    canvas = player.locator("canvas")
+    cbox = canvas.bounding_box()
+    want = (box["x"] + (exit_x - x0) / (x1 - x0) * box["width"], box["y"] + (y1 - side) / (y1 - y0) * box["height"])
+    for name in ("ends", "crosses"):
+        xy = canvas.get_attribute(f"data-{name}").split(";")[0].split(" ")[2]
+        got = [cbox["x"] + float(v) if i == 0 else cbox["y"] + float(v) for i, v in enumerate(xy.split(","))]
+        assert abs(got[0] - want[0]) <= 1.5 and abs(got[1] - want[1]) <= 1.5, f"{name}: {got} != {want}"
+    # ... and there the pixels show it: the run's green reaches the edge at the crossing.
+    x, y = round(want[0]), round(want[1])
+    near = shot[y - 12: y + 13, x - 12: x + 13]
+    assert green(near).sum() > 30, "no cross drawn at the point where the run leaves the window"

@@ -3,9 +3,9 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 
 import {
-  clockStep, decodeFloat32, decodeQuantized, decodeRun, defaultSpeed, equalAspect, exitPoint, formatValue,
-  gridShape, indexAt, lastInside, niceTicks, playerLayout, plotTransform, roundToWindow, shownPosition,
-  sliderToStep, stepToSlider, tickLabel,
+  clockStep, decodeFloat32, decodeQuantized, decodeRun, defaultSpeed, equalAspect, formatValue, gridShape,
+  headPoint, indexAt, niceTicks, pinAt, playerLayout, plotTransform, roundToWindow, sliderToStep, stepToSlider,
+  tailSpan, tickLabel,
 } from "../../assets/core.js";
 
 // Little-endian float32 bytes written by hand: 1.0 = 00 00 80 3f, -2.5 = 00 00 20 c0, NaN = 00 00 c0 7f.
@@ -107,18 +107,52 @@ test("the plot transform maps the window's corners to the plot box and back", ()
   assert.ok(!equalAspect([[0, 10], [0, 1]]));
 });
 
-test("a diverged run's mark sits where it leaves the window", () => {
-  const bounds = [[-1, 1], [-1, 1]];
-  assert.deepEqual(exitPoint(0, 0, 3, 0, bounds), [1, 0]);
-  assert.deepEqual(exitPoint(0, 0, 0, -5, bounds), [0, -1]);
-  assert.deepEqual(exitPoint(0.5, 0.5, 1.5, 2.5, bounds), [0.75, 1]); // y leaves first, at t = 0.25
-  assert.equal(exitPoint(0, 0, 0.5, 0.5, bounds), null);
-  const run = { length: 3, path: new Float32Array([0, 0, 0.5, 0.5, 9, 9]) };
-  assert.equal(lastInside(run, bounds), 1);
-  assert.equal(lastInside(run, bounds, 0), 0);
-  // Drawn positions: inside, as they are; once outside, held where the path crossed the edge.
-  assert.deepEqual(shownPosition(run, 1, bounds), [0.5, 0.5]);
-  assert.deepEqual(shownPosition(run, 2, bounds), [1, 1]);
+test("a run without a scene draws every position; with one, it ends where the scene says", () => {
+  const path = b64([0, 0, 0x80, 0x3f, 0, 0, 0x20, 0xc0, 0, 0, 0, 0, 0, 0, 0x80, 0x3f]); // (1, -2.5), (0, 1)
+  const loss = b64([0, 0, 0x80, 0x3f, 0, 0, 0, 0]);
+  const plain = decodeRun({ label: "a", color: "#000", path, loss, diverged_at: null }, 2);
+  assert.equal(plain.last, 1);
+  assert.equal(plain.exit, null);
+  assert.deepEqual(plain.pins, []);
+  const cut = decodeRun({ label: "b", color: "#000", path, loss, diverged_at: 2, last: 0, exit: [0.5, -1],
+    pins: [1, 1, 0.5, -1], cross: [0.5, -1], head: 9.5, dot: 6.8 }, 2);
+  assert.equal(cut.last, 0);
+  assert.deepEqual(cut.exit, [0.5, -1]);
+  assert.deepEqual(cut.cross, [0.5, -1]);
+  assert.equal(cut.head, 9.5);
+  // A "last" past the path's end cannot make the player read beyond its arrays.
+  assert.equal(decodeRun({ label: "c", path, loss, last: 7 }, 2).last, 1);
+});
+
+test("heads: at their position, or pinned to the edge during the stretches the scene lists", () => {
+  // Positions (0,0) (2,0) (3,0) (0.5,0) (9,9); pinned at (1,0) for steps 1-2 and at (1,1) for step 4.
+  const run = { dim: 2, length: 5, path: [0, 0, 2, 0, 3, 0, 0.5, 0, 9, 9], pins: [1, 2, 1, 0, 4, 4, 1, 1] };
+  assert.equal(pinAt(run, 0), null);
+  assert.deepEqual(pinAt(run, 1), [1, 0]);
+  assert.deepEqual(pinAt(run, 2), [1, 0]);
+  assert.equal(pinAt(run, 3), null);
+  assert.deepEqual(headPoint(run, 0), [0, 0]);
+  assert.deepEqual(headPoint(run, 2), [1, 0]);
+  assert.deepEqual(headPoint(run, 3), [0.5, 0]);
+  assert.deepEqual(headPoint(run, 4), [1, 1]);
+  // In 1-D a head is (x, loss) unless pinned.
+  const line = { dim: 1, length: 2, path: [0.5, 7], loss: [2, 50], pins: [1, 1, 3, 9] };
+  assert.deepEqual(headPoint(line, 0), [0.5, 2]);
+  assert.deepEqual(headPoint(line, 1), [3, 9]);
+});
+
+test("tails: the last steps, never past the scene's last position; then to the exit point", () => {
+  const run = { length: 20, last: 6, exit: [0.2, 3] };
+  assert.deepEqual(tailSpan(run, 4, 10), { from: 0, to: 4, edge: null });
+  assert.deepEqual(tailSpan(run, 6, 3), { from: 3, to: 6, edge: null });
+  // Left for good after position 6: the tail stops there and runs on to the edge...
+  assert.deepEqual(tailSpan(run, 9, 10), { from: 0, to: 6, edge: [0.2, 3] });
+  assert.deepEqual(tailSpan(run, 12, 6), { from: 6, to: 6, edge: [0.2, 3] });
+  // ...and is gone once its first step is past the exit: no line outside the window.
+  const gone = tailSpan(run, 13, 6);
+  assert.ok(gone.to < gone.from && gone.edge === null, JSON.stringify(gone));
+  const whole = { length: 20, last: 19, exit: null };
+  assert.deepEqual(tailSpan(whole, 19, 12), { from: 7, to: 19, edge: null });
 });
 
 test("panels: the grid that makes them largest", () => {

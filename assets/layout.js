@@ -1,0 +1,65 @@
+// Layout arithmetic of the race player: how large the plot is and where its panels go. Pure
+// functions of numbers (no DOM), so Node's test runner checks them (tests/js/layout.test.mjs).
+import { equalAspect, gridShape, playerLayout, plotTransform } from "./core.js";
+
+/**
+ * The canvas size (CSS px) for a player `width` px wide with `room` px of viewport height left for
+ * it. `side` is the measured height of the readout when it sits under the plot; `viewport` the
+ * window's height (a phone scrolls anyway: there the plot takes a square's worth, not what is left).
+ */
+export function canvasSize(data, runs, width, room, { controls = 56, side = null, viewport = 800 } = {}) {
+  const narrow = width < 640;
+  const options = { present: !!data.present, controls, minPlot: narrow ? 260 : 240, side };
+  const L = playerLayout(width, room, runs, options);
+  // The height the plot would like at this width: a map drawn at equal scales needs no more.
+  let ideal = Math.round(L.plotWidth * ({ oned: 0.9, side: 1.05 }[data.layout] ?? 0.8));
+  const map = data.layout === "race" && equalAspect(data.bounds);
+  const [[x0, x1], [y0, y1]] = data.dim === 1 ? [data.bounds[0], [0, 1]] : data.bounds;
+  if (map) ideal = Math.round((L.plotWidth - 70) * ((y1 - y0) / (x1 - x0)) + 60);
+  let h = data.layout === "race" ? Math.min(L.plotHeight, ideal) : L.plotHeight;
+  if (narrow) h = Math.max(h, Math.min(ideal, Math.round(viewport * 0.7)));
+  h = Math.max(200, h);
+  let w = L.plotWidth;
+  // A map bound by the height needs no more width than that: the readout then sits beside it.
+  if (L.wide && map) w = Math.min(w, Math.round((h - 60) * ((x1 - x0) / (y1 - y0)) + 90));
+  return { ...L, narrow, width: w, height: h };
+}
+
+/**
+ * The panels to draw in a canvas of width × height: one map for the race, a grid of maps side by
+ * side (titled with the runs' labels), and for a 1-D surface the curve over the step panel (x over
+ * steps). `curve` is the 1-D surface's sampled values; `z` the text sizes and margins (draw.js's `sizes`).
+ */
+export function panelsFor(data, runs, curve, width, height, z) {
+  const all = runs.map((_, i) => i);
+  if (data.layout === "side") {
+    const [[x0, x1], [y0, y1]] = data.bounds;
+    const equal = equalAspect(data.bounds);
+    const g = gridShape(runs.length, width, height, equal ? (y1 - y0) / (x1 - x0) : 0.75);
+    const cw = width / g.cols;
+    const ch = height / g.rows;
+    const m = { ...z.margin, top: z.font + 14 };
+    return all.map((i) => ({ kind: "map", runs: [i], title: runs[i].label, ox: (i % g.cols) * cw, oy: Math.floor(i / g.cols) * ch,
+      t: plotTransform(data.bounds, cw, ch, m, equal) }));
+  }
+  if (data.layout === "oned") {
+    const top = Math.round(height * 0.58);
+    const [[x0, x1]] = data.bounds;
+    let lo = Infinity;
+    let hi = -Infinity;
+    for (const v of curve.y) if (Number.isFinite(v)) { lo = Math.min(lo, v); hi = Math.max(hi, v); }
+    if (!(lo <= hi)) { lo = 0; hi = 1; }
+    const pad = 0.08 * (hi - lo || 1);
+    const curveBounds = [[x0, x1], [lo - pad, hi + pad]];
+    const stepBounds = [[0, Math.max(1, data.steps)], [x0, x1]];
+    // Room for the axis titles: the y title above the axis, the x title under the tick labels.
+    const m = { ...z.margin, top: z.font + 12, bottom: z.margin.bottom + z.font + 6 };
+    return [
+      { kind: "curve", runs: all, ox: 0, oy: 0, bounds: curveBounds, xTitle: "x", yTitle: "f(x)",
+        t: plotTransform(curveBounds, width, top, m, false) },
+      { kind: "steps", runs: all, ox: 0, oy: top, bounds: stepBounds, xTitle: "step", yTitle: "x",
+        t: plotTransform(stepBounds, width, height - top, m, false) },
+    ];
+  }
+  return [{ kind: "map", runs: all, ox: 0, oy: 0, t: plotTransform(data.bounds, width, height, z.margin, equalAspect(data.bounds)) }];
+}

@@ -1,0 +1,165 @@
+// Painting the race player's canvas: the static layer (backdrop, iso-lines, faint paths, markers,
+// axes) once per layout, and each frame's moving parts (tails, heads, arrows) over it. What is
+// drawn where comes from the data and its scene (see core.js's pinAt); nothing is computed here.
+import { headPoint, indexAt, tailSpan } from "./core.js";
+import { drawArrows, drawAxes, drawDiverged, drawHead, drawStar, polyline, sizes } from "./draw.js";
+
+/** A run's faint path on a map: positions 0..last, then on to where it left the window for good. */
+function faintPath(g, t, run, marks) {
+  g.strokeStyle = run.color;
+  g.globalAlpha = marks.path_alpha;
+  g.lineWidth = marks.path_width;
+  g.lineJoin = "round";
+  polyline(g, (k) => t.px(run.path[2 * k]), (k) => t.py(run.path[2 * k + 1]), 0, run.last);
+  if (run.exit) {
+    g.beginPath();
+    g.moveTo(t.px(run.path[2 * run.last]), t.py(run.path[2 * run.last + 1]));
+    g.lineTo(t.px(run.exit[0]), t.py(run.exit[1]));
+    g.stroke();
+  }
+  g.globalAlpha = 1;
+  return run.exit ?? [run.path[2 * run.last], run.path[2 * run.last + 1]];
+}
+
+function minimaStars(g, t, minima, marks) {
+  for (const m of minima || []) {
+    drawStar(g, t.px(m[0]), t.py(m[1]), marks.star);
+    g.fillStyle = "#ffffff";
+    g.fill();
+    g.strokeStyle = "#000000";
+    g.lineWidth = 1.2;
+    g.stroke();
+  }
+}
+
+function clipTo(g, t, pad = 0) {
+  g.beginPath();
+  g.rect(t.left - pad, t.top - pad, t.width + 2 * pad, t.height + 2 * pad);
+  g.clip();
+}
+
+/**
+ * The static layer. Returns, per map panel, where each run's faint path ends and where its
+ * "diverged" cross is, in canvas CSS px (the player publishes them for tests and outside checks).
+ */
+export function paintStatic(g, s) {
+  const d = s.data;
+  const z = sizes(!!d.present);
+  const marks = d.marks;
+  const c = s.colors;
+  const ends = [];
+  g.setTransform(s.dpr, 0, 0, s.dpr, 0, 0);
+  g.clearRect(0, 0, s.width, s.height);
+  for (const p of s.panels) {
+    g.save();
+    g.translate(p.ox, p.oy);
+    const t = p.t;
+    if (p.kind === "map") {
+      g.save();
+      clipTo(g, t);
+      if (s.image) g.drawImage(s.image, t.left, t.top, t.width, t.height);
+      if (s.iso) {
+        g.strokeStyle = c.iso;
+        g.lineWidth = 1;
+        polyline(g, (k) => t.px(s.iso[2 * k]), (k) => t.py(s.iso[2 * k + 1]), 0, s.iso.length / 2 - 1);
+      }
+      const end = p.runs.map((i) => faintPath(g, t, s.runs[i], marks));
+      minimaStars(g, t, d.minima, marks);
+      g.beginPath();
+      g.arc(t.px(d.start[0]), t.py(d.start[1]), marks.start, 0, 2 * Math.PI);
+      g.strokeStyle = c.ink;
+      g.lineWidth = marks.start_width;
+      g.stroke();
+      g.restore();
+      const crosses = p.runs.map((i) => drawDiverged(g, t, s.runs[i], marks, z.font, c.halo));
+      const px = ([x, y]) => [p.ox + t.px(x), p.oy + t.py(y)];
+      ends.push(p.runs.map((i, j) => ({ run: i, end: px(end[j]), cross: crosses[j] && [p.ox + crosses[j][0], p.oy + crosses[j][1]] })));
+      drawAxes(g, t, d.bounds, p, z, c);
+    } else {
+      drawAxes(g, t, p.bounds, p, z, c);
+      g.save();
+      clipTo(g, t);
+      if (p.kind === "curve") {
+        g.strokeStyle = c.ink;
+        g.lineWidth = marks.tail_width * 0.7;
+        polyline(g, (k) => t.px(s.curve.x[k]), (k) => t.py(s.curve.y[k]), 0, s.curve.x.length - 1);
+        minimaStars(g, t, d.minima, marks);
+      } else {
+        for (const i of p.runs) {
+          const run = s.runs[i];
+          g.strokeStyle = run.color;
+          g.lineWidth = marks.path_width;
+          polyline(g, (k) => t.px(k), (k) => t.py(run.path[k]), 0, run.length - 1);
+        }
+      }
+      g.restore();
+    }
+    g.restore();
+  }
+  return ends;
+}
+
+/** One frame at race step `step`: the static layer, then each run's tail, head and arrows. */
+export function paintFrame(ctx, staticLayer, s, step) {
+  const d = s.data;
+  const marks = d.marks;
+  ctx.setTransform(1, 0, 0, 1, 0, 0);
+  ctx.clearRect(0, 0, ctx.canvas.width, ctx.canvas.height);
+  ctx.drawImage(staticLayer, 0, 0);
+  ctx.setTransform(s.dpr, 0, 0, s.dpr, 0, 0);
+  for (const p of s.panels) {
+    ctx.save();
+    ctx.translate(p.ox, p.oy);
+    const t = p.t;
+    const alone = p.runs.length === 1;
+    // Tails stay inside the plot; heads may overhang its edge by their size (one pinned there shows whole).
+    ctx.save();
+    clipTo(ctx, t);
+    ctx.lineWidth = marks.tail_width;
+    ctx.lineCap = "round";
+    ctx.lineJoin = "round";
+    for (const i of p.runs) {
+      const run = s.runs[i];
+      const k = indexAt(run, step);
+      ctx.strokeStyle = run.color;
+      if (p.kind === "map") {
+        const tail = tailSpan(run, k, marks.tail);
+        ctx.beginPath();
+        for (let j = tail.from; j <= tail.to; j++) {
+          const x = t.px(run.path[2 * j]);
+          const y = t.py(run.path[2 * j + 1]);
+          if (j === tail.from) ctx.moveTo(x, y); else ctx.lineTo(x, y);
+        }
+        if (tail.edge && tail.to >= tail.from) ctx.lineTo(t.px(tail.edge[0]), t.py(tail.edge[1]));
+        ctx.stroke();
+      } else if (p.kind === "curve") {
+        const tail = tailSpan(run, k, marks.tail);
+        polyline(ctx, (j) => t.px(run.path[j]), (j) => t.py(run.loss[j]), tail.from, tail.to);
+      }
+    }
+    ctx.restore();
+    ctx.save();
+    clipTo(ctx, t, 2 * marks.head + 4);
+    for (const i of p.runs) {
+      const run = s.runs[i];
+      const k = indexAt(run, step);
+      const [hx, hy] = headPoint(run, k);
+      if (p.kind === "steps") {
+        drawHead(ctx, t.px(k), t.py(hx), alone ? 0.8 * marks.head : run.dot, run.color);
+      } else {
+        drawHead(ctx, t.px(hx), t.py(hy), alone ? marks.head : run.head, run.color);
+        if (p.kind === "map" && d.arrows && run.grads) drawArrows(ctx, t, run, k, d.bounds, s.colors.ink);
+      }
+    }
+    if (p.kind === "steps") {
+      ctx.strokeStyle = s.colors.soft;
+      ctx.lineWidth = 1;
+      ctx.beginPath();
+      ctx.moveTo(t.px(step), t.top);
+      ctx.lineTo(t.px(step), t.top + t.height);
+      ctx.stroke();
+    }
+    ctx.restore();
+    ctx.restore();
+  }
+}

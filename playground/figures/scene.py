@@ -1,0 +1,217 @@
+"""What a race looks like at a step, worked out once for every renderer.
+
+The page's player (``assets/``, fed by :func:`playground.page.player.payload`) and the exports'
+matplotlib drawing (:mod:`playground.figures.drawing`, behind the GIF, MP4 and PNG) both draw this
+scene. Neither decides on its own where a run's drawing ends, where its head sits or how large the
+marks are, so the page and a GIF of the same race cannot disagree.
+
+The window is the surface's plot bounds. For each run:
+
+* **the faint path** is drawn through positions ``0 … last`` and then, if set, on to ``exit``. A run
+  that diverged after leaving the window for good stops there: ``last`` is its last position inside
+  and ``exit`` the point where the segment to the next position crosses the window's edge. What
+  follows (ever longer steps far outside) is not drawn: clipped to the window, each of those steps
+  is a line straight across it, and a hundred of them paint the window over.
+* **the head** at step *k* sits at the run's position at *k* (a run that stopped early holds its last
+  one), except while the run is outside the window: then it is *pinned* to the point on the edge
+  where it went out. ``pins`` lists those stretches as ``(first step, last step, x, y)``.
+* **the tail** at a frame joins the positions of the steps since the frame ``tail`` frames back (the
+  player shows every step, so there it is the last ``tail`` steps), never past ``last``; once the run
+  has left for good it ends at ``exit``.
+* **a diverged run** ends at a cross with "diverged at step k": at ``exit`` when it left the window,
+  else at its last position.
+
+In 1-D the window is the x range, and a point of the scene is ``(x, f(x))`` (the curve's coordinates).
+
+Sizes are in CSS pixels of a screen (an export of 960 × 720 pixels is drawn at the same sizes) and
+grow by :data:`PRESENT_SCALE` in presentation mode. Heads of earlier runs are larger, so runs on one
+spot show as rings instead of hiding one another.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+#: How much larger every mark is in presentation mode.
+PRESENT_SCALE = 1.4
+#: A tail covers the steps of this many frames back.
+TAIL_FRAMES = 10
+
+
+@dataclass(frozen=True)
+class Marks:
+    """Sizes of what is drawn, in CSS pixels (radii for round marks, half the width of a cross)."""
+
+    head: float = 7.0  # the last run's head
+    grow: float = 2.5  # each earlier run's head is this much larger
+    tail_width: float = 3.2
+    path_width: float = 1.6
+    path_alpha: float = 0.6
+    start: float = 8.0  # the start ring
+    start_width: float = 2.5
+    star: float = 10.0  # a known minimum's star
+    cross: float = 8.5
+    cross_width: float = 4.0
+    tail: int = TAIL_FRAMES
+
+    def scaled(self, factor: float) -> Marks:
+        sizes = {k: v * factor for k, v in self.__dict__.items() if k not in ("path_alpha", "tail")}
+        return Marks(**sizes, path_alpha=self.path_alpha, tail=self.tail)
+
+    def as_dict(self) -> dict:
+        return {k: (round(v, 3) if isinstance(v, float) else v) for k, v in self.__dict__.items()}
+
+
+@dataclass(frozen=True)
+class RunScene:
+    """One run as it is drawn (see the module's docstring)."""
+
+    label: str
+    color: str
+    length: int  # positions in the path (steps run + 1)
+    last: int  # the last position the faint path goes through
+    exit: tuple[float, float] | None  # where it left the window for good, if it did
+    pins: tuple[tuple[int, int, float, float], ...]  # (first, last step, x, y): head on the edge
+    diverged_at: int | None
+    cross: tuple[float, float] | None  # where "diverged at step k" is marked
+    head: float  # the head's radius
+    dot: float  # the radius of its dot in the 1-D view's x-over-steps panel
+
+    def as_dict(self) -> dict:
+        """The JSON the player reads: ``pins`` as one flat list of numbers, four a stretch."""
+        return {
+            "last": self.last,
+            "exit": None if self.exit is None else [float(v) for v in self.exit],
+            "pins": [float(v) for pin in self.pins for v in pin],
+            "cross": None if self.cross is None else [float(v) for v in self.cross],
+            "head": round(self.head, 3),
+            "dot": round(self.dot, 3),
+        }
+
+
+@dataclass(frozen=True)
+class Scene:
+    bounds: tuple[tuple[float, float], ...]
+    dim: int
+    steps: int  # the clock's last step
+    start: tuple[float, float]  # in the scene's coordinates (1-D: (x, f(x)))
+    minima: tuple[tuple[float, float], ...]
+    runs: tuple[RunScene, ...]
+    marks: Marks
+
+    def head_index(self, r: int, step: int) -> int:
+        """The index into run ``r``'s path shown at ``step`` (a run that stopped holds its last one)."""
+        return max(0, min(int(step), self.runs[r].length - 1))
+
+    def pin(self, r: int, step: int) -> tuple[float, float] | None:
+        """Where run ``r``'s head is pinned at ``step``, or None when it is drawn at its position."""
+        k = self.head_index(r, step)
+        for first, last, x, y in self.runs[r].pins:
+            if first <= k <= last:
+                return (x, y)
+        return None
+
+    def tail(self, r: int, frame_steps, f: int) -> tuple[np.ndarray, tuple[float, float] | None]:
+        """The tail of run ``r`` at frame ``f`` (``frame_steps`` holds each frame's step): the indices
+        into its path the tail joins, and the point it ends at on the edge, if it left for good."""
+        run = self.runs[r]
+        now = self.head_index(r, frame_steps[f])
+        first = self.head_index(r, frame_steps[max(0, f - self.marks.tail)])
+        end = min(now, run.last)
+        idx = np.arange(first, end + 1)
+        ends_at_edge = run.exit if run.exit is not None and now > run.last and first <= run.last else None
+        return idx, ends_at_edge
+
+
+def inside(points: np.ndarray, bounds) -> np.ndarray:
+    """Which points ``(n, dim)`` lie in the window (edges included)."""
+    lo = np.array([b[0] for b in bounds], dtype=np.float64)
+    hi = np.array([b[1] for b in bounds], dtype=np.float64)
+    p = np.asarray(points, dtype=np.float64)
+    return np.all((p >= lo) & (p <= hi), axis=-1)
+
+
+def edge_point(a, b, bounds) -> tuple[float, ...]:
+    """Where the segment from ``a`` (inside the window) to ``b`` (outside) crosses the window's edge.
+
+    The segment is ``a + t (b − a)``; along each axis it meets the side it heads for at
+    ``t = (side − a) / (b − a)``, and it leaves at the smallest such ``t``. A non-finite ``b`` gives
+    ``a`` (there is no direction to follow)."""
+    a = np.asarray(a, dtype=np.float64)
+    b = np.asarray(b, dtype=np.float64)
+    if not np.all(np.isfinite(b)):
+        return tuple(float(v) for v in a)
+    t = 1.0
+    for i, (lo, hi) in enumerate(bounds):
+        d = b[i] - a[i]
+        if d > 0 and b[i] > hi:
+            t = min(t, (hi - a[i]) / d)
+        elif d < 0 and b[i] < lo:
+            t = min(t, (lo - a[i]) / d)
+    p = a + max(t, 0.0) * (b - a)
+    # The crossing lies on the edge: rounding must not put it a hair outside.
+    return tuple(float(np.clip(v, lo, hi)) for v, (lo, hi) in zip(p, bounds, strict=True))
+
+
+def outside_stretches(path: np.ndarray, bounds) -> list[tuple[int, int]]:
+    """The maximal stretches ``(first, last)`` of consecutive positions outside the window."""
+    out = ~inside(path, bounds)
+    if not out.any():
+        return []
+    edges = np.diff(np.concatenate([[0], out.astype(np.int8), [0]]))
+    starts = np.flatnonzero(edges == 1)
+    ends = np.flatnonzero(edges == -1) - 1
+    return list(zip(starts.tolist(), ends.tolist(), strict=True))
+
+
+def _point(p, value) -> tuple[float, float]:
+    """A position in the scene's coordinates: (x, y) on a map, (x, f(x)) in 1-D."""
+    p = np.asarray(p, dtype=np.float64)
+    if p.shape[-1] == 1:
+        with np.errstate(all="ignore"):
+            return (float(p[0]), float(value(p[None, :])[0]))
+    return (float(p[0]), float(p[1]))
+
+
+def run_scene(path, bounds, diverged_at, label: str, color: str, head: float, dot: float, value=None) -> RunScene:
+    """One run's part of the scene (``value`` is the surface's function, needed in 1-D only)."""
+    path = np.asarray(path, dtype=np.float64)
+    n = len(path)
+    pins = []
+    for first, last in outside_stretches(path, bounds) if n else []:
+        if first == 0:  # it started outside: pinned to the nearest point of the window
+            at = tuple(float(np.clip(v, lo, hi)) for v, (lo, hi) in zip(path[0], bounds, strict=True))
+        else:
+            at = edge_point(path[first - 1], path[first], bounds)
+        pins.append((first, last, *_point(np.array(at), value)))
+    last, exit_ = n - 1, None
+    if diverged_at is not None and pins and pins[-1][1] == n - 1:
+        last, exit_ = max(pins[-1][0] - 1, 0), pins[-1][2:]
+    cross = None
+    if diverged_at is not None and n:
+        cross = exit_ if exit_ is not None else _point(path[-1], value)
+    return RunScene(label=label, color=color, length=n, last=last, exit=exit_, pins=tuple(pins),
+                    diverged_at=None if diverged_at is None else int(diverged_at), cross=cross, head=head, dot=dot)
+
+
+def scene(race, present: bool = False) -> Scene:
+    """The scene of a simulated race (:class:`playground.model.simulate.Race`)."""
+    surface, exp = race.surface, race.experiment
+    marks = Marks().scaled(PRESENT_SCALE) if present else Marks()
+    bounds = tuple((float(a), float(b)) for a, b in surface.bounds)
+    dim = surface.dim
+    value = surface.value if dim == 1 else None
+    n = len(race.trajectories)
+    runs = []
+    for i, (tr, label, color) in enumerate(zip(race.trajectories, race.labels, race.colors, strict=True)):
+        grow = marks.grow * (n - 1 - i)
+        runs.append(run_scene(np.asarray(tr.path)[:, :dim], bounds, tr.diverged_at, label, color,
+                              head=marks.head + grow, dot=0.8 * marks.head + grow / 2, value=value))
+    longest = max((r.length - 1 for r in runs), default=0)
+    minima = [_point(np.asarray(m, dtype=np.float64)[:dim], surface.value) for m in surface.minima]
+    minima = [m for m in minima if all(np.isfinite(m))]
+    start = _point(np.asarray(race.start, dtype=np.float64)[:dim], surface.value)
+    return Scene(bounds=bounds, dim=dim, steps=max(int(exp.steps), longest), start=start, minima=tuple(minima),
+                 runs=tuple(runs), marks=marks)
