@@ -22,6 +22,7 @@ from functools import lru_cache
 import numpy as np
 
 from ._base import Data, Facts, Param, SurfaceSpec, over_points, stack, symmetric
+from ._data import SEED, count, frozen, generator, window_around
 
 #: The line the points are drawn around, in the standardised feature: y = 2 z + 1.
 TRUE_SLOPE, TRUE_INTERCEPT = 2.0, 1.0
@@ -29,15 +30,11 @@ TRUE_SLOPE, TRUE_INTERCEPT = 2.0, 1.0
 
 @lru_cache(maxsize=64)
 def _points(n: float, feature_scale: float, noise: float, seed: float) -> Data:
-    rng = np.random.default_rng(int(seed))
+    rng = generator(seed)
     z = rng.standard_normal(int(n))
     z = (z - z.mean()) / z.std()
     eps = rng.standard_normal(int(n))
-    x = feature_scale * z
-    y = TRUE_SLOPE * z + TRUE_INTERCEPT + noise * eps
-    x.setflags(write=False)
-    y.setflags(write=False)
-    return Data(x, y)
+    return frozen(feature_scale * z, TRUE_SLOPE * z + TRUE_INTERCEPT + noise * eps)
 
 
 def data(n, feature_scale, noise, seed):
@@ -87,17 +84,11 @@ def least_squares(pts: Data) -> np.ndarray:
     return np.linalg.lstsq(design, pts.y, rcond=None)[0]
 
 
-def _window(centre):
-    lo = min(-3.0, np.floor(centre - 1.0))
-    hi = max(3.0, np.ceil(centre + 1.0))
-    return float(lo), float(hi)
-
-
 def facts(n, feature_scale, noise, seed):
     pts = _points(n, feature_scale, noise, seed)
     best = least_squares(pts)
     return Facts(
-        bounds=(_window(best[0]), _window(best[1])),
+        bounds=(window_around(best[0], 3.0), window_around(best[1], 3.0)),
         minima=(tuple(best),),
         minimum_values=(float(value(best, n, feature_scale, noise, seed)),),
         default_start=(-2.0, -2.0),
@@ -110,14 +101,12 @@ SPEC = SurfaceSpec(
     name="Linear regression (data)",
     dim=2,
     params=(
-        Param("n", 64.0, "How many data points.", "n", low=2.0, high=1024.0, ui_low=8.0, ui_high=512.0,
-              integer=True),
+        count("How many data points."),
         Param("feature_scale", 1.0, "The feature's units: 1 gives a round bowl, 10 an oblong one.", "s",
               low=1e-3, high=1e3, ui_low=0.1, ui_high=20.0),
         Param("noise", 0.5, "Standard deviation of the noise on the targets.", r"\sigma", low=0.0, high=100.0,
               ui_low=0.0, ui_high=3.0),
-        Param("seed", 0.0, "Seed of the data points.", "seed", low=0.0, high=2.0**31 - 1, ui_low=0.0,
-              ui_high=100.0, integer=True),
+        SEED,
     ),
     value=value,
     grad=grad,

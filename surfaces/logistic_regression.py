@@ -22,6 +22,7 @@ from functools import lru_cache
 import numpy as np
 
 from ._base import Data, Facts, Param, SurfaceSpec, over_points, stack, symmetric
+from ._data import SEED, count, frozen, generator, window_around
 
 #: The direction the two class means lie along (a unit vector).
 DIRECTION = np.array([0.8, 0.6])
@@ -29,12 +30,9 @@ DIRECTION = np.array([0.8, 0.6])
 
 @lru_cache(maxsize=64)
 def _points(n: float, separation: float, seed: float) -> Data:
-    rng = np.random.default_rng(int(seed))
     labels = np.where(np.arange(int(n)) % 2 == 0, 1.0, -1.0)
-    x = labels[:, None] * (0.5 * separation) * DIRECTION + rng.standard_normal((int(n), 2))
-    x.setflags(write=False)
-    labels.setflags(write=False)
-    return Data(x, labels)
+    x = labels[:, None] * (0.5 * separation) * DIRECTION + generator(seed).standard_normal((int(n), 2))
+    return frozen(x, labels)
 
 
 def data(n, separation, l2, seed):
@@ -121,15 +119,11 @@ def newton_minimum(n, separation, l2, seed, tol=1e-12, max_iter=100):
     return w
 
 
-def _window(centre):
-    return float(min(-4.0, np.floor(centre - 1.0))), float(max(4.0, np.ceil(centre + 1.0)))
-
-
 def facts(n, separation, l2, seed):
     best = newton_minimum(n, separation, l2, seed)
     found = best is not None
     return Facts(
-        bounds=(_window(best[0]), _window(best[1])) if found else ((-4.0, 4.0), (-4.0, 4.0)),
+        bounds=(window_around(best[0], 4.0), window_around(best[1], 4.0)) if found else ((-4.0, 4.0), (-4.0, 4.0)),
         minima=(tuple(best),) if found else (),
         minimum_values=(float(value(best, n, separation, l2, seed)),) if found else (),
         default_start=(-2.0, 3.0),
@@ -143,14 +137,12 @@ SPEC = SurfaceSpec(
     name="Logistic regression (data)",
     dim=2,
     params=(
-        Param("n", 64.0, "How many data points (half in each class).", "n", low=2.0, high=1024.0, ui_low=8.0,
-              ui_high=512.0, integer=True),
+        count("How many data points (half in each class)."),
         Param("separation", 2.0, "Distance between the two class centres, in units of their spread.", "d",
               low=0.0, high=100.0, ui_low=0.0, ui_high=10.0),
         Param("l2", 0.01, "Weight of the ridge term λ/2·‖w‖²; at 0 separable classes have no minimum.", r"\lambda",
               low=0.0, high=100.0, ui_low=0.0, ui_high=1.0),
-        Param("seed", 0.0, "Seed of the data points.", "seed", low=0.0, high=2.0**31 - 1, ui_low=0.0,
-              ui_high=100.0, integer=True),
+        SEED,
     ),
     value=value,
     grad=grad,

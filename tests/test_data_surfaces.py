@@ -80,6 +80,64 @@ def test_data_surfaces_window_the_minimum_and_start():
         assert ((lo <= s.default_start) & (s.default_start <= hi)).all()
 
 
+def test_a_line_fit_window_by_hand():
+    # No noise and feature scale 0.3: the least-squares line is w = 2/0.3 = 6.67, b = 1, so w needs
+    # room to 7.67 (whole: 8) and b fits inside the least window [-3, 3].
+    s = surfaces.get("linear_regression", feature_scale=0.3, noise=0.0)
+    assert s.bounds.tolist() == [[-3.0, 8.0], [-3.0, 3.0]]
+
+
+# Each data surface keeps a least window of [-least, least] (3 for the line fit, 4 for the classes) and
+# widens it, in whole numbers, only as far as needed to leave at least 1 around the minimum.
+WINDOW_CASES = [
+    ("linear_regression", 3.0, {}),
+    ("linear_regression", 3.0, {"feature_scale": 0.05, "noise": 1.0, "seed": 4}),
+    *(("linear_regression", 3.0, {"noise": 100.0, "n": 2, "seed": seed}) for seed in range(6)),
+    ("logistic_regression", 4.0, {}),
+    ("logistic_regression", 4.0, {"separation": 4.0, "l2": 1e-4, "n": 8}),
+]
+
+
+@pytest.mark.parametrize(("key", "least", "params"), WINDOW_CASES)
+def test_data_surface_window_is_the_smallest_whole_box_with_room_around_the_minimum(key, least, params):
+    s = surfaces.get(key, **params)
+    if key == "linear_regression":
+        design = np.column_stack([s.data.x, np.ones_like(s.data.x)])
+        best = np.linalg.solve(design.T @ design, design.T @ s.data.y)  # the normal equations, solved here
+        np.testing.assert_allclose(s.minima[0], best, rtol=1e-9, atol=1e-9)
+    else:
+        best = np.array(s.minima[0])  # checked against an independent Newton solve below
+    for (lo, hi), c in zip(s.bounds, best, strict=True):
+        assert lo == math.floor(lo) and hi == math.floor(hi), "whole numbers"
+        assert lo <= -least and hi >= least, "never narrower than the least window"
+        assert c - lo >= 1.0 and hi - c >= 1.0, "room of at least 1 around the minimum"
+        assert lo == -least or c - lo < 2.0, "no wider than needed below"
+        assert hi == least or hi - c < 2.0, "no wider than needed above"
+
+
+def test_the_window_cases_reach_past_the_least_window_on_both_sides():
+    # Otherwise the test above would only ever see the least window.
+    lows, highs = [], []
+    for key, least, params in WINDOW_CASES:
+        s = surfaces.get(key, **params)
+        lows.append(s.bounds[:, 0].min() < -least)
+        highs.append(s.bounds[:, 1].max() > least)
+    assert any(lows) and any(highs)
+    assert any(h for (key, _, _), h in zip(WINDOW_CASES, highs, strict=True) if key == "logistic_regression")
+
+
+@pytest.mark.parametrize("key", ["linear_regression", "logistic_regression"])
+def test_data_points_are_read_only(key):
+    # The points of a parameter set are cached and shared by every caller: a write must fail loudly.
+    s = surfaces.get(key, n=10, seed=3)
+    kept = s.data.x.copy(), s.data.y.copy()
+    for array in s.data:
+        with pytest.raises(ValueError, match="read-only"):
+            array[0] = 123.0
+    again = surfaces.get(key, n=10, seed=3)
+    assert np.array_equal(again.data.x, kept[0]) and np.array_equal(again.data.y, kept[1])
+
+
 def test_whole_number_parameters_refuse_fractions():
     with pytest.raises(ValueError, match="n must be a whole number"):
         surfaces.get("linear_regression", n=10.5)
