@@ -15,7 +15,7 @@ ICON = Path(__file__).parent / "assets" / "icon.svg"  # a file, so the tab's ico
 state.init_state()
 st.set_page_config(page_title="Optimizer Playground", page_icon=str(ICON), layout="wide",
                    initial_sidebar_state="collapsed" if st.session_state.experiment.present else "auto")
-state.apply_chart_click()
+state.apply_recorded()
 head, body = st.container(), st.container()
 with body:
     preload = style.preload_plotly()  # first visit only: the browser starts fetching Plotly now

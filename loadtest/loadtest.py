@@ -83,6 +83,8 @@ from urllib.parse import urlsplit
 
 import numpy as np
 
+from playground.page import keys
+
 from .servers import ROOT, Target, cpu_seconds, direct_server, external_target, nginx_deployment, rss_bytes
 
 CHROMIUM = "/usr/bin/chromium"
@@ -196,7 +198,7 @@ class SessionResult:
 
 def check_url(url: str, plan: Plan, lr_optimizer: str = ADDED) -> list[str]:
     """What in the final URL is not this session's own experiment (empty when all is right)."""
-    from playground.model.experiment import decode
+    from playground.model.link import decode
 
     exp, warnings = decode(urlsplit(url).query)
     out = [f"the link has problems: {w}" for w in warnings]
@@ -247,23 +249,23 @@ async def _script(page, base_url: str, plan: Plan, res: SessionResult, step_time
     await _settle(page)
 
     res.step = "surface"
-    await page.locator(".st-key-surface-0 input[role=combobox]").click()
+    await page.locator(f".st-key-{keys.surface(0)} input[role=combobox]").click()
     option = page.get_by_role("option", name=plan.label, exact=True)
     await option.wait_for()
     res.latencies["surface"] = await _timed(page, "data", option.click)
     await _settle(page)
 
     res.step = "add"
-    add = page.locator(".st-key-add button:visible").first
+    add = page.locator(f".st-key-{keys.ADD} button:visible").first
     res.latencies["add"] = await _timed(page, "data", add.click)
     await _settle(page)
 
     res.step = "lr"
     # The learning-rate box of the optimizer the sidebar is editing (after "add": the new one). Its
     # key is e<uid>-<optimizer>-<surface>-lr-n; if it sits in a closed expander, open that first.
-    boxes = page.locator(f'[class*="st-key-e"][class*="-{plan.surface}-lr-n"]')
+    boxes = page.locator(f'[class*="st-key-e"][class*="-{plan.surface}-lr{keys.LOG_EXACT}"]')
     await boxes.first.wait_for(state="attached")
-    visible = page.locator(f'[class*="st-key-e"][class*="-{plan.surface}-lr-n"]:visible')
+    visible = page.locator(f'[class*="st-key-e"][class*="-{plan.surface}-lr{keys.LOG_EXACT}"]:visible')
     if not await visible.count():
         await page.locator(f'details:has([class*="-{plan.surface}-lr-n"]) > summary').first.click()
     container = visible.first
@@ -276,7 +278,7 @@ async def _script(page, base_url: str, plan: Plan, res: SessionResult, step_time
     await _settle(page)
 
     res.step = "steps"
-    slider = page.locator(".st-key-steps-0 input[type=range]")
+    slider = page.locator(f".st-key-{keys.steps(0)} input[type=range]")
     await slider.focus()
     res.latencies["steps"] = await _timed(page, "data", lambda: slider.press("ArrowRight"))
     await _settle(page)

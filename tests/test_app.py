@@ -16,8 +16,10 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from playground.model import lessons
-from playground.model.experiment import VIEWS, Entry, Experiment, Schedule, decode, default_experiment, encode
+from playground.model.experiment import VIEWS, Entry, Experiment, Schedule, default_experiment
+from playground.model.link import decode, encode
 from playground.model.simulate import simulate
+from playground.page import keys
 
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
 TIMEOUT = 60
@@ -128,7 +130,7 @@ def test_add_remove_duplicate_and_edit_follow_into_chart_and_url(default_app):
     at = default_app
     n0 = len(runs(at))
 
-    at.button(key="add").click().run()
+    at.button(key=keys.ADD).click().run()
     no_exception(at)
     exp = url_experiment(at)
     assert len(exp.entries) == n0 + 1
@@ -137,7 +139,7 @@ def test_add_remove_duplicate_and_edit_follow_into_chart_and_url(default_app):
 
     removed = exp.entries[1]
     edit(at, 1)
-    at.button(key="e1-rm").click().run()
+    at.button(key=keys.entry(1, "rm")).click().run()
     no_exception(at)
     exp = url_experiment(at)
     assert len(exp.entries) == n0
@@ -147,7 +149,7 @@ def test_add_remove_duplicate_and_edit_follow_into_chart_and_url(default_app):
 
     first = exp.entries[0]
     edit(at, 0)
-    at.button(key="e0-dup").click().run()
+    at.button(key=keys.entry(0, "dup")).click().run()
     no_exception(at)
     exp = url_experiment(at)
     assert len(exp.entries) == n0 + 1
@@ -159,7 +161,7 @@ def test_add_remove_duplicate_and_edit_follow_into_chart_and_url(default_app):
     adam = next(i for i, e in enumerate(exp.entries) if e.optimizer == "adam")
     edit(at, 3)
     before = runs(at)
-    at.number_input(key="e3-adam-rosenbrock-lr-n").set_value(0.02).run()
+    at.number_input(key=keys.hyper(3, "adam", "rosenbrock", "lr") + keys.LOG_EXACT).set_value(0.02).run()
     no_exception(at)
     exp = url_experiment(at)
     assert exp.entries[adam].hyper_dict.get("lr") == 0.02
@@ -170,25 +172,25 @@ def test_add_remove_duplicate_and_edit_follow_into_chart_and_url(default_app):
     others = [i for i in range(len(after)) if i != adam]
     assert [after[i]["path"] for i in others] == [before[i]["path"] for i in others]
     # The log slider followed the exact value.
-    assert at.select_slider(key="e3-adam-rosenbrock-lr-s").value == 0.02
+    assert at.select_slider(key=keys.hyper(3, "adam", "rosenbrock", "lr") + keys.LOG_SLIDER).value == 0.02
     assert_chart_shows(at, exp)
 
 
 def test_only_the_entry_being_edited_has_widgets():
     at = new_app()
-    assert at.number_input(key="e0-sgd-rosenbrock-lr-n")
-    assert not [w for w in at.number_input if w.key.startswith("e3-")]
+    assert at.number_input(key=keys.hyper(0, "sgd", "rosenbrock", "lr") + keys.LOG_EXACT)
+    assert not [w for w in at.number_input if w.key.startswith(keys.entry(3, ""))]
     edit(at, 3)
-    assert at.number_input(key="e3-adam-rosenbrock-lr-n")
-    assert not [w for w in at.number_input if w.key.startswith("e0-")]
+    assert at.number_input(key=keys.hyper(3, "adam", "rosenbrock", "lr") + keys.LOG_EXACT)
+    assert not [w for w in at.number_input if w.key.startswith(keys.entry(0, ""))]
     # Adding an entry opens it for editing.
-    at.button(key="add").click().run()
-    assert at.selectbox(key="e4-opt").value == url_experiment(at).entries[-1].optimizer
+    at.button(key=keys.ADD).click().run()
+    assert at.selectbox(key=keys.entry(4, "opt")).value == url_experiment(at).entries[-1].optimizer
 
 
 def test_switching_to_slope_gives_the_1d_figure():
     at = new_app()
-    at.selectbox(key="surface-0").set_value("slope").run()
+    at.selectbox(key=keys.surface(0)).set_value("slope").run()
     no_exception(at)
     assert url(at)["surface"] == "slope"
     data = player_data(at)
@@ -212,13 +214,13 @@ def test_a_link_reproduces_its_experiment():
     assert not at.warning
     assert url_experiment(at) == exp
     assert url(at) == encode(exp)
-    assert at.slider(key="steps-0").value == 140
-    assert at.slider(key="sp-0-bowl-angle").value == 30.0
-    assert at.number_input(key="start0-0-bowl").value == -2.0
-    assert at.text_input(key="e0-label").value == "Fast Adam"
-    assert at.number_input(key="e0-adam-bowl-lr-n").value == 0.07
+    assert at.slider(key=keys.steps(0)).value == 140
+    assert at.slider(key=keys.surface_param(0, "bowl", "angle")).value == 30.0
+    assert at.number_input(key=keys.start(0, 0, "bowl")).value == -2.0
+    assert at.text_input(key=keys.entry(0, "label")).value == "Fast Adam"
+    assert at.number_input(key=keys.hyper(0, "adam", "bowl", "lr") + keys.LOG_EXACT).value == 0.07
     edit(at, 1)
-    assert at.selectbox(key="e1-nesterov-sched").value == "cosine"
+    assert at.selectbox(key=keys.schedule(1, "nesterov", "sched")).value == "cosine"
     assert runs(at)[0]["label"] == "Fast Adam"
     assert runs(at)[0]["color"] == "#aa3377"
     assert_chart_shows(at, exp)
@@ -244,7 +246,7 @@ def test_a_mangled_link_keeps_the_valid_parts_and_says_what_it_ignored():
     assert len(runs(at)) == 7
     assert all("<" not in r["label"] for r in runs(at))
     # The warning can be dismissed.
-    at.button(key="dismiss-warnings").click().run()
+    at.button(key=keys.DISMISS_WARNINGS).click().run()
     no_exception(at)
     assert not at.warning
 
@@ -262,7 +264,7 @@ def views_app() -> AppTest:
 @pytest.mark.parametrize("view", VIEWS)
 def test_every_view_renders(views_app, view):
     at = views_app
-    at.segmented_control(key="view-0").set_value(view).run()
+    at.segmented_control(key=keys.view(0)).set_value(view).run()
     no_exception(at)
     assert url(at).get("view", "race") == view
     n = 2
@@ -294,11 +296,11 @@ def test_presentation_mode_from_the_link():
     at = new_app(opt="adam;rmsprop", steps="100", present="1")
     no_exception(at)
     assert not at.title, "presentation mode hides the page title"
-    assert at.toggle(key="present-0").value is True
+    assert at.toggle(key=keys.present(0)).value is True
     assert url(at).get("present") == "1"
     assert player_data(at)["present"] is True
     assert_chart_shows(at, url_experiment(at))
-    at.toggle(key="present-0").set_value(False).run()
+    at.toggle(key=keys.present(0)).set_value(False).run()
     no_exception(at)
     assert "present" not in url(at)
     assert at.title
@@ -309,7 +311,7 @@ def test_choosing_a_lesson_loads_its_experiment():
     at = new_app()
     lesson = lessons.find("oblong-bowl")
     assert lesson is not None
-    at.selectbox(key="lesson-0").set_value(lesson.key).run()
+    at.selectbox(key=keys.lesson(0)).set_value(lesson.key).run()
     no_exception(at)
     exp = url_experiment(at)
     assert url(at)["lesson"] == lesson.key
@@ -321,18 +323,18 @@ def test_choosing_a_lesson_loads_its_experiment():
     if want.view == "race":
         assert_chart_shows(at, exp)
     # Widgets were rebuilt from the lesson (a new generation of keys).
-    assert at.selectbox(key="surface-1").value == want.surface
+    assert at.selectbox(key=keys.surface(1)).value == want.surface
 
 
 def test_removing_every_optimizer_and_adding_one_back():
     at = new_app(surface="himmelblau", opt="lion", steps="60")
     no_exception(at)
-    at.button(key="e0-rm").click().run()
+    at.button(key=keys.entry(0, "rm")).click().run()
     no_exception(at)
     assert not at.get("plotly_chart")
     assert any("Add an optimizer" in i.value for i in at.info)
     assert url_experiment(at).entries == ()
-    at.button(key="add").click().run()
+    at.button(key=keys.ADD).click().run()
     no_exception(at)
     exp = url_experiment(at)
     assert len(exp.entries) == 1 and exp.surface == "himmelblau" and exp.steps == 60

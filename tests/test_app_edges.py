@@ -11,7 +11,8 @@ from streamlit.testing.v1 import AppTest
 
 import surfaces
 from playground import figures
-from playground.model.experiment import decode
+from playground.model.link import decode
+from playground.page import keys
 from tests.test_app import new_app, no_exception
 
 
@@ -53,7 +54,7 @@ def test_formula_typed_in_the_sidebar_with_escapes_keeps_its_backdrop():
     at = new_app(surface="custom", formula="x**2 + y**2", opt="adam:lr=0.05,label=a%2B b%25 c")
     no_exception(at)
     text = "x**2 +  4*(y - 1)**2"
-    at.text_input(key="formula-0").set_value(text).run()
+    at.text_input(key=keys.formula(0)).set_value(text).run()
     no_exception(at)
     s = surfaces.from_formula(text, bounds=[[-3, 3], [-3, 3]])
     want = figures.backdrop(s, figures.Theme(dark=False, present=False)).image["source"]
@@ -77,7 +78,7 @@ def test_a_bad_formula_keeps_the_last_valid_surface_and_says_so_beside_the_chart
     good = "x**2 + 3*y**2"
     at = new_app(surface="custom", formula=good, opt="adam:lr=0.05")
     before = background(at)
-    at.text_input(key="formula-0").set_value("x** + (").run()
+    at.text_input(key=keys.formula(0)).set_value("x** + (").run()
     no_exception(at)
     exp = url_experiment(at)
     assert exp.surface == "custom" and exp.formula == good, "the race left the last valid surface"
@@ -85,16 +86,16 @@ def test_a_bad_formula_keeps_the_last_valid_surface_and_says_so_beside_the_chart
     errors = main_errors(at)
     assert len(errors) == 1 and "x** + (" in errors[0] and good in errors[0], errors
     # Fixing the formula clears the message.
-    at.text_input(key="formula-0").set_value("x**2 + y**2").run()
+    at.text_input(key=keys.formula(0)).set_value("x**2 + y**2").run()
     assert not main_errors(at) and url_experiment(at).formula == "x**2 + y**2"
 
 
 def test_a_hostile_formula_is_refused_and_the_race_keeps_its_surface():
     at = new_app(surface="bowl", opt="adam:lr=0.05")
-    at.selectbox(key="surface-0").set_value("custom").run()
+    at.selectbox(key=keys.surface(0)).set_value("custom").run()
     first = url_experiment(at).formula
     assert first
-    at.text_input(key="formula-0").set_value("__import__('os')").run()
+    at.text_input(key=keys.formula(0)).set_value("__import__('os')").run()
     no_exception(at)
     exp = url_experiment(at)
     assert exp.surface == "custom" and exp.formula == first
@@ -114,7 +115,7 @@ def test_a_mangled_step_count_uses_the_value_the_message_names():
     at = new_app(surface="bowl", opt="adam:lr=0.05", steps="-5")
     no_exception(at)
     text = "\n".join(w.value for w in at.warning)
-    used = at.slider(key="steps-0").value
+    used = at.slider(key=keys.steps(0)).value
     assert f"using {used}" in text, (used, text)
     assert url_experiment(at).steps == used
     assert player(at)["steps"] == used
@@ -145,7 +146,7 @@ def test_choosing_no_lesson_takes_the_lesson_text_away_and_keeps_the_race():
     at = new_app(lesson="oblong-bowl")
     assert lesson_texts(at)
     race = url_experiment(at)
-    at.selectbox(key="lesson-0").set_value("").run()
+    at.selectbox(key=keys.lesson(0)).set_value("").run()
     no_exception(at)
     assert not lesson_texts(at)
     after = url_experiment(at)
@@ -156,11 +157,11 @@ def test_an_edited_lesson_is_marked_as_edited_and_can_be_restored():
     at = new_app(lesson="oblong-bowl")
     titles = [m for m in markdown(at) if m.startswith("**")]
     assert not any("edited" in t for t in titles) and not at.main.warning
-    at.slider(key="steps-0").set_value(37).run()
+    at.slider(key=keys.steps(0)).set_value(37).run()
     no_exception(at)
     assert any("— edited" in m for m in markdown(at)), markdown(at)
     assert any("changed this lesson" in w.value for w in at.main.warning)
-    at.button(key="restore-lesson").click().run()
+    at.button(key=keys.RESTORE_LESSON).click().run()
     no_exception(at)
     assert not any("— edited" in m for m in markdown(at))
     assert url_experiment(at).steps != 37

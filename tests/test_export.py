@@ -21,8 +21,9 @@ from PIL import Image
 
 from playground import exports
 from playground.model.caps import CAPS
-from playground.model.experiment import decode, to_query_string
+from playground.model.link import decode, to_query_string
 from playground.model.simulate import simulate
+from playground.page import keys
 
 ROOT = Path(__file__).resolve().parent.parent
 # SGD at lr 0.2 on the oblong bowl (curvature 25) blows up within a few steps; Adam does not.
@@ -315,7 +316,7 @@ def test_cli_lessons_and_link(tmp_path):
 
 
 def _export_section():
-    from playground.model.experiment import decode
+    from playground.model.link import decode
     from playground.model.simulate import simulate
     from playground.page import export_panel
 
@@ -328,11 +329,11 @@ def test_export_section_builds_a_file_to_download():
 
     at = AppTest.from_function(_export_section, default_timeout=60).run()
     assert not at.exception
-    assert at.selectbox(key="export-format").value == "gif"
-    assert at.number_input(key="export-frames").max == CAPS.export_frames
-    at.selectbox(key="export-format").set_value("csv").run()
+    assert at.selectbox(key=keys.EXPORT_FORMAT).value == "gif"
+    assert at.number_input(key=keys.EXPORT_FRAMES).max == CAPS.export_frames
+    at.selectbox(key=keys.EXPORT_FORMAT).set_value("csv").run()
     assert not at.get("download_button")
-    at.button(key="export-build").click().run()
+    at.button(key=keys.EXPORT_BUILD).click().run()
     assert not at.exception
     buttons = at.get("download_button")
     assert len(buttons) == 1 and "bowl-trajectories.csv" in buttons[0].proto.label

@@ -8,6 +8,7 @@ from playground.figures import Theme, for_streamlit
 from playground.figures.datapanel import datapanel_figure
 from playground.model.datapanel import data_panel
 from playground.model.simulate import Race
+from playground.page import keys
 
 
 def show(race: Race, dark: bool, present: bool) -> None:
@@ -15,4 +16,4 @@ def show(race: Race, dark: bool, present: bool) -> None:
     if panel is None:
         return
     spec = datapanel_figure(panel, race.labels, race.colors, Theme(dark=dark, present=present))
-    st.plotly_chart(for_streamlit(spec), config={"displaylogo": False}, theme=None, key="data-panel")
+    st.plotly_chart(for_streamlit(spec), config={"displaylogo": False}, theme=None, key=keys.DATA_PANEL)

@@ -17,6 +17,7 @@ from playground import exports
 from playground.model.caps import CAPS
 from playground.model.experiment import Experiment
 from playground.model.simulate import Race
+from playground.page import keys
 
 LABELS = {
     "gif": "Animated GIF (slides, chat)",
@@ -42,21 +43,21 @@ def _settings(fmt: str, race: Race) -> dict:
         cols = st.columns(2)
         out["frames"] = int(cols[0].number_input(
             "Frames", min_value=2, max_value=CAPS.export_frames, value=min(last + 1, exports.DEFAULT_FRAMES),
-            step=10, key="export-frames",
+            step=10, key=keys.EXPORT_FRAMES,
             help=f"Evenly spaced steps of the race, at most {CAPS.export_frames} (and at most one per step). "
                  "Each frame shows the optimizers' positions and a short tail."))
         out["fps"] = float(cols[1].number_input(
             "Frames per second", min_value=exports.MIN_FPS, max_value=exports.MAX_FPS,
-            value=float(min(max(round(30 * race.experiment.speed), 1), 60)), step=5.0, key="export-fps",
+            value=float(min(max(round(30 * race.experiment.speed), 1), 60)), step=5.0, key=keys.EXPORT_FPS,
             help="Playback speed: frames ÷ fps is the length in seconds."))
     if fmt in ("gif", "mp4", "png"):
         cols = st.columns(2)
         out["width"] = int(cols[0].number_input(
             "Width (px)", min_value=exports.MIN_WIDTH, max_value=exports.MAX_WIDTH, value=exports.DEFAULT_WIDTH,
-            step=80, key="export-width"))
+            step=80, key=keys.EXPORT_WIDTH))
         out["height"] = int(cols[1].number_input(
             "Height (px)", min_value=exports.MIN_HEIGHT, max_value=exports.MAX_HEIGHT, value=exports.DEFAULT_HEIGHT,
-            step=60, key="export-height"))
+            step=60, key=keys.EXPORT_HEIGHT))
     return out
 
 
@@ -75,7 +76,7 @@ def show(exp: Experiment, race: Race) -> None:
     """
     race = replace(race, experiment=replace(exp, view="race", present=False))
     with st.expander("Export", icon=":material/download:"):
-        fmt = st.selectbox("Format", exports.FORMATS, format_func=LABELS.get, key="export-format")
+        fmt = st.selectbox("Format", exports.FORMATS, format_func=LABELS.get, key=keys.EXPORT_FORMAT)
         settings = _settings(fmt, race)
         if fmt in exports.ANIMATED:
             seconds = settings["frames"] / settings["fps"]
@@ -86,7 +87,7 @@ def show(exp: Experiment, race: Race) -> None:
         if stored is not None and stored[0] != signature:
             del st.session_state[STATE_KEY]  # built for other settings: free the memory
             stored = None
-        if st.button(f"Build {fmt.upper()}", icon=":material/build:", key="export-build"):
+        if st.button(f"Build {fmt.upper()}", icon=":material/build:", key=keys.EXPORT_BUILD):
             bar = st.progress(0.0, text="Drawing…")
 
             def progress(fraction: float) -> None:
@@ -116,4 +117,4 @@ def show(exp: Experiment, race: Race) -> None:
             st.info(message, icon=":material/info:")
         st.download_button(f"Download {result.filename} ({_size(len(result.data))})", data=result.data,
                            file_name=result.filename, mime=result.mime, icon=":material/download:",
-                           key="export-download", on_click="ignore", type="primary")
+                           key=keys.EXPORT_DOWNLOAD, on_click="ignore", type="primary")

@@ -5,12 +5,13 @@ from __future__ import annotations
 
 import streamlit as st
 
-from playground.model import lessons
+from playground.model import actions, lessons
 from playground.model.experiment import (
     Experiment,
     to_query_string,
 )
-from playground.page.state import _on_restore_lesson
+from playground.page import keys
+from playground.page.state import record
 from playground.page.style import code_span
 
 
@@ -40,7 +41,7 @@ def show_warnings() -> None:
             + "\n".join(f"- {w}" for w in warnings[:20])
             + (f"\n- … and {len(warnings) - 20} more" if len(warnings) > 20 else "")
         )
-        if st.button("Dismiss", key="dismiss-warnings"):
+        if st.button("Dismiss", key=keys.DISMISS_WARNINGS):
             st.session_state.warnings = []
             st.rerun()
 
@@ -92,8 +93,8 @@ def lesson_box(exp: Experiment) -> None:
         if edited:
             st.warning("You have changed this lesson's settings: the text below describes the lesson's own race, "
                        "which may no longer be what the chart shows.", icon=":material/edit:")
-            st.button("Restore the lesson's settings", key="restore-lesson", on_click=_on_restore_lesson,
-                      args=(lesson.key,))
+            st.button("Restore the lesson's settings", key=keys.RESTORE_LESSON, on_click=record,
+                      args=(actions.LoadLesson(lesson.key),))
         st.markdown(f"**What to watch:** {lesson.watch}")
         if exp.present:
             st.markdown(lesson.explanation)

@@ -10,6 +10,7 @@ from playground import figures
 from playground.figures.internals import internals_figure
 from playground.model.experiment import Experiment
 from playground.model.simulate import Race
+from playground.page import keys
 from playground.page.style import dark_theme
 
 
@@ -32,7 +33,8 @@ def _as_panels(quantities: dict[str, np.ndarray], tr: optimizers.Trajectory, rac
 
 def show(exp: Experiment, race: Race) -> None:
     gen = st.session_state.gen
-    idx = st.selectbox("Entry", range(len(race.labels)), format_func=lambda i: race.labels[i], key=f"in-entry-{gen}")
+    idx = st.selectbox("Entry", range(len(race.labels)), format_func=lambda i: race.labels[i],
+                       key=keys.internals_entry(gen))
     tr = race.trajectories[idx]
     spec = optimizers.spec(exp.entries[idx].optimizer)
     quantities = _as_panels(optimizers.internals(tr), tr, race)

@@ -10,7 +10,7 @@ import streamlit as st
 
 import optimizers
 import surfaces
-from playground.model import defaults, lessons, schedules
+from playground.model import actions, defaults, lessons, schedules
 from playground.model.caps import CAPS
 from playground.model.experiment import (
     LABEL_MAX,
@@ -20,34 +20,35 @@ from playground.model.experiment import (
     Schedule,
     clean_label,
 )
-from playground.page.state import _on_add, _on_duplicate, _on_lesson, _on_remove, _on_reset
+from playground.page import keys
+from playground.page.state import on_lesson, record
 from playground.page.style import code_span
 from playground.page.widgets import hyper_widget, linear_number
 
 
 def surface_controls(exp: Experiment, gen: int) -> Experiment:
-    keys = [*surfaces.names(), "custom"]
-    index = keys.index(exp.surface) if exp.surface in keys else 0
+    choices = [*surfaces.names(), "custom"]
+    index = choices.index(exp.surface) if exp.surface in choices else 0
     key = st.selectbox(
         "Surface",
-        keys,
+        choices,
         index=index,
-        key=f"surface-{gen}",
+        key=keys.surface(gen),
         format_func=lambda k: "Custom formula" if k == "custom" else surfaces.spec(k).name,
     )
     if key == "custom":
         text = st.text_input(
             "f(x, y) =",
             value=exp.formula or "0.5*x**2 + 3*sin(y)**2",
-            key=f"formula-{gen}",
+            key=keys.formula(gen),
             max_chars=CAPS.formula_length,
             help="Numbers, x, y, + − * / **, and sin cos tan exp log sqrt abs tanh sinh cosh "
             "arctan, pi, e. Uses only x → a 1-D surface.",
         )
         c1, c2 = st.columns(2)
         b = exp.bounds if exp.bounds else ((-3.0, 3.0), (-3.0, 3.0))
-        lo = c1.number_input("window from", value=float(b[0][0]), key=f"blo-{gen}", step=0.5)
-        hi = c2.number_input("to", value=float(b[0][1]), key=f"bhi-{gen}", step=0.5)
+        lo = c1.number_input("window from", value=float(b[0][0]), key=keys.window_from(gen), step=0.5)
+        hi = c2.number_input("to", value=float(b[0][1]), key=keys.window_to(gen), step=0.5)
         bounds = ((float(lo), float(hi)), (float(lo), float(hi)))
         try:
             s = surfaces.from_formula(text, bounds=[list(r) for r in bounds])
@@ -69,7 +70,7 @@ def surface_controls(exp: Experiment, gen: int) -> Experiment:
         value = current.get(p.name, p.default)
         lo = p.ui_low if p.ui_low is not None else p.low
         hi = p.ui_high if p.ui_high is not None else p.high
-        v = linear_number(p.name, value, lo, hi, f"sp-{gen}-{key}-{p.name}", p.help)
+        v = linear_number(p.name, value, lo, hi, keys.surface_param(gen, key, p.name), p.help)
         if v != p.default:
             params[p.name] = v
     return replace(
@@ -91,7 +92,7 @@ def run_controls(exp: Experiment, gen: int) -> Experiment:
     cols = st.columns(surface.dim)
     coords = []
     for i, c in enumerate(cols):
-        key = f"start{i}-{gen}-{exp.surface}"
+        key = keys.start(i, gen, exp.surface)
         if key not in st.session_state:  # seeded here, since a click on the chart also writes it
             st.session_state[key] = float(start[i])
         with c:
@@ -111,12 +112,12 @@ def run_controls(exp: Experiment, gen: int) -> Experiment:
     if surface.dim == 2:
         st.caption("Or click on the race chart to start there.")
     # Any whole number of steps a link may carry (1 to the cap), so the page runs what the link says.
-    steps = st.slider("Steps", 1, CAPS.steps, int(min(max(exp.steps, 1), CAPS.steps)), step=1, key=f"steps-{gen}")
+    steps = st.slider("Steps", 1, CAPS.steps, int(min(max(exp.steps, 1), CAPS.steps)), step=1, key=keys.steps(gen))
     speed = st.select_slider(
         "Animation speed",
         options=[0.25, 0.5, 1.0, 2.0, 4.0],
         value=exp.speed if exp.speed in (0.25, 0.5, 1.0, 2.0, 4.0) else 1.0,
-        key=f"speed-{gen}",
+        key=keys.speed(gen),
         format_func=lambda v: f"{v:g}×",
     )
     batch = 0
@@ -128,7 +129,7 @@ def run_controls(exp: Experiment, gen: int) -> Experiment:
             max_value=n,
             value=int(min(exp.batch_size, n)),
             step=1,
-            key=f"batch-{gen}-{exp.surface}-{n}",
+            key=keys.batch(gen, exp.surface, n),
             help="Each step's gradient comes from this many points, drawn without replacement and reshuffled "
             "every epoch, from the seed under Noisy gradients.",
         )
@@ -139,11 +140,12 @@ def run_controls(exp: Experiment, gen: int) -> Experiment:
             max_value=CAPS.noise,
             value=float(exp.noise),
             step=0.1,
-            key=f"noise-{gen}",
+            key=keys.noise(gen),
             format="%g",
         )
-        seed = st.number_input("Seed", min_value=0, max_value=2**31 - 1, value=int(exp.seed), step=1, key=f"seed-{gen}")
-        seeds = st.slider("Seeds shown as a spread (curves view)", 1, CAPS.seeds, int(exp.seeds), key=f"seeds-{gen}")
+        seed = st.number_input("Seed", min_value=0, max_value=2**31 - 1, value=int(exp.seed), step=1,
+                               key=keys.seed(gen))
+        seeds = st.slider("Seeds shown as a spread (curves view)", 1, CAPS.seeds, int(exp.seeds), key=keys.seeds(gen))
     return replace(
         exp,
         start=() if new_start == tuple(surface.default_start) else new_start,
@@ -157,40 +159,40 @@ def run_controls(exp: Experiment, gen: int) -> Experiment:
 
 
 def entry_controls(exp: Experiment, i: int, entry: Entry, uid: int, color: str, label: str) -> Entry:
-    keys = optimizers.names()
-    k = f"e{uid}"
+    choices = optimizers.names()
     c1, c2 = st.columns([3, 1])
     opt = c1.selectbox(
         "Optimizer",
-        keys,
-        index=keys.index(entry.optimizer),
-        key=f"{k}-opt",
+        choices,
+        index=choices.index(entry.optimizer),
+        key=keys.entry(uid, "opt"),
         format_func=lambda o: optimizers.spec(o).name,
     )
-    picked = c2.color_picker("Colour", value=color, key=f"{k}-color")
+    picked = c2.color_picker("Colour", value=color, key=keys.entry(uid, "color"))
     spec = optimizers.spec(opt)
     st.caption(spec.summary)
-    name = st.text_input("Label", value=entry.label, key=f"{k}-label", max_chars=LABEL_MAX, placeholder=label)
+    name = st.text_input("Label", value=entry.label, key=keys.entry(uid, "label"), max_chars=LABEL_MAX,
+                         placeholder=label)
     overrides = entry.hyper_dict if opt == entry.optimizer else {}
     base = {**spec.defaults, "lr": defaults.learning_rate(exp.surface, opt)}
     hyper = {}
     for h in spec.hypers:
         value = overrides.get(h.name, base[h.name])
-        wkey = f"{k}-{opt}-{exp.surface if h.name == 'lr' else ''}-{h.name}"
+        wkey = keys.hyper(uid, opt, exp.surface, h.name)
         v = hyper_widget(h, value, wkey)
         if v != base[h.name]:
             hyper[h.name] = v
-    sched = schedule_controls(entry.schedule if opt == entry.optimizer else Schedule(), f"{k}-{opt}", exp.steps)
+    sched = schedule_controls(entry.schedule if opt == entry.optimizer else Schedule(), uid, opt, exp.steps)
     b1, b2 = st.columns(2)
     b1.button(
         "Duplicate",
-        key=f"{k}-dup",
-        on_click=_on_duplicate,
-        args=(i,),
+        key=keys.entry(uid, "dup"),
+        on_click=record,
+        args=(actions.Duplicate(i),),
         disabled=len(exp.entries) >= CAPS.entries,
         width="stretch",
     )
-    b2.button("Remove", key=f"{k}-rm", on_click=_on_remove, args=(i,), width="stretch")
+    b2.button("Remove", key=keys.entry(uid, "rm"), on_click=record, args=(actions.Remove(i),), width="stretch")
     default_color = defaults.PALETTE[i % len(defaults.PALETTE)]
     return Entry(
         opt,
@@ -211,16 +213,17 @@ def _entry_summary(exp: Experiment, i: int, labels: list[str]) -> str:
     return f"{labels[i]} · lr {lr:g}"
 
 
-def schedule_controls(sched: Schedule, key: str, steps: int) -> Schedule:
+def schedule_controls(sched: Schedule, uid: int, opt: str, steps: int) -> Schedule:
     kind = st.selectbox(
         "Learning-rate schedule",
         SCHEDULES,
         index=SCHEDULES.index(sched.kind),
-        key=f"{key}-sched",
+        key=keys.schedule(uid, opt, "sched"),
         format_func=lambda s: schedules.NAMES[s],
     )
     warmup = st.number_input(
-        "Warm-up steps", min_value=0, max_value=CAPS.steps, value=int(sched.warmup), step=10, key=f"{key}-warmup"
+        "Warm-up steps", min_value=0, max_value=CAPS.steps, value=int(sched.warmup), step=10,
+        key=keys.schedule(uid, opt, "warmup"),
     )
     gamma, every = sched.gamma, sched.every
     if "gamma" in schedules.KINDS[kind].uses:
@@ -230,12 +233,13 @@ def schedule_controls(sched: Schedule, key: str, steps: int) -> Schedule:
             max_value=1.0,
             value=float(sched.gamma),
             format="%g",
-            key=f"{key}-gamma",
+            key=keys.schedule(uid, opt, "gamma"),
             step=0.05 if kind == "step" else 0.001,
         )
     if "every" in schedules.KINDS[kind].uses:
         every = st.number_input(
-            "Every k steps", min_value=1, max_value=CAPS.steps, value=int(sched.every), key=f"{key}-every"
+            "Every k steps", min_value=1, max_value=CAPS.steps, value=int(sched.every),
+            key=keys.schedule(uid, opt, "every"),
         )
     out = Schedule(kind, int(warmup), float(gamma), int(every))
     fac = schedules.factors(out, steps)
@@ -256,14 +260,14 @@ def sidebar(exp: Experiment) -> Experiment:
             "Lessons",
             options,
             index=options.index(exp.lesson) if exp.lesson in options else 0,
-            key=f"lesson-{gen}",
-            on_change=_on_lesson,
+            key=keys.lesson(gen),
+            on_change=on_lesson,
             format_func=lambda k: titles.get(k, "— choose a lesson —"),
         )
         present = st.toggle(
             "Presentation mode",
             value=exp.present,
-            key=f"present-{gen}",
+            key=keys.present(gen),
             help="Large fonts and markers, chart filling the screen; also ?present=1 in a link.",
         )
         with st.expander("Surface", expanded=True):
@@ -290,7 +294,7 @@ def sidebar(exp: Experiment) -> Experiment:
                 "Edit",
                 ss.ids,
                 index=ss.ids.index(editing),
-                key=f"edit-{gen}-{'-'.join(map(str, ss.ids))}-{signature}",
+                key=keys.entry_list(gen, ss.ids, signature),
                 format_func=dict(zip(ss.ids, shown, strict=True)).get,
                 label_visibility="collapsed",
             )
@@ -301,13 +305,15 @@ def sidebar(exp: Experiment) -> Experiment:
         st.button(
             "Add optimizer",
             icon=":material/add:",
-            on_click=_on_add,
+            on_click=record,
+            args=(actions.Add(),),
             disabled=len(exp.entries) >= CAPS.entries,
             width="stretch",
-            key="add",
+            key=keys.ADD,
             help=f"Up to {CAPS.entries} optimizers; the same one may appear with different settings.",
         )
         if len(exp.entries) >= CAPS.entries:
             st.caption(f"A race holds at most {CAPS.entries} optimizers: remove one to add another.")
-        st.button("Reset to the default race", on_click=_on_reset, width="stretch", key="reset")
+        st.button("Reset to the default race", on_click=record, args=(actions.Reset(),), width="stretch",
+                  key=keys.RESET)
     return replace(exp, entries=tuple(entries), present=present)

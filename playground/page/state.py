@@ -1,32 +1,24 @@
-"""The page's session state: the current experiment, the widget generation, and the callbacks
-that change them.
+"""The page's session state: the current experiment, the widget generation, and the actions that
+change them.
 
 The current :class:`Experiment` lives in ``st.session_state["experiment"]``; widgets are drawn from
-it and read back into a new one on every run. Keys carry a generation number that changes when the
-experiment is replaced wholesale (a lesson, a reset), so the widgets start afresh from it; entry
-widgets also carry a stable id per entry, so adding, removing or duplicating one leaves the others'
-settings alone.
+it and read back into a new one on every run. A button or a click only records an action
+(:func:`record`); :func:`apply_recorded`, at the top of the next run, applies them through the
+pure :func:`playground.model.actions.apply` and keeps the widget keys in step:
+
+- keys carry a generation number that changes when the race is replaced wholesale (a lesson, a
+  reset, a sweep cell), so the widgets start afresh from the new experiment;
+- an entry's widgets carry a stable id per entry (``ss.ids``), so adding, removing or duplicating
+  one leaves the others' settings alone; ``ss.editing`` is the entry whose editor is open.
 """
 
 from __future__ import annotations
 
-import math
-from dataclasses import replace
-
 import streamlit as st
 
-import optimizers
-from playground.model import lessons
-from playground.model.caps import CAPS
-from playground.model.experiment import (
-    LABEL_MAX,
-    Entry,
-    Experiment,
-    decode,
-    default_experiment,
-    encode,
-    round_to_window,
-)
+from playground.model import actions
+from playground.model.experiment import Experiment, decode, encode
+from playground.page import keys
 
 
 def init_state() -> None:
@@ -40,111 +32,64 @@ def init_state() -> None:
     ss.gen = 0
     ss.ids = list(range(len(exp.entries)))
     ss.next_id = len(exp.entries)
-    ss.last_click = None
+    ss.recorded = []
 
 
-def replace_experiment(exp: Experiment) -> None:
+def record(action: actions.Action) -> None:
+    """A callback's whole job: note what the user asked for."""
+    st.session_state.setdefault("recorded", []).append(action)
+
+
+def apply_recorded() -> None:
+    """Apply the actions recorded since the last run, before any widget is drawn."""
     ss = st.session_state
-    ss.experiment = exp
-    ss.gen += 1
-    ss.ids = list(range(ss.next_id, ss.next_id + len(exp.entries)))
-    ss.next_id += len(exp.entries)
+    recorded, ss.recorded = list(ss.get("recorded", [])), []
+    for action in recorded:
+        before: Experiment = ss.experiment
+        after = actions.apply(before, action)
+        ss.experiment = after
+        _follow(action, before, after)
 
 
-def _on_lesson() -> None:
-    key = st.session_state.get(f"lesson-{st.session_state.gen}")
-    if not key:  # "— choose a lesson —": the race stays, the lesson's text goes
-        st.session_state.experiment = replace(st.session_state.experiment, lesson="")
-        return
-    lesson = lessons.find(key)
-    if lesson is not None:
-        replace_experiment(replace(lesson.experiment, present=st.session_state.experiment.present))
-        st.session_state.warnings = []
-
-
-def _on_restore_lesson(key: str) -> None:
-    lesson = lessons.find(key)
-    if lesson is not None:
-        replace_experiment(replace(lesson.experiment, present=st.session_state.experiment.present))
-
-
-def _on_reset() -> None:
-    replace_experiment(default_experiment())
-    st.session_state.warnings = []
-
-
-def _on_add() -> None:
+def _new_id() -> int:
     ss = st.session_state
-    exp: Experiment = ss.experiment
-    if len(exp.entries) >= CAPS.entries:
-        return
-    used = {e.optimizer for e in exp.entries}
-    key = next((k for k in optimizers.names() if k not in used), "adam")
-    ss.experiment = replace(exp, entries=(*exp.entries, Entry(key)))
-    ss.ids.append(ss.next_id)
-    ss.editing = ss.next_id
     ss.next_id += 1
+    return ss.next_id - 1
 
 
-def _on_remove(i: int) -> None:
+def _follow(action: actions.Action, before: Experiment, after: Experiment) -> None:
+    """Keep the widget keys in step with what the action did to the experiment."""
     ss = st.session_state
-    exp: Experiment = ss.experiment
-    ss.experiment = replace(exp, entries=exp.entries[:i] + exp.entries[i + 1 :])
-    del ss.ids[i]
-    if ss.ids:
-        ss.editing = ss.ids[min(i, len(ss.ids) - 1)]
+    if actions.starts_afresh(action):
+        ss.gen += 1
+        ss.ids = [_new_id() for _ in after.entries]
+        if isinstance(action, actions.LoadLesson | actions.Reset):
+            ss.warnings = []
+    elif after.entries == before.entries:
+        pass
+    elif isinstance(action, actions.Add):
+        ss.ids.append(_new_id())
+        ss.editing = ss.ids[-1]
+    elif isinstance(action, actions.Duplicate):
+        ss.ids.insert(action.index + 1, _new_id())
+        ss.editing = ss.ids[action.index + 1]
+    elif isinstance(action, actions.Remove):
+        del ss.ids[action.index]
+        if ss.ids:
+            ss.editing = ss.ids[min(action.index, len(ss.ids) - 1)]
+    if isinstance(action, actions.SetStart) and after.start != before.start:
+        for i, c in enumerate(after.start):  # the start boxes are seeded from session state
+            ss[keys.start(i, ss.gen, after.surface)] = c
 
 
-def _on_duplicate(i: int) -> None:
-    ss = st.session_state
-    exp: Experiment = ss.experiment
-    if len(exp.entries) >= CAPS.entries:
-        return
-    copy = exp.entries[i]
-    copy = replace(copy, label=(copy.label + " copy")[:LABEL_MAX] if copy.label else "", color="")
-    ss.experiment = replace(exp, entries=(*exp.entries[: i + 1], copy, *exp.entries[i + 1 :]))
-    ss.ids.insert(i + 1, ss.next_id)
-    ss.editing = ss.next_id
-    ss.next_id += 1
+def on_lesson() -> None:
+    """The lesson list changed: load that lesson ("— choose a lesson —" keeps the race, drops the text)."""
+    record(actions.LoadLesson(st.session_state.get(keys.lesson(st.session_state.gen)) or ""))
 
 
-def apply_chart_click() -> None:
-    """A click on the race chart's click target sets the start (read before the widgets are drawn)."""
-    ss = st.session_state
-    event = ss.get(f"chart-{ss.gen}")
-    try:
-        points = event["selection"]["points"] if event else []
-    except (KeyError, TypeError):
-        points = []
-    if not points:
-        return
-    p = points[0]
-    token = (p.get("x"), p.get("y"), p.get("curve_number"))
-    if token == ss.last_click or p.get("curve_number") != 1:
-        return
-    ss.last_click = token
-    exp: Experiment = ss.experiment
-    try:
-        start = (float(p["x"]), float(p["y"]))
-    except (KeyError, TypeError, ValueError):
-        return
-    if all(math.isfinite(c) for c in start):
-        try:
-            start = round_to_window(start, exp.build_surface().bounds)
-        except ValueError:
-            return
-        ss.experiment = replace(exp, start=start)
-        for i, c in enumerate(start):
-            ss[f"start{i}-{ss.gen}-{exp.surface}"] = c
-
-
-def _start_from_player(point: tuple[float, ...]) -> None:
-    """A click on the player's map: the new start, written before the sidebar's inputs are drawn."""
-    ss = st.session_state
-    exp: Experiment = ss.experiment
-    ss.experiment = replace(exp, start=point)
-    for i, c in enumerate(point):
-        ss[f"start{i}-{ss.gen}-{exp.surface}"] = c
+def on_start(point: tuple[float, ...]) -> None:
+    """A click on the player's map."""
+    record(actions.SetStart(point))
 
 
 def sync_url(exp: Experiment) -> None:

@@ -3,19 +3,19 @@ cell's setting to the race."""
 
 from __future__ import annotations
 
-from dataclasses import replace
-
 import streamlit as st
 
 import optimizers
 from playground import figures
 from playground.figures.sweep import sweep_figure
+from playground.model import actions
 from playground.model.caps import CAPS
 from playground.model.experiment import Experiment, round_significant
 from playground.model.simulate import Race
 from playground.model.sweep import METRICS, SweepResult, SweepSpec, default_spec, numeric_hypers, run_sweep
+from playground.page import keys
 from playground.page.compute import race_key
-from playground.page.state import replace_experiment
+from playground.page.state import record
 from playground.page.style import dark_theme
 
 
@@ -40,57 +40,45 @@ def _readable(key: str, base: dict, values: dict) -> dict:
     return out
 
 
-def _add_setting(values: dict) -> None:
-    ss = st.session_state
-    exp: Experiment = ss.experiment
-    if len(exp.entries) >= CAPS.entries:
-        return
-    src = exp.entries[values.pop("_entry")]
-    entry = src.with_hyper(**values)
-    label = ", ".join(f"{k} {v:.3g}" for k, v in values.items())
-    entry = replace(entry, label=f"{src.display_label()} ({label})"[:40], color="")
-    replace_experiment(replace(exp, entries=(*exp.entries, entry), view="race"))
-
-
 def show(exp: Experiment, race: Race) -> None:
     gen = st.session_state.gen
     labels = race.labels
     c1, c2, c3 = st.columns([2, 2, 2])
     idx = c1.selectbox(
-        "Entry to sweep", range(len(exp.entries)), format_func=lambda i: labels[i], key=f"sw-entry-{gen}"
+        "Entry to sweep", range(len(exp.entries)), format_func=lambda i: labels[i], key=keys.sweep(gen, "entry")
     )
     key = exp.entries[idx].optimizer
     base = default_spec(exp, idx)
     hypers = numeric_hypers(key)
     names = [h.name for h in hypers]
-    x = c2.selectbox("Across (x)", names, index=names.index(base.x), key=f"sw-x-{gen}-{key}")
+    x = c2.selectbox("Across (x)", names, index=names.index(base.x), key=keys.sweep(gen, "x", key))
     y_options = ["", *[n for n in names if n != x]]
     y_default = base.y if base.y in y_options else ""
     y = c3.selectbox(
         "Up (y)",
         y_options,
         index=y_options.index(y_default),
-        key=f"sw-y-{gen}-{key}-{x}",
+        key=keys.sweep(gen, "y", key, x),
         format_func=lambda n: n or "— one hyperparameter —",
     )
     spec = optimizers.spec(key)
     hx = spec.hyper(x)
     c4, c5, c6, c7 = st.columns(4)
     x_default = base.x_range if x == base.x else (hx.ui_low, hx.ui_high)
-    x_lo = c4.number_input(f"{x} from", value=float(x_default[0]), format="%g", key=f"sw-xlo-{gen}-{key}-{x}")
-    x_hi = c5.number_input(f"{x} to", value=float(x_default[1]), format="%g", key=f"sw-xhi-{gen}-{key}-{x}")
+    x_lo = c4.number_input(f"{x} from", value=float(x_default[0]), format="%g", key=keys.sweep(gen, "xlo", key, x))
+    x_hi = c5.number_input(f"{x} to", value=float(x_default[1]), format="%g", key=keys.sweep(gen, "xhi", key, x))
     y_range = (0.0, 1.0)
     if y:
         hy = spec.hyper(y)
-        y_lo = c6.number_input(f"{y} from", value=float(hy.ui_low), format="%g", key=f"sw-ylo-{gen}-{key}-{y}")
-        y_hi = c7.number_input(f"{y} to", value=float(hy.ui_high), format="%g", key=f"sw-yhi-{gen}-{key}-{y}")
+        y_lo = c6.number_input(f"{y} from", value=float(hy.ui_low), format="%g", key=keys.sweep(gen, "ylo", key, y))
+        y_hi = c7.number_input(f"{y} to", value=float(hy.ui_high), format="%g", key=keys.sweep(gen, "yhi", key, y))
         y_range = (float(y_lo), float(y_hi))
     c8, c9, c10 = st.columns(3)
-    res = c8.slider("Resolution (cells per side)", 8, CAPS.sweep_resolution, 48, step=8, key=f"sw-res-{gen}")
-    metric = c9.selectbox("Metric", list(METRICS), format_func=METRICS.get, key=f"sw-metric-{gen}")
+    res = c8.slider("Resolution (cells per side)", 8, CAPS.sweep_resolution, 48, step=8, key=keys.sweep(gen, "res"))
+    metric = c9.selectbox("Metric", list(METRICS), format_func=METRICS.get, key=keys.sweep(gen, "metric"))
     tol = 1e-3
     if metric == "steps":
-        tol = c10.number_input("Tolerance", min_value=1e-12, value=1e-3, format="%g", key=f"sw-tol-{gen}")
+        tol = c10.number_input("Tolerance", min_value=1e-12, value=1e-3, format="%g", key=keys.sweep(gen, "tol"))
     sweep_spec = SweepSpec(idx, x, (float(x_lo), float(x_hi)), y, y_range, int(res), metric, float(tol))
     n = res * (res if y else 1)
     with st.spinner(f"Running {n:,} configurations × {exp.steps:,} steps in one vectorised pass…"):
@@ -100,7 +88,7 @@ def show(exp: Experiment, race: Race) -> None:
     fig = figures.for_streamlit(sweep_figure(result, figures.Theme(dark=dark_theme(), present=exp.present)))
     event = st.plotly_chart(
         fig,
-        key=f"sweep-chart-{gen}",
+        key=keys.sweep_chart(gen),
         on_select="rerun",
         selection_mode="points",
         theme=None,
@@ -131,9 +119,9 @@ def show(exp: Experiment, race: Race) -> None:
         text = ", ".join(f"{k} = {v:.4g}" for k, v in values.items())
         st.button(
             f"Add {labels[idx]} with {text} to the race",
-            key=f"sw-add-{gen}",
-            on_click=_add_setting,
-            args=({**values, "_entry": idx},),
+            key=keys.sweep(gen, "add"),
+            on_click=record,
+            args=(actions.AddSweepCell.of(idx, values),),
             disabled=len(exp.entries) >= CAPS.entries,
             type="primary",
         )

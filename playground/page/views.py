@@ -19,9 +19,9 @@ from playground.model.experiment import (
     Experiment,
 )
 from playground.model.simulate import Race
-from playground.page import data_view, export_panel, internals_view, player, sweep_view
+from playground.page import data_view, export_panel, internals_view, keys, player, sweep_view
 from playground.page.compute import cached_figure, cached_player_data, cached_race, race_key
-from playground.page.state import _start_from_player
+from playground.page.state import on_start
 from playground.page.style import dark_theme
 
 Renderer = Callable[[Experiment, Experiment, Race], None]  # (experiment, its race key, its race)
@@ -43,7 +43,7 @@ def view_picker(exp: Experiment) -> str:
         "View",
         list(views.KEYS),
         default=exp.view,
-        key=f"view-{gen}",
+        key=keys.view(gen),
         format_func=views.TITLES.get,
         label_visibility="collapsed",
     )
@@ -85,10 +85,10 @@ def show_player(exp: Experiment, key: Experiment, race: Race) -> None:
     if view == "race" and race.surface.dim == 2 and not exp.present:  # the chart keeps the room
         arrows = st.toggle(
             "Show the downhill direction (dotted) and the step taken (solid) at the current step",
-            key=f"arrows-{st.session_state.gen}",
+            key=keys.arrows(st.session_state.gen),
         )
     data = cached_player_data(key, view, exp.speed, dark_theme(), exp.present, arrows)
-    player.show(data, key=f"{player.KEY_PREFIX}-{st.session_state.gen}", on_start=_start_from_player)
+    player.show(data, key=keys.player(st.session_state.gen), on_start=on_start)
     st.caption(
         "▶ Play runs every optimizer on one clock (space; ← → step; Home/End); drag the slider to scrub. "
         + ("Faint lines are the whole paths; ★ marks the known minima, ○ the start. Click the map to start "

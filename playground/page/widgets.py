@@ -9,6 +9,7 @@ from typing import Any
 import streamlit as st
 
 import optimizers
+from playground.page import keys
 
 
 def _nice_options(low: float, high: float) -> list[float]:
@@ -51,7 +52,7 @@ def log_number(
     each one's callback writes the other's value.
     """
     options = _nice_options(ui_low, ui_high)
-    ks, kn = key + "-s", key + "-n"
+    ks, kn = key + keys.LOG_SLIDER, key + keys.LOG_EXACT
     ss = st.session_state
     if kn not in ss:
         ss[kn] = float(value)
