@@ -2,7 +2,7 @@
 
 Each node reports how tightly it binds, and a part gets brackets only where its parent binds more
 tightly, so ``(x + y)*z`` keeps its brackets and ``x + y*z`` gets none. ``pi`` and ``e`` keep their
-names; large and small numbers are written with a power of ten.
+names; a number that Python writes with an exponent (``1e-07``) is written with a power of ten.
 """
 
 from __future__ import annotations
