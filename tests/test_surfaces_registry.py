@@ -97,10 +97,12 @@ CHECKS = textwrap.dedent('''
 
     from streamlit.testing.v1 import AppTest
 
+    from playground.page import keys
+
     at = AppTest.from_file(APP, default_timeout=120)
     at.query_params["surface"] = "ridge_probe"
     at.run()
-    box = at.selectbox(key="surface-0")
+    box = at.selectbox(key=keys.surface(0))
     out["sidebar"] = [box.value, list(box.options), [str(e.value) for e in at.exception]]
     print("RESULT" + json.dumps(out))
 ''')
