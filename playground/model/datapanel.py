@@ -13,9 +13,6 @@ import numpy as np
 
 from playground.model.simulate import Race
 
-#: How the position (two coordinates) reads on each data surface.
-KINDS = {"linear_regression": "line", "logistic_regression": "boundary"}
-
 
 @dataclass(frozen=True)
 class DataPanel:
@@ -71,10 +68,14 @@ def _window(x: np.ndarray, y: np.ndarray, kind: str) -> tuple[tuple[float, float
 def data_panel(race: Race) -> DataPanel | None:
     """The panel of a race on a data surface; None on any other surface."""
     surface = race.surface
-    kind = KINDS.get(surface.key)
-    if kind is None or surface.data is None:
+    if surface.data is None or surface.dim != 2:
         return None
     x, y = surface.data
+    # The data say how a position reads: one feature and a target fit a line (w, b); points in the
+    # plane with labels are split by the boundary w·x = 0.
+    kind = "line" if x.ndim == 1 else "boundary" if x.ndim == 2 and x.shape[1] == 2 else None
+    if kind is None:
+        return None
     params, full, used = [], [], []
     for tr in race.trajectories:
         params.append(tr.path)
