@@ -18,7 +18,7 @@ from typing import Any
 
 from ._equivalent import Equivalent, GoldenCase
 from ._run import DIVERGENCE_LIMIT, Trajectory, internals, race, run
-from ._spec import Hyper, Optimizer, OptimizerSpec, Oracle, StabilityLimit, build
+from ._spec import GENERIC_LABELS, Hyper, Optimizer, OptimizerSpec, Oracle, StabilityLimit, build
 
 # Registering an optimizer is one line here: its module's name. The order is the page's listing order.
 MODULES = (
@@ -51,6 +51,7 @@ REGISTRY: dict[str, OptimizerSpec] = {
 
 __all__ = [
     "DIVERGENCE_LIMIT",
+    "GENERIC_LABELS",
     "REGISTRY",
     "Equivalent",
     "GoldenCase",

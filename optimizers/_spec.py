@@ -148,9 +148,10 @@ class OptimizerSpec:
     the links, the golden tools, the learning-rate table and the generic tests to know it:
     ``state_labels`` names its state fields and derived quantities (the Internals view),
     ``equivalent`` is a published implementation of the same rule (the golden tools run it),
-    ``stability`` its known limit on a quadratic (the Sweep view), ``lr_like`` the optimizer whose
-    suggested learning rates it shares when the table has none of its own, and ``suggest_order`` its
-    place when the page picks an optimizer to add (lower first; ties by key).
+    ``stability`` its known limit on a quadratic (the Sweep view), ``lr_per_surface`` whether its
+    learning rate is a step size to suggest per surface (False: η scales a step the rule sizes itself,
+    as Newton's and Prodigy's, and the default suits every surface), and ``suggest_order`` its place
+    when the page picks an optimizer to add (lower first; ties by key).
     """
 
     key: str
@@ -171,7 +172,7 @@ class OptimizerSpec:
     state_labels: Mapping[str, str] = field(default_factory=dict)
     equivalent: Equivalent | None = None
     stability: StabilityLimit | None = None
-    lr_like: str = ""
+    lr_per_surface: bool = True
     suggest_order: float = math.inf
 
     def __post_init__(self) -> None:

@@ -90,6 +90,5 @@ SPEC = OptimizerSpec(
         GoldenCase("plain", ADAPTIVE, {"rectify": False}, ("rosenbrock", "bowl", "beale")),
         GoldenCase("eps", ADAPTIVE, {"eps": 1e-8}, ("bowl", "himmelblau", "beale", "double_well")),
     )),
-    lr_like="adam",
     suggest_order=13,
 )

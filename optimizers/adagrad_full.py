@@ -60,6 +60,5 @@ SPEC = OptimizerSpec(
     reference="Duchi, Hazan & Singer (2011), full-matrix form",
     summary="AdaGrad with the whole matrix of gradient products: blind to how the surface is rotated.",
     state_labels={"G": "sum of g gᵀ (G)"},
-    lr_like="adagrad",
     suggest_order=19,
 )

@@ -110,5 +110,7 @@ SPEC = OptimizerSpec(
         GoldenCase("growth_rate", UNIT, {"growth_rate": 1.02}, ("bowl", "beale", "double_well")),
         GoldenCase("beta3_d0_growth_lr", HALF, {"beta3": 0.99, "growth_rate": 1.05, "d0": 1e-4}, ("bowl",)),
     )),
+    # η scales a step the rule sizes itself: the default suits every surface.
+    lr_per_surface=False,
     suggest_order=15,
 )

@@ -72,6 +72,5 @@ SPEC = OptimizerSpec(
                    ("rosenbrock", "beale", "double_well", "himmelblau")),
         GoldenCase("momentum_0.5", HEAVY, {"rho": 0.01, "momentum": 0.5}, ("rosenbrock", "beale", "double_well")),
     )),
-    lr_like="momentum",
     suggest_order=18,
 )

@@ -78,6 +78,5 @@ SPEC = OptimizerSpec(
         GoldenCase("weight_decay", ADAPTIVE_FAST, {"weight_decay": 0.1},
                    ("rosenbrock", "bowl", "beale", "double_well")),
     )),
-    lr_like="adam",
     suggest_order=17,
 )

@@ -109,6 +109,5 @@ SPEC = OptimizerSpec(
         GoldenCase("default", PLAIN, surfaces=FOUR),
         GoldenCase("beta_warmup", PLAIN, {"beta": 0.7, "warmup_steps": 20.0}, ("bowl", "beale", "double_well")),
     )),
-    lr_like="sgd",
     suggest_order=16,
 )

@@ -79,6 +79,5 @@ SPEC = OptimizerSpec(
             GoldenCase("no_momentum", GOLDEN_LR, {"beta1": 0.0}, ("bowl", "himmelblau", "double_well")),
         ),
     ),
-    lr_like="adam",
     suggest_order=14,
 )

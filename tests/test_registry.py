@@ -6,8 +6,12 @@ of the rule itself on a bowl, the state the rule actually keeps."""
 from __future__ import annotations
 
 import json
+import os
 import random
+import shutil
+import subprocess
 import sys
+import textwrap
 from pathlib import Path
 
 import numpy as np
@@ -133,3 +137,123 @@ def test_the_suggestion_is_the_same_however_the_registry_is_ordered(monkeypatch)
         monkeypatch.setattr(optimizers, "REGISTRY", dict(items))
         assert [optimizers.suggestion(u) for u in used_sets] == before
         assert optimizers.names() == [k for k, _ in items]  # the listing follows the registry
+
+
+# Registration is one line: a throwaway optimizer module in a copy of the package, its name added to
+# MODULES, and everything that reads the registry sees it.
+
+SIGN_SGD = textwrap.dedent('''
+    from typing import NamedTuple
+
+    import numpy as np
+
+    from . import _hypers
+    from ._spec import OptimizerSpec
+
+    RULE = r"""
+    \\begin{aligned}
+    x_t &= x_{t-1} - \\eta\\, \\operatorname{sign}(g_t)
+    \\end{aligned}
+    """
+
+
+    class State(NamedTuple):
+        pass
+
+
+    def init(x, hp):
+        return State()
+
+
+    def update(g, state, x, t, hp):
+        return -hp["lr"] * np.sign(g), state
+
+
+    SPEC = OptimizerSpec(key="signsgd", name="Sign descent", hypers=(_hypers.lr(1e-3),), rule_latex=RULE,
+                         init=init, update=update, reference="Bernstein et al. (2018)",
+                         summary="Steps η along the sign of each coordinate's gradient.")
+''')
+
+CHECKS = textwrap.dedent('''
+    import sys
+    import numpy as np
+    from streamlit.testing.v1 import AppTest
+
+    import optimizers
+    import surfaces
+    from playground.model import defaults
+    from playground.model.experiment import Entry, Experiment, decode, to_query_string
+
+    copy, app = sys.argv[1], sys.argv[2]
+    assert optimizers.__file__.startswith(copy), optimizers.__file__
+    assert "signsgd" in optimizers.names()
+
+    # The link round trip, with and without an lr of its own.
+    for entry in (Entry("signsgd", (("lr", 0.02),)), Entry("signsgd")):
+        exp = Experiment(surface="rosenbrock", entries=(Entry("adam"), entry))
+        again, warnings = decode(to_query_string(exp))
+        assert warnings == [], warnings
+        # The same race: the entries resolve to the same hyperparameters (a link may write a default out).
+        same = [dict(again.resolve(a).hyper) == dict(exp.resolve(b).hyper) for a, b in zip(again.entries, exp.entries)]
+        assert [e.optimizer for e in again.entries] == ["adam", "signsgd"] and all(same), again.entries
+        assert "signsgd" in to_query_string(exp)
+
+    # A sensible default learning rate on every surface: on the rule's grid, the race moves and stays.
+    for key in surfaces.names():
+        lr = defaults.default_lr("signsgd", key)
+        assert lr in defaults.LR_GRID, (key, lr)
+        s = surfaces.get(key)
+        tr = optimizers.run(optimizers.make("signsgd", lr=lr), s, steps=300)
+        span = np.asarray(s.bounds, dtype=float)
+        far = np.linalg.norm(tr.path - tr.path[0], axis=1).max()
+        assert tr.diverged_at is None and far >= 0.02 * np.linalg.norm(span[:, 1] - span[:, 0]), (key, lr, far)
+    # Sign descent steps η·√2 on a plane: 2% of the bowl's 8.49 diagonal allows η ≤ 0.12, so 0.1.
+    assert defaults.default_lr("signsgd", "bowl") == 0.1
+    assert defaults.default_lr("signsgd", "custom") in defaults.LR_GRID
+
+    # The page: the sidebar offers it, a link opens it, the Equations view shows its rule.
+    at = AppTest.from_file(app, default_timeout=120)
+    at.query_params["opt"] = "signsgd:lr=0.02"
+    at.query_params["view"] = "equations"
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    offered = [w for w in at.selectbox if str(w.key).endswith("-opt")]
+    assert offered and all("Sign descent" in w.options for w in offered), [w.options for w in offered]
+    assert offered[0].value == "signsgd"
+    shown = [el.value for el in at.get("latex")] + [el.value for el in at.markdown]
+    assert any("operatorname{sign}" in text for text in shown), shown
+    print("REGISTERED OK")
+''')
+
+
+def test_registering_an_optimizer_is_one_line(tmp_path):
+    copy = tmp_path / "copy"
+    shutil.copytree(ROOT / "optimizers", copy / "optimizers", ignore=shutil.ignore_patterns("__pycache__"))
+    (copy / "optimizers" / "signsgd.py").write_text(SIGN_SGD)
+    init = copy / "optimizers" / "__init__.py"
+    text = init.read_text()
+    assert text.count('    "newton",\n)') == 1
+    init.write_text(text.replace('    "newton",\n)', '    "newton",\n    "signsgd",\n)'))  # the one line
+    changed = [line for line in init.read_text().splitlines() if line not in text.splitlines()]
+    assert changed == ['    "signsgd",']
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(copy), str(ROOT)])}
+
+    def run(*args: str, cwd: Path = copy) -> str:
+        done = subprocess.run([sys.executable, *args], cwd=cwd, env=env, capture_output=True, text=True, timeout=600)
+        assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
+        return done.stdout
+
+    # Every generic test's parametrisation sees it (the copy comes first on the path).
+    collected = run("-m", "pytest", "--collect-only", "-q", "-p", "no:cacheprovider", "--rootdir", str(ROOT),
+                    "-o", f"pythonpath={copy}", str(ROOT / "tests" / "test_optimizers.py"),
+                    str(ROOT / "tests" / "test_run.py"), str(ROOT / "tests" / "test_equations.py"))
+    for name in ("test_optimizers.py", "test_run.py", "test_equations.py"):
+        assert any(name in line and "signsgd" in line for line in collected.splitlines()), name
+    # The golden tool lists it (it has no reference implementation to record).
+    listed = run(str(ROOT / "tools" / "make_golden.py"), "--dry-run")
+    assert "signsgd: no reference implementation" in listed
+    assert run(str(ROOT / "tools" / "make_golden_refs.py"), "--dry-run").count("signsgd") == 1
+    # The links, the page and the suggested learning rates.
+    script = tmp_path / "checks.py"
+    script.write_text(CHECKS)
+    assert "REGISTERED OK" in run(str(script), str(copy), str(ROOT / "app.py"))

@@ -1,17 +1,13 @@
 """Hyperparameter sweeps: a grid of settings of one entry, all run in one batched pass of the core.
 
 Also the theory a sweep can be checked against on a quadratic bowl with curvatures
-:math:`\\mu \\le L`: gradient descent is stable iff :math:`\\eta < 2/L`; heavy-ball momentum in
-torch's form (velocity :math:`b_t = \\beta b_{t-1} + g_t`, step :math:`\\eta b_t`) iff
-:math:`\\eta < (2 + 2\\beta)/L`; Nesterov's variant iff :math:`\\eta < (2 + 2\\beta)/((1 + 2\\beta) L)`;
-the moving-average form iff :math:`\\eta (1-\\beta) < (2 + 2\\beta)/L`. Polyak's best heavy-ball
-setting is :math:`\\eta^* = 4/(\\sqrt L + \\sqrt\\mu)^2`,
-:math:`\\beta^* = \\bigl((\\sqrt L - \\sqrt\\mu)/(\\sqrt L + \\sqrt\\mu)\\bigr)^2`.
+:math:`\\mu \\le L`: each optimizer's known stability limit (gradient descent's
+:math:`\\eta < 2/L`, heavy-ball momentum's :math:`\\eta < (2 + 2\\beta)/L`, ...) and, where known,
+its best setting (Polyak's for heavy-ball momentum) come from the ``stability`` of its spec.
 """
 
 from __future__ import annotations
 
-import math
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 
@@ -125,26 +121,19 @@ def theory(exp: Experiment, key: str, x: str, y: str, y_values: np.ndarray):
     big, small = max(a, b), min(a, b)
     curves: list[tuple[str, np.ndarray, np.ndarray]] = []
     optimum = None
-    beta = np.asarray(y_values, dtype=float)
-    limits = {
-        "sgd": ("stable iff η < 2/L", lambda bt: 2 / big + 0 * bt),
-        "momentum": ("stable iff η < (2 + 2β)/L", lambda bt: (2 + 2 * bt) / big),
-        "nesterov": ("stable iff η < (2 + 2β)/((1 + 2β)L)", lambda bt: (2 + 2 * bt) / ((1 + 2 * bt) * big)),
-        "ema_momentum": ("stable iff η(1 − β) < (2 + 2β)/L", lambda bt: (2 + 2 * bt) / ((1 - bt) * big)),
-    }
-    if key not in limits:
+    limit = optimizers.spec(key).stability
+    if limit is None:
         return [], None
-    label, limit = limits[key]
-    beta_name = "beta" if key == "ema_momentum" else "momentum"
+    beta = np.asarray(y_values, dtype=float)
     with np.errstate(divide="ignore"):
         if not y:
-            current = float(exp.resolve(next(e for e in exp.entries if e.optimizer == key)).hyper.get(beta_name, 0.0))
-            curves.append((label, np.full(2, float(limit(np.float64(current)))), np.array([np.nan, np.nan])))
-        elif y == beta_name:
-            curves.append((label, limit(beta), beta))
-            if key == "momentum":
-                r = (math.sqrt(big) - math.sqrt(small)) / (math.sqrt(big) + math.sqrt(small))
-                optimum = (4 / (math.sqrt(big) + math.sqrt(small)) ** 2, r * r)
+            current = exp.resolve(next(e for e in exp.entries if e.optimizer == key)).hyper.get(limit.over, 0.0)
+            edge = float(limit.lr_max(big, np.float64(current)))
+            curves.append((limit.label, np.full(2, edge), np.array([np.nan, np.nan])))
+        elif y == limit.over:
+            curves.append((limit.label, limit.lr_max(big, beta), beta))
+            if limit.optimum is not None:
+                optimum = limit.optimum(big, small)
     return curves, optimum
 
 
