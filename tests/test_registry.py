@@ -139,6 +139,31 @@ def test_the_suggestion_is_the_same_however_the_registry_is_ordered(monkeypatch)
         assert optimizers.names() == [k for k, _ in items]  # the listing follows the registry
 
 
+def test_reordering_the_registry_changes_only_the_listing(monkeypatch):
+    """The default race, what "Add optimizer" adds (again and again) and the race it runs are the
+    same whatever the registry's order."""
+    from playground.model import actions
+    from playground.model.experiment import default_experiment
+    from playground.model.simulate import simulate
+
+    def outcome():
+        exp = default_experiment()
+        grown = [exp]
+        for _ in range(4):
+            grown.append(actions.apply(grown[-1], actions.Add()))
+        race = simulate(grown[-1])
+        return [e.entries for e in grown], [tr.path.tolist() for tr in race.trajectories]
+
+    before = outcome()
+    assert [e.optimizer for e in before[0][-1]] == ["sgd", "momentum", "rmsprop", "adam", "nesterov",
+                                                    "ema_momentum", "adagrad", "adadelta"]
+    items = list(optimizers.REGISTRY.items())
+    for seed in range(2):
+        random.Random(seed).shuffle(items)
+        monkeypatch.setattr(optimizers, "REGISTRY", dict(items))
+        assert outcome() == before
+
+
 # Registration is one line: a throwaway optimizer module in a copy of the package, its name added to
 # MODULES, and everything that reads the registry sees it.
 
