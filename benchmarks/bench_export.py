@@ -53,7 +53,7 @@ def run(quick: bool | None = None) -> list[dict]:
     from matplotlib.animation import FFMpegWriter, PillowWriter
 
     from playground import exports
-    from playground.model.experiment import decode
+    from playground.model.link import decode
     from playground.model.simulate import simulate
 
     q = quick_mode() if quick is None else quick

@@ -24,7 +24,8 @@ from pathlib import Path
 import plotly.io
 
 from playground import exports, figures
-from playground.model.experiment import decode, default_experiment
+from playground.model.experiment import default_experiment
+from playground.model.link import decode
 from playground.model.simulate import simulate
 
 from ._common import ROOT, quick_mode, row

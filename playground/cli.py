@@ -22,7 +22,8 @@ from urllib.parse import parse_qs, urlsplit
 from playground import exports
 from playground.model import lessons
 from playground.model.caps import CAPS
-from playground.model.experiment import Experiment, decode, to_query_string
+from playground.model.experiment import Experiment
+from playground.model.link import decode, to_query_string
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 

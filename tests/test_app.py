@@ -15,7 +15,7 @@ import numpy as np
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from playground.model import lessons
+from playground.model import defaults, lessons
 from playground.model.experiment import VIEWS, Entry, Experiment, Schedule, default_experiment
 from playground.model.link import decode, encode
 from playground.model.simulate import simulate
@@ -240,7 +240,9 @@ def test_a_mangled_link_keeps_the_valid_parts_and_says_what_it_ignored():
     assert f"using {Experiment().steps}" in text
     assert exp.start == ()
     assert len(exp.entries) == 7  # 8 kept, 'bogus' dropped
-    assert exp.entries[0] == Entry("adam")  # the bad lr fell back to the default
+    # The bad lr fell back to what a link without it means: table 1's rate (see playground.model.link).
+    assert exp.entries[0] == decode("surface=bowl:b=10&opt=adam")[0].entries[0]
+    assert exp.resolve(exp.entries[0]).hyper["lr"] == defaults.LR_TABLES[1]["bowl"]["adam"]
     assert exp.entries[1].optimizer == "sgd" and exp.entries[1].hyper_dict == {"lr": 0.01}
     assert "<" not in exp.entries[1].label and "script" in exp.entries[1].label
     assert len(runs(at)) == 7

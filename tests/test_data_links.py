@@ -6,7 +6,8 @@ import pytest
 
 import optimizers
 import surfaces
-from playground.model.experiment import Entry, Experiment, decode, encode, to_query_string
+from playground.model.experiment import Entry, Experiment
+from playground.model.link import decode, encode, to_query_string
 from playground.model.simulate import simulate
 
 LINK = ("surface=linear_regression:feature_scale=10,n=32,noise=0.8,seed=4&opt=sgd:lr=0.004;adam:lr=0.05"

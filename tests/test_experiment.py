@@ -14,24 +14,15 @@ from hypothesis import strategies as st
 
 import optimizers
 import surfaces
+from playground.model import defaults
 from playground.model.caps import CAPS
-from playground.model.experiment import (
-    SCHEDULES,
-    VIEWS,
-    Entry,
-    Experiment,
-    Schedule,
-    clean_label,
-    decode,
-    default_experiment,
-    encode,
-    to_query_string,
-)
+from playground.model.experiment import SCHEDULES, VIEWS, Entry, Experiment, Schedule, clean_label, default_experiment
 from playground.model.lessons import names as lesson_names
+from playground.model.link import decode, encode, to_query_string
 from playground.model.simulate import simulate
 
-KNOWN_KEYS = ("surface", "formula", "bounds", "opt", "start", "steps", "noise", "seed", "seeds", "view", "lesson",
-              "present", "speed")
+KNOWN_KEYS = ("surface", "formula", "bounds", "opt", "lrtable", "start", "steps", "noise", "seed", "seeds", "view",
+              "lesson", "present", "speed")
 ROUND_TRIP = settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 FUZZ = settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
@@ -220,7 +211,9 @@ def test_the_docstring_example_decodes():
 
 def test_links_are_short_and_readable():
     exp = Experiment(surface="bowl", entries=(Entry("adam", (("lr", 0.05),)), Entry("sgd")), steps=200)
-    assert to_query_string(exp) == "surface=bowl&opt=adam:lr=0.05;sgd&steps=200"
+    # An lr left out comes from a table of suggestions; the link names it unless it is the first.
+    table = "" if defaults.CURRENT_LR_VERSION == 1 else f"&lrtable={defaults.CURRENT_LR_VERSION}"
+    assert to_query_string(exp) == f"surface=bowl&opt=adam:lr=0.05;sgd{table}&steps=200"
     flags = Experiment(entries=(Entry("adam", (("amsgrad", True), ("bias_correction", False))),))
     assert "opt=adam:amsgrad=1,bias_correction=0" in to_query_string(flags)
 
@@ -234,6 +227,11 @@ def test_links_are_short_and_readable():
 ])
 def test_hand_written_entries(query, entry):
     exp, warnings = decode(query)
+    # A link without lrtable means table 1's rate where it leaves the lr out: that rate becomes the
+    # entry's own where the page now suggests another.
+    old = defaults.LR_TABLES[1][exp.surface][entry.optimizer]
+    if "lr" not in entry.hyper_dict and old != defaults.default_lr(entry.optimizer, exp.surface):
+        entry = entry.with_hyper(lr=old)
     assert warnings == [] and exp.entries == (entry,)
 
 

@@ -14,11 +14,11 @@ from streamlit.testing.v1 import AppTest
 import optimizers
 import surfaces
 from playground.model.caps import CAPS
-from playground.model.experiment import decode
+from playground.model.link import decode
 
 APP = Path(__file__).resolve().parent.parent / "app.py"
 
-KEYS = ["surface", "opt", "start", "steps", "noise", "seed", "seeds", "view", "lesson", "present", "speed",
+KEYS = ["surface", "opt", "lrtable", "start", "steps", "noise", "seed", "seeds", "view", "lesson", "present", "speed",
         "formula", "bounds", "batch"]
 #: Every surface parameter name in the registry, and one that no surface has.
 SURFACE_PARAMS = sorted({p.name for key in surfaces.names() for p in surfaces.spec(key).params} | {"zz"})

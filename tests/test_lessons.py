@@ -13,7 +13,7 @@ import pytest
 
 import optimizers
 from playground.model import lessons
-from playground.model.experiment import decode, to_query_string
+from playground.model.link import decode, to_query_string
 from playground.model.simulate import Race, simulate
 
 KEYS = lessons.names()

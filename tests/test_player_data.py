@@ -13,7 +13,7 @@ import numpy as np
 import pytest
 
 from playground import figures
-from playground.model.experiment import decode
+from playground.model.link import decode
 from playground.model.simulate import simulate
 from playground.page import player
 

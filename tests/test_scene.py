@@ -12,7 +12,7 @@ import pytest
 
 from playground.figures.drawing import PT, RaceDrawing
 from playground.figures.scene import PRESENT_SCALE, Marks, edge_point, outside_stretches, run_scene, scene
-from playground.model.experiment import decode
+from playground.model.link import decode
 from playground.model.simulate import simulate
 from playground.page import player
 

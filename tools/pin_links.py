@@ -34,7 +34,7 @@ if str(ROOT) not in sys.path:
 import optimizers  # noqa: E402
 import surfaces  # noqa: E402
 from playground.model import lessons  # noqa: E402
-from playground.model.experiment import decode  # noqa: E402
+from playground.model.link import decode  # noqa: E402
 from playground.model.simulate import simulate  # noqa: E402
 
 OUT = ROOT / "tests" / "golden" / "pinned_links.json"

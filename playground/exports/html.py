@@ -8,7 +8,8 @@ import json
 from playground.exports.settings import MIME, ExportResult, Progress, file_name, race_of, resolve_settings
 from playground.figures import SIDE_BACKDROP, Theme, backdrop
 from playground.figures.drawing import SEPARATOR, title_lines
-from playground.model.experiment import Experiment, to_query_string
+from playground.model.experiment import Experiment
+from playground.model.link import to_query_string
 from playground.model.simulate import Race
 from playground.page import player
 

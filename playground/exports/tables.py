@@ -10,7 +10,8 @@ import math
 import numpy as np
 
 from playground.exports.settings import MIME, ExportResult, Progress, file_name, race_of
-from playground.model.experiment import Experiment, to_query_string
+from playground.model.experiment import Experiment
+from playground.model.link import to_query_string
 from playground.model.simulate import Race
 
 

@@ -17,7 +17,8 @@ from urllib.parse import urlsplit
 import numpy as np
 import pytest
 
-from playground.model.experiment import Experiment, decode, round_significant
+from playground.model.experiment import Experiment, round_significant
+from playground.model.link import decode
 from playground.model.simulate import simulate
 
 pytestmark = pytest.mark.browser

@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 from playground import exports
-from playground.model.experiment import decode
+from playground.model.link import decode
 from playground.model.simulate import simulate
 
 pytestmark = pytest.mark.browser

@@ -8,7 +8,7 @@ import subprocess
 
 import pytest
 
-from playground.model.experiment import decode
+from playground.model.link import decode
 
 pytestmark = pytest.mark.browser
 
