@@ -59,6 +59,23 @@ def test_the_torch_equivalent_text_and_the_equivalent_agree(key):
         assert set(spec.equivalent.renames) <= names
 
 
+def test_the_internals_panels_take_each_optimizers_own_labels():
+    from playground.figures.internals import internals_figure
+
+    def titles(key: str, **kw) -> list[str]:
+        tr = optimizers.run(optimizers.make(key, lr=1e-3), surfaces.get("bowl"), steps=5)
+        layout = internals_figure(optimizers.internals(tr), key, "#000000", None, **kw)["layout"]
+        return [v["title"]["text"] for k, v in layout.items() if k.startswith("yaxis")]
+
+    # The moving average keeps v, the heavy ball's velocity is b; Lion's m is a momentum.
+    assert "velocity v" in titles("ema_momentum", optimizer="ema_momentum")
+    assert "velocity b" in titles("momentum", optimizer="momentum")
+    assert "momentum m" in titles("lion", optimizer="lion")
+    assert titles("adam", optimizer="adam")[:3] == ["gradient g", "first moment m", "second moment v"]
+    # Without the optimizer: the label most specs give.
+    assert "velocity b" in titles("ema_momentum")
+
+
 def _committed(name: str, provenance: str) -> list[dict]:
     cases = json.loads((ROOT / "tests" / "golden" / name).read_text())["cases"]
     return [{k: v for k, v in c.items() if k not in ("path", provenance)} for c in cases]

@@ -47,5 +47,6 @@ def show(exp: Experiment, race: Race) -> None:
         st.info("This run stopped before its first step.")
         return
     fig = internals_figure(quantities, race.labels[idx], race.colors[idx], lr if lr is not None and
-                           not np.all(lr == lr[0]) else None, figures.Theme(dark=dark_theme(), present=exp.present))
+                           not np.all(lr == lr[0]) else None, figures.Theme(dark=dark_theme(), present=exp.present),
+                           optimizer=exp.entries[idx].optimizer)
     st.plotly_chart(figures.for_streamlit(fig), config={"displaylogo": False}, theme=None)

@@ -174,7 +174,7 @@ def entry_controls(exp: Experiment, i: int, entry: Entry, uid: int, color: str, 
     name = st.text_input("Label", value=entry.label, key=keys.entry(uid, "label"), max_chars=LABEL_MAX,
                          placeholder=label)
     overrides = entry.hyper_dict if opt == entry.optimizer else {}
-    base = {**spec.defaults, "lr": defaults.learning_rate(exp.surface, opt)}
+    base = {**spec.defaults, "lr": defaults.default_lr(opt, exp.surface)}
     hyper = {}
     for h in spec.hypers:
         value = overrides.get(h.name, base[h.name])
