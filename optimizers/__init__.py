@@ -4,9 +4,10 @@
 >>> opt = optimizers.make("adam", lr=0.05)
 >>> tr = optimizers.run(opt, surfaces.get("rosenbrock"), start=(-1.5, 2.0), steps=300)
 
-Adding an optimizer is one module with a ``SPEC`` and one line in :data:`REGISTRY`; the app's
-widgets, its equations panel and Internals view, the shared links, the suggested learning rates,
-the golden tools and the generic tests pick it up from there. The registry's order is the order the
+Adding an optimizer is one module with a ``SPEC`` and its name as one line in :data:`MODULES`
+(which builds :data:`REGISTRY`); the app's widgets, its equations panel and Internals view, the
+shared links, the suggested learning rates, the golden tools and the generic tests pick it up from
+there (``tests/test_registry.py`` proves it with a throwaway module). The registry's order is the order the
 page lists them in, and nothing else: which optimizer "Add" suggests is the spec's
 ``suggest_order``.
 """
