@@ -47,8 +47,10 @@ def test_the_rule_by_hand_on_the_bowl_and_the_slope():
     assert defaults.rule_lr("sgd", "slope") == 0.05
 
 
-@pytest.mark.parametrize("surface_key", ["bowl", "slope", "sharp_flat"])
+@pytest.mark.parametrize("surface_key", SURFACES)
 def test_the_committed_rows_are_what_the_rule_gives(surface_key):
+    """A surface whose window or default start changed needs the table regenerated
+    (``tools/make_lr_table.py``); this says which."""
     assert defaults.rule_lrs(surface_key, optimizers.names()) == dict(defaults.CURRENT_LR_TABLE[surface_key])
 
 
