@@ -55,6 +55,9 @@ def links() -> list[str]:
         # The lessons as the page writes them into the address bar.
         "lesson=oblong-bowl&steps=120",
         "lesson=constant-slope&opt=adam;sgd&steps=100",
+        # A lesson's start is kept on its own surface and dropped on another.
+        "lesson=oblong-bowl&surface=bowl:b=5",
+        "lesson=constant-slope&surface=bowl&opt=adam",
         # Formulas: an escaped +, a + that a query string reads as a space, spaces, a start, a window.
         "surface=custom&formula=x**2%2By**2&bounds=-2,2,-2,2&opt=adam",
         "surface=custom&formula=0.5*x**2+%2B+3*sin(y)**2&opt=adam:lr=0.05;sgd;momentum&steps=200",
