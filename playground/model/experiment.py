@@ -104,9 +104,9 @@ class Experiment:
         return surface.default_start
 
     def suggested_lr(self, optimizer: str) -> float:
-        """The learning rate an entry of ``optimizer`` without one of its own races with here (the
-        live table of suggestions; a link means a frozen one, see :mod:`playground.model.link`)."""
-        return defaults.learning_rate(self.surface, optimizer)
+        """The learning rate an entry of ``optimizer`` without one of its own races with here: the
+        current suggestion (a link means the rate of the table it names, see :mod:`playground.model.link`)."""
+        return defaults.default_lr(optimizer, self.surface)
 
     def resolve(self, entry: Entry) -> optimizers.Optimizer:
         """The optimizer an entry stands for on this experiment's surface."""
