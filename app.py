@@ -29,8 +29,11 @@ with head:
                    "exact update rule shown under Equations, in float64.")
     header.show_warnings()
     header.surface_error(experiment)
-    header.lesson_box(experiment)
-    header.surface_header(experiment)
+    if experiment.present:
+        header.present_header(experiment)
+    else:
+        header.lesson_box(experiment)
+        header.surface_header(experiment)
     top = st.columns([5, 1])
     with top[0]:
         view = views.view_picker(experiment)

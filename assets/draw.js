@@ -48,7 +48,7 @@ export function drawAxes(g, t, bounds, panel, z, c) {
   g.strokeRect(t.left, t.top, t.width, t.height);
   g.fillStyle = c.ink;
   g.font = `${z.font}px system-ui, sans-serif`;
-  const xt = niceTicks(bounds[0][0], bounds[0][1], Math.max(2, Math.floor(t.width / (z.font * 6))));
+  const xt = niceTicks(bounds[0][0], bounds[0][1], Math.max(3, Math.floor(t.width / (z.font * 5))));
   g.textAlign = "center";
   g.textBaseline = "top";
   for (const v of xt.values) {

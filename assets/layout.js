@@ -3,6 +3,17 @@
 import { equalAspect, gridShape, playerLayout, plotTransform } from "./core.js";
 
 /**
+ * The height the player may take, for a window `viewport` px high with the player's top `top` px
+ * below the page's top: what is left of the first screen when that is at least half of it or 340 px
+ * (Play then shows without scrolling); otherwise, with a lesson's text or warnings above it, a
+ * screenful (the player fills the window once scrolled to, instead of shrinking to a strip).
+ */
+export function roomFor(viewport, top) {
+  const left = viewport - Math.max(0, top) - 6;
+  return left >= Math.min(0.5 * viewport, 340) ? left : viewport - 24;
+}
+
+/**
  * The canvas size (CSS px) for a player `width` px wide with `room` px of viewport height left for
  * it. `side` is the measured height of the readout when it sits under the plot; `viewport` the
  * window's height (a phone scrolls anyway: there the plot takes a square's worth, not what is left).

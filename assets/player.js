@@ -5,7 +5,7 @@
 // the default export is the Streamlit component's entry point.
 import { clockStep, decodeFloat32, decodeQuantized, decodeRun, defaultSpeed, formatValue, indexAt, roundToWindow, stepToSlider } from "./core.js";
 import { palette, sizes } from "./draw.js";
-import { canvasSize, panelsFor } from "./layout.js";
+import { canvasSize, panelsFor, roomFor } from "./layout.js";
 import { paintFrame, paintStatic } from "./paint.js";
 import { buildControls, el, keyAction } from "./controls.js";
 
@@ -111,7 +111,7 @@ export function mount(parent, data, options = {}) {
     const vh = window.innerHeight || 800;
     const sc = scroller(root);
     const top = root.getBoundingClientRect().top + (sc ? sc.scrollTop : window.scrollY);
-    return Math.max(vh - Math.max(0, top) - 6, 300);
+    return roomFor(vh, top);
   }
 
   function layout() {

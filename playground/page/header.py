@@ -75,6 +75,20 @@ def surface_header(exp: Experiment) -> None:
     st.latex(surface.latex)
 
 
+def present_header(exp: Experiment) -> None:
+    """Presentation mode: the lesson (folded to its title) beside the surface and its formula, one row,
+    so the player below keeps three quarters of a projector's screen."""
+    lesson = lessons.find(exp.lesson) if exp.lesson else None
+    if lesson is None:
+        surface_header(exp)
+        return
+    left, right = st.columns([2, 3], vertical_alignment="center")
+    with left:
+        lesson_box(exp)
+    with right:
+        surface_header(exp)
+
+
 def lesson_box(exp: Experiment) -> None:
     lesson = lessons.find(exp.lesson) if exp.lesson else None
     if lesson is None:

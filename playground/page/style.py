@@ -12,11 +12,16 @@ _STYLE = """
 </style>
 """
 
+# Presentation mode scales the whole page's text: Streamlit sizes text in rem, so a larger root font
+# enlarges tabs, tables, the formula, lesson text and captions alike (the player follows its own
+# data). Gaps between blocks shrink, so the player keeps the first screen.
 _PRESENT_STYLE = """
 <style>
-.block-container {padding-top: 0.6rem; padding-left: 1rem; padding-right: 1rem; max-width: 100%;}
+html {font-size: 20px;}
+.block-container {padding-top: 0.3rem; padding-bottom: 1rem; padding-left: 1rem; padding-right: 1rem; max-width: 100%;}
 header[data-testid="stHeader"] {height: 0; min-height: 0; visibility: hidden;}
-.stMarkdown p, .stMarkdown li {font-size: 1.25rem;}
+.block-container [data-testid="stVerticalBlock"] {gap: 0.3rem;}
+.block-container [data-testid="stMarkdownContainer"] p {margin-bottom: 0;}
 </style>
 """
 

@@ -66,7 +66,7 @@ def show_view(exp: Experiment) -> None:
         for label, tr in zip(race.labels, race.trajectories, strict=True)
         if tr.diverged_at is not None
     ]
-    if diverged:
+    if diverged and not exp.present:  # presentation mode: the player marks and names them; it keeps the room
         st.warning(" · ".join(diverged) + " — its path stops at the last finite position (|coordinate| ≤ 10⁶).")
     _RENDERERS[exp.view](exp, key, race)
 

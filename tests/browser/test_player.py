@@ -14,7 +14,7 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from playground.model.experiment import decode
+from playground.model.link import decode
 from playground.model.simulate import simulate
 
 pytestmark = pytest.mark.browser
@@ -433,3 +433,70 @@ def test_a_diverged_run_is_drawn_to_the_windows_edge_and_no_further(page, app_ur
     x, y = round(want[0]), round(want[1])
     near = shot[y - 12: y + 13, x - 12: x + 13]
     assert green(near).sum() > 30, "no cross drawn at the point where the run leaves the window"
+
+
+# --- presentation mode and lessons on real screens ---------------------------------------------------------
+
+
+PAGE_TEXT = {
+    "view tabs": '[role="radiogroup"][aria-label="View"] button',
+    "lesson title": '[data-testid="stExpander"] summary, [data-testid="stVerticalBlockBorderWrapper"] strong',
+    "surface name": '[data-testid="stMarkdownContainer"] strong',
+    "formula": ".katex-display .katex",
+}
+
+
+def font_sizes(page) -> dict[str, float]:
+    return {name: page.locator(css).first.evaluate("e => parseFloat(getComputedStyle(e).fontSize)")
+            for name, css in PAGE_TEXT.items()}
+
+
+def test_presentation_mode_scales_the_page_text_not_only_the_player(browser, app_url):
+    sizes = {}
+    for query in ("?lesson=learning-rate", "?lesson=learning-rate&present=1"):
+        context, page = new_page(browser, 1280, 720)
+        try:
+            open_player(page, app_url, query)
+            sizes[query] = font_sizes(page)
+            assert_clean(page)
+        finally:
+            context.close()
+    plain, present = sizes.values()
+    for name in PAGE_TEXT:
+        assert present[name] >= 1.2 * plain[name], f"{name}: {plain[name]} px → {present[name]} px in presentation mode"
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_a_lesson_in_presentation_mode_leaves_the_player_the_screen(browser, app_url, scheme):
+    """1280 × 720 (a projector) with lesson 5 open: the lesson folds to its title, and the player, Play
+    included, takes at least three quarters of the window's height on the first screen."""
+    context, page = new_page(browser, 1280, 720, scheme)
+    try:
+        player = open_player(page, app_url, "?lesson=learning-rate&present=1")
+        page.wait_for_timeout(300)
+        assert page.evaluate("() => (document.scrollingElement || document.body).scrollTop") == 0
+        box = player.bounding_box()
+        assert box["y"] >= 0 and box["y"] + box["height"] <= 720 + 1, f"player {box}"
+        assert box["height"] >= 0.75 * 720, f"the player has {box['height']:.0f} of 720 px"
+        play = player.get_by_role("button", name="Play").bounding_box()
+        assert play["y"] + play["height"] <= 720, f"Play is below the first screen: {play}"
+        assert_clean(page)
+    finally:
+        context.close()
+
+
+def test_a_lesson_on_a_laptop_gets_a_plot_as_tall_as_the_window_allows(browser, app_url):
+    """1440 × 900 with lesson 5: its text and warning fill the first screen's top half; the plot is
+    sized for the window (the page scrolls to it), not squeezed into what is left below them."""
+    context, page = new_page(browser, 1440, 900)
+    try:
+        player = open_player(page, app_url, "?lesson=learning-rate")
+        page.wait_for_timeout(300)
+        player.scroll_into_view_if_needed()
+        box = plots(player)[0]
+        assert box["height"] >= 0.55 * 900, f"the plot is {box['height']:.0f} px high in a 900 px window"
+        whole = player.bounding_box()
+        assert whole["height"] <= 900, f"the player is taller than the window: {whole}"
+        assert_clean(page)
+    finally:
+        context.close()

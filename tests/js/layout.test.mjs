@@ -4,7 +4,7 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 
 import { keyAction } from "../../assets/controls.js";
-import { canvasSize, panelsFor } from "../../assets/layout.js";
+import { canvasSize, panelsFor, roomFor } from "../../assets/layout.js";
 
 const Z = { font: 12, margin: { left: 40, right: 10, top: 10, bottom: 30 } };
 
@@ -61,4 +61,12 @@ test("keys: space plays or pauses, arrows step, Home and End jump; others are le
   assert.equal(keyAction("End"), "last");
   assert.equal(keyAction("a"), null);
   assert.equal(keyAction("Tab"), null);
+});
+
+test("room: what is left of the first screen, or a screenful when less than half (or 340 px) is left", () => {
+  assert.equal(roomFor(900, 300), 594); // 900 - 300 - 6, Play stays on the first screen
+  assert.equal(roomFor(900, 554), 340); // 340 px left (less than half): still the first screen
+  assert.equal(roomFor(600, 294), 300); // half of a short window left: the first screen
+  assert.equal(roomFor(900, 650), 876); // a lesson above it: the player fills the window once scrolled to
+  assert.equal(roomFor(720, -50), 714); // scrolled past its top: the whole window
 });
