@@ -182,10 +182,10 @@ def _read_window(f: Field, text: str, exp: Experiment, raw: Mapping[str, str], w
     if _is_custom(raw):
         return exp
     vals = [read_float(v, "bounds", []) for v in text.split(",")]
-    try:
-        dim = replace(exp, bounds=()).build_surface().dim
-    except ValueError:
+    surface = _surface_of(replace(exp, bounds=()))
+    if surface is None:
         return exp
+    dim = surface.dim
     if (len(vals) != 2 * dim or any(v is None or abs(v) > f.high for v in vals)
             or any(vals[i] >= vals[i + 1] for i in range(0, len(vals), 2))):
         warn.append(f"bounds: expected {dim} pair(s) of numbers, low < high, within ±{f.high:g}; "
@@ -214,11 +214,16 @@ def _read_lr_table(f: Field, text: str, exp: Experiment, raw: Mapping[str, str],
     return exp
 
 
-def _read_start(f: Field, text: str, exp: Experiment, raw: Mapping[str, str], warn: list[str]) -> Experiment:
+def _surface_of(exp: Experiment) -> surfaces.Surface | None:
+    """The experiment's surface, or None where it cannot be built (a window that does not fit it)."""
     try:
-        surface = exp.build_surface()
+        return exp.build_surface()
     except ValueError:
-        surface = None
+        return None
+
+
+def _read_start(f: Field, text: str, exp: Experiment, raw: Mapping[str, str], warn: list[str]) -> Experiment:
+    surface = _surface_of(exp)
     coords = [read_float(c, "start", warn) for c in text.split(",")]
     dim = surface.dim if surface else len(coords)
     if any(c is None for c in coords) or len(coords) != dim:
@@ -239,10 +244,7 @@ def _read_start(f: Field, text: str, exp: Experiment, raw: Mapping[str, str], wa
 
 def _read_batch(f: Field, text: str, exp: Experiment, raw: Mapping[str, str], warn: list[str]) -> Experiment:
     """A mini-batch size, read only on a surface with data points: 1 to its number of points, 0 for all."""
-    try:
-        surface = exp.build_surface()
-    except ValueError:
-        surface = None
+    surface = _surface_of(exp)
     if surface is None or surface.data is None:
         warn.append(f"{f.key}: only read on a surface with data points; ignored")
         return replace(exp, batch_size=0)
