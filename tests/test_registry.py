@@ -224,7 +224,8 @@ CHECKS = textwrap.dedent('''
     import optimizers
     import surfaces
     from playground.model import defaults
-    from playground.model.experiment import Entry, Experiment, decode, to_query_string
+    from playground.model.experiment import Entry, Experiment
+    from playground.model.link import decode, to_query_string
 
     copy, app = sys.argv[1], sys.argv[2]
     assert optimizers.__file__.startswith(copy), optimizers.__file__

@@ -73,6 +73,7 @@ CHECKS = textwrap.dedent('''
     import optimizers
     import surfaces
     from playground.model import experiment as model
+    from playground.model import link
     from playground.model.simulate import simulate
 
     out = {"file": surfaces.__file__, "names": surfaces.names()}
@@ -82,8 +83,8 @@ CHECKS = textwrap.dedent('''
     out["default_surface"] = model.Experiment().surface
 
     exp = replace(model.default_experiment(), surface="ridge_probe", surface_params=(("c", 0.5),))
-    back, warnings = model.decode(model.to_query_string(exp))
-    out["link"] = [back == exp, warnings, model.to_query_string(exp)]
+    back, warnings = link.decode(link.to_query_string(exp))
+    out["link"] = [back == exp, warnings, link.to_query_string(exp)]
 
     every = replace(exp, entries=tuple(model.Entry(k) for k in optimizers.names()), steps=300)
     race = simulate(every)
