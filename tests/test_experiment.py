@@ -4,6 +4,7 @@ decode drops or clamps, it says so, naming the key.
 """
 
 import builtins
+import dataclasses
 import math
 import re
 from dataclasses import replace
@@ -14,7 +15,7 @@ from hypothesis import strategies as st
 
 import optimizers
 import surfaces
-from playground.model import defaults
+from playground.model import defaults, link, link_entries
 from playground.model.caps import CAPS
 from playground.model.experiment import SCHEDULES, VIEWS, Entry, Experiment, Schedule, clean_label, default_experiment
 from playground.model.lessons import names as lesson_names
@@ -22,7 +23,7 @@ from playground.model.link import decode, encode, to_query_string
 from playground.model.simulate import simulate
 
 KNOWN_KEYS = ("surface", "formula", "bounds", "opt", "lrtable", "start", "steps", "noise", "seed", "seeds", "view",
-              "lesson", "present", "speed")
+              "lesson", "present", "speed", "batch")
 ROUND_TRIP = settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 FUZZ = settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
@@ -207,6 +208,29 @@ def test_the_docstring_example_decodes():
     assert exp.surface == "bowl" and exp.surface_params == (("angle", 30.0), ("b", 25.0))
     assert exp.start == (-2.5, 1.5) and exp.steps == 300
     assert [e.optimizer for e in exp.entries] == ["adam", "sgd"]
+
+
+def test_every_field_of_an_experiment_and_of_an_entry_has_a_row_in_the_link_tables():
+    # A field the tables lack would be dropped by every link without a word: adding a field to the
+    # experiment means adding its row (the surface's parameters travel in the surface's row).
+    carried = {f.attr for f in link.FIELDS} | {"surface_params"}
+    assert {f.name for f in dataclasses.fields(Experiment)} <= carried
+    carried = {f.attr for f in link_entries.ENTRY_FIELDS} | {"optimizer", "hyper", "schedule"}
+    assert {f.name for f in dataclasses.fields(Entry)} <= carried
+    assert {f.attr for f in link_entries.ENTRY_FIELDS if f.of is Schedule} == {
+        f.name for f in dataclasses.fields(Schedule)}
+    # The keys a link may hold are the table's: any other is named and ignored.
+    assert link.KNOWN_KEYS == set(KNOWN_KEYS)
+    for key in ("Steps", "opts", "lr"):
+        assert decode({key: "1"})[1] == [f"unknown parameter {key!r}; ignored"]
+
+
+def test_decode_enforces_every_cap_the_table_states():
+    for f in link.FIELDS:
+        if f.kind in ("int", "number") and math.isfinite(f.high):
+            exp, warnings = decode({f.key: repr(f.high * 2 + 1)})
+            assert warnings and f.key in warnings[0], (f.key, warnings)
+            assert getattr(exp, f.attr) == getattr(default_experiment(), f.attr)
 
 
 def test_links_are_short_and_readable():
