@@ -8,49 +8,28 @@ the same one the page's player draws.
 
 from __future__ import annotations
 
-import textwrap
 from collections.abc import Iterator
 
 import numpy as np
 from matplotlib import colormaps
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
-from matplotlib.font_manager import FontProperties
 from matplotlib.lines import Line2D
-from matplotlib.patches import PathPatch
-from matplotlib.path import Path
-from matplotlib.textpath import TextPath
-from matplotlib.transforms import Affine2D
 from PIL import Image
 
-from playground.model import lessons
 from playground.model.simulate import Race
 
 from ._common import Theme, equalised, iso_lines, surface_grid
+from .picture_text import SEPARATOR, StepCounter, fit_lines, title_lines, wrap_label
 from .scene import scene
 
-
-def title_lines(race: Race) -> tuple[str, list[str]]:
-    """The surface's name, and the details under it (lesson, parameters, steps, noise)."""
-    exp, surface = race.experiment, race.surface
-    details = []
-    lesson = lessons.find(exp.lesson) if exp.lesson else None
-    if lesson is not None:
-        details.append(lesson.title)
-    if surface.params:
-        details.append(", ".join(f"{k} = {v:g}" for k, v in surface.params.items()))
-    details.append(f"{exp.steps} steps")
-    if exp.noise:
-        details.append(f"gradient noise σ = {exp.noise:g}, seed {exp.seed}")
-    return surface.name, details
+__all__ = ["PT", "SEPARATOR", "RaceDrawing", "css_color", "shaded_surface", "title_lines"]
 
 
 # Sizes are designed for a 960×720 picture (at 100 dpi); other sizes scale the dpi, so a picture
 # looks the same at any size, only sharper or coarser.
 _DESIGN_W, _DESIGN_H = 960, 720
 _FONT_TITLE, _FONT_SUB, _FONT_LEGEND, _FONT_TICK, _FONT_STEP = 21, 12.5, 14, 12, 15
-_LEGEND_WRAP = 22  # characters per legend line, so a long label does not squeeze the plot
-SEPARATOR = "  ·  "
 # The scene's sizes are CSS pixels of a 960 × 720 picture; at 100 dpi × scale one of them is
 # `scale` device pixels, which is 0.72 points.
 PT = 72 / 100
@@ -81,79 +60,6 @@ def shaded_surface(surface, theme: Theme, size: tuple[int, int] = (400, 400), re
     if rgb.size != (width, height):
         rgb = rgb.resize((width, height), Image.Resampling.BILINEAR)
     return np.asarray(rgb)
-
-
-def _wrap_label(label: str) -> str:
-    """A legend label on lines of about 22 characters, preferring a break before a bracket."""
-    if len(label) <= _LEGEND_WRAP:
-        return label
-    head, sep, tail = label.partition(" (")
-    if sep and len(head) <= _LEGEND_WRAP + 4 and len(tail) < _LEGEND_WRAP:
-        return f"{head}\n({tail}"
-    return textwrap.fill(label, _LEGEND_WRAP)
-
-
-def _fit_lines(parts: list[str], text, renderer, width: float, max_lines: int = 2) -> list[str]:
-    """Join ``parts`` with "·" into at most ``max_lines`` lines no wider than ``width`` pixels
-    (measured with ``text``'s font); what does not fit is cut with an ellipsis."""
-
-    def fits(line: str) -> bool:
-        text.set_text(line)
-        return text.get_window_extent(renderer).width <= width
-
-    lines: list[str] = []
-    for part in parts:
-        if lines and fits(lines[-1] + SEPARATOR + part):
-            lines[-1] += SEPARATOR + part
-        else:
-            lines.append(part)
-    if len(lines) > max_lines:
-        lines = [*lines[: max_lines - 1], SEPARATOR.join(lines[max_lines - 1 :])]
-    for i, line in enumerate(lines):
-        if fits(line):
-            continue
-        lo, hi = 0, len(line)
-        while lo < hi:  # the longest start of the line that fits with an ellipsis
-            mid = (lo + hi + 1) // 2
-            if fits(line[:mid].rstrip() + "…"):
-                lo = mid
-            else:
-                hi = mid - 1
-        lines[i] = line[:lo].rstrip() + "…"
-    return lines
-
-
-class _Counter:
-    """The step counter, drawn as glyph outlines cut once and placed per frame.
-
-    Matplotlib rasterises text glyph by glyph on every draw (about as slow as all the moving lines
-    together); a path is one fill. A monospaced font makes every character's advance the same.
-    """
-
-    def __init__(self, figure: Figure, x_px: float, top_px: float, size: float, color: str) -> None:
-        prop = FontProperties(family="DejaVu Sans Mono")
-        self.glyphs = {ch: TextPath((0, 0), ch, size=size, prop=prop) for ch in "step0123456789/-"}
-        ten = TextPath((0, 0), "0" * 20, size=size, prop=prop).get_extents().width
-        one = TextPath((0, 0), "0" * 10, size=size, prop=prop).get_extents().width
-        self.advance = (ten - one) / 10
-        scale = figure.dpi / 72  # glyph outlines are in points; the patch is placed in pixels
-        cap = TextPath((0, 0), "0", size=size, prop=prop).get_extents().y1
-        baseline = top_px - cap * scale
-        self.patch = PathPatch(Path(np.zeros((1, 2))), facecolor=color, edgecolor="none", lw=0,
-                               transform=Affine2D().scale(scale).translate(x_px, baseline))
-        figure.add_artist(self.patch)
-        self.text = None
-
-    def set_text(self, text: str) -> None:
-        if text == self.text:
-            return
-        self.text = text
-        parts = []
-        for i, ch in enumerate(text):
-            glyph = self.glyphs.get(ch)
-            if glyph is not None and len(glyph.vertices):
-                parts.append(Path(glyph.vertices + np.array([i * self.advance, 0.0]), glyph.codes))
-        self.patch.set_path(Path.make_compound_path(*parts) if parts else Path(np.zeros((1, 2))))
 
 
 class RaceDrawing:
@@ -321,7 +227,7 @@ class RaceDrawing:
         handles, labels = [], []
         for tr, label, color in zip(race.trajectories, race.labels, race.colors, strict=True):
             handles.append(Line2D([], [], color=color, lw=4, marker="o", ms=11, mfc=color, mec="white", mew=1.8))
-            text = _wrap_label(label) if wrap else label
+            text = wrap_label(label) if wrap else label
             labels.append(text if tr.diverged_at is None else f"{text}\ndiverged at step {tr.diverged_at}")
         if race.surface.minima:
             handles.append(Line2D([], [], ls="none", marker="*", ms=17, mfc="white", mec="black", mew=1.2))
@@ -339,10 +245,10 @@ class RaceDrawing:
         name, details = title_lines(self.race)
         title = fig.text(self._fx(24 * s), 1 - self._fy(16 * s), "", fontsize=_FONT_TITLE, fontweight="bold",
                          color=theme.ink, ha="left", va="top")
-        title.set_text(_fit_lines([name], title, renderer, W - 48 * s, max_lines=1)[0])
+        title.set_text(fit_lines([name], title, renderer, W - 48 * s, max_lines=1)[0])
         sub = fig.text(self._fx(24 * s), 1 - self._fy(54 * s), "", fontsize=_FONT_SUB, color=(0.35, 0.35, 0.4),
                        ha="left", va="top", linespacing=1.35)
-        lines = _fit_lines(details, sub, renderer, W - 48 * s)
+        lines = fit_lines(details, sub, renderer, W - 48 * s)
         sub.set_text("\n".join(lines))
         # Room for tick labels left of and below the plot, and for axis labels in 1-D.
         left_pad, bottom_pad = (70 * s, 52 * s) if self.race.surface.dim == 1 else (54 * s, 34 * s)
@@ -388,7 +294,7 @@ class RaceDrawing:
         legend_top = y_bottom + box_h
         legend.set_bbox_to_anchor((self._fx(legend_x), self._fy(legend_top)), transform=fig.transFigure)
         legend_h = legend.get_window_extent(renderer).height
-        self.counter = _Counter(fig, legend_x + 4 * s, legend_top - legend_h - 22 * s, _FONT_STEP, theme.ink)
+        self.counter = StepCounter(fig, legend_x + 4 * s, legend_top - legend_h - 22 * s, _FONT_STEP, theme.ink)
         self._mark(self.counter.patch)
 
     def show(self, f: int) -> list:
