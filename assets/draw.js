@@ -1,5 +1,5 @@
 // Drawing helpers of the race player: each draws one thing on a 2-D canvas context from values it
-// is given (a plot transform, sizes, colours); none keeps state. player.js decides what to draw when.
+// is given (a plot transform, sizes, colours); none keeps state. paint.js decides what to draw where.
 import { niceTicks, tickLabel } from "./core.js";
 
 /** Colours that are not a run's own: ink for text and frames, faint iso-lines, the halo behind text. */

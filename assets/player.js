@@ -101,7 +101,7 @@ export function mount(parent, data, options = {}) {
     table.append(body);
     const keys = el("div", { class: "rp-keys" }, ...(s.data.layout !== "oned" ? [el("span", { text: "○ start" })] : []),
       ...(s.data.minima && s.data.minima.length ? [el("span", { text: "★ minimum" })] : []),
-      ...(s.data.layout !== "oned" ? [el("span", { text: "faint: whole path" })] : []));
+      ...(s.data.layout !== "oned" ? [el("span", { text: "faint: the path" })] : []));
     side.append(table, keys);
   }
 
