@@ -191,24 +191,13 @@ export function tailSpan(run, k, tail) {
   return { from, to, edge };
 }
 
-/** Rows × columns for n equal panels of a given aspect (height / width) in a (width × height) area. */
-export function gridShape(n, width, height, aspect = 1) {
-  let best = { rows: 1, cols: Math.max(1, n), size: 0 };
-  for (let cols = 1; cols <= Math.max(1, n); cols++) {
-    const rows = Math.ceil(n / cols);
-    const w = Math.min(width / cols, height / rows / aspect);
-    if (w > best.size + 1e-9) best = { rows, cols, size: w };
-  }
-  return best;
-}
-
 /**
  * The player's layout for a container `width` px wide with `height` px of viewport left for it:
  * the side column (legend and readout) goes to the right on a wide screen and under the plot on a
  * narrow one; the plot takes what remains above the controls.
  */
-export function playerLayout(width, height, runs, { present = false, controls = 56, minPlot = 220, side = null } = {}) {
-  const wide = width >= 720;
+export function playerLayout(width, height, runs, { present = false, controls = 56, minPlot = 220, side = null, wide = null } = {}) {
+  wide = wide ?? width >= 720;
   const rowHeight = present ? 34 : 26;
   const sideWidth = wide ? Math.min(present ? 420 : 340, Math.round(width * 0.3)) : width;
   // Under the plot, the side column takes its measured height when the caller knows it.

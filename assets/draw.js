@@ -56,7 +56,7 @@ export function drawAxes(g, t, bounds, panel, z, c) {
     g.fillRect(x - 0.5, t.top + t.height, 1, 4);
     g.fillText(tickLabel(v, xt.step), x, t.top + t.height + 6);
   }
-  const yt = niceTicks(bounds[1][0], bounds[1][1], Math.max(2, Math.floor(t.height / (z.font * 3.5))));
+  const yt = niceTicks(bounds[1][0], bounds[1][1], Math.max(3, Math.floor(t.height / (z.font * 3.5))));
   g.textAlign = "right";
   g.textBaseline = "middle";
   for (const v of yt.values) {

@@ -1,6 +1,26 @@
 // Layout arithmetic of the race player: how large the plot is and where its panels go. Pure
 // functions of numbers (no DOM), so Node's test runner checks them (tests/js/layout.test.mjs).
-import { equalAspect, gridShape, playerLayout, plotTransform } from "./core.js";
+import { equalAspect, playerLayout, plotTransform } from "./core.js";
+
+/** A side-by-side panel's margins: room for a title over the plot. */
+function panelMargin(z) {
+  return { ...z.margin, top: z.font + 14 };
+}
+
+/**
+ * The grid of `n` side-by-side maps in a width × height canvas that draws the maps largest, their
+ * margins (tick labels, titles) counted: columns, rows, and the area of one map in px².
+ */
+export function sideGrid(bounds, n, width, height, z) {
+  let best = { cols: 1, rows: Math.max(1, n), area: 0 };
+  for (let cols = 1; cols <= Math.max(1, n); cols++) {
+    const rows = Math.ceil(n / cols);
+    const t = plotTransform(bounds, width / cols, height / rows, panelMargin(z), equalAspect(bounds));
+    const area = Math.max(0, t.width) * Math.max(0, t.height);
+    if (area > best.area + 1e-9) best = { cols, rows, area };
+  }
+  return best;
+}
 
 /**
  * The height the player may take, for a window `viewport` px high with the player's top `top` px
@@ -15,13 +35,14 @@ export function roomFor(viewport, top) {
 
 /**
  * The canvas size (CSS px) for a player `width` px wide with `room` px of viewport height left for
- * it. `side` is the measured height of the readout when it sits under the plot; `viewport` the
- * window's height (a phone scrolls anyway: there the plot takes a square's worth, not what is left).
+ * it. `side` is the measured height of the readout when it sits under the plot (`under` keeps it
+ * there); `viewport` the window's height (a phone scrolls anyway: there the plot takes a square's
+ * worth, not what is left). `wide` in the result says whether the readout goes beside the plot.
  */
-export function canvasSize(data, runs, width, room, { controls = 56, side = null, viewport = 800 } = {}) {
+export function canvasSize(data, runs, width, room, { controls = 56, side = null, viewport = 800, under = false } = {}) {
   const narrow = width < 640;
   const options = { present: !!data.present, controls, minPlot: narrow ? 260 : 240, side };
-  const L = playerLayout(width, room, runs, options);
+  const L = playerLayout(width, room, runs, under ? { ...options, wide: false } : options);
   // The height the plot would like at this width: a map drawn at equal scales needs no more.
   let ideal = Math.round(L.plotWidth * ({ oned: 0.9, side: 1.05 }[data.layout] ?? 0.8));
   const map = data.layout === "race" && equalAspect(data.bounds);
@@ -44,12 +65,11 @@ export function canvasSize(data, runs, width, room, { controls = 56, side = null
 export function panelsFor(data, runs, curve, width, height, z) {
   const all = runs.map((_, i) => i);
   if (data.layout === "side") {
-    const [[x0, x1], [y0, y1]] = data.bounds;
     const equal = equalAspect(data.bounds);
-    const g = gridShape(runs.length, width, height, equal ? (y1 - y0) / (x1 - x0) : 0.75);
+    const g = sideGrid(data.bounds, runs.length, width, height, z);
     const cw = width / g.cols;
     const ch = height / g.rows;
-    const m = { ...z.margin, top: z.font + 14 };
+    const m = panelMargin(z);
     return all.map((i) => ({ kind: "map", runs: [i], title: runs[i].label, ox: (i % g.cols) * cw, oy: Math.floor(i / g.cols) * ch,
       t: plotTransform(data.bounds, cw, ch, m, equal) }));
   }

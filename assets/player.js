@@ -124,7 +124,7 @@ export function mount(parent, data, options = {}) {
     side.style.width = L.wide ? `${L.sideWidth}px` : "100%";
     if (!L.wide) {
       const measured = Math.ceil(side.getBoundingClientRect().height) + 8;
-      L = canvasSize(s.data, s.runs.length, width, availableHeight(), { ...opts, side: measured });
+      L = canvasSize(s.data, s.runs.length, width, availableHeight(), { ...opts, side: measured, under: true });
     }
     resize(L.width, L.height);
   }

@@ -3,7 +3,7 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 
 import {
-  clockStep, decodeFloat32, decodeQuantized, decodeRun, defaultSpeed, equalAspect, formatValue, gridShape,
+  clockStep, decodeFloat32, decodeQuantized, decodeRun, defaultSpeed, equalAspect, formatValue,
   headPoint, indexAt, niceTicks, pinAt, playerLayout, plotTransform, roundToWindow, sliderToStep, stepToSlider,
   tailSpan, tickLabel,
 } from "../../assets/core.js";
@@ -153,13 +153,6 @@ test("tails: the last steps, never past the scene's last position; then to the e
   assert.ok(gone.to < gone.from && gone.edge === null, JSON.stringify(gone));
   const whole = { length: 20, last: 19, exit: null };
   assert.deepEqual(tailSpan(whole, 19, 12), { from: 7, to: 19, edge: null });
-});
-
-test("panels: the grid that makes them largest", () => {
-  assert.deepEqual(gridShape(4, 800, 800, 1), { rows: 2, cols: 2, size: 400 });
-  assert.deepEqual(gridShape(4, 1600, 400, 1), { rows: 1, cols: 4, size: 400 });
-  assert.equal(gridShape(8, 1200, 600, 1).cols, 4); // 4 × 2 panels of 300 beat 3 × 3 of 200 and 8 × 1 of 150
-  assert.equal(gridShape(1, 500, 500, 1).cols, 1);
 });
 
 test("layout: side column beside the plot when wide, under it when narrow; the plot keeps the rest", () => {

@@ -4,7 +4,7 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 
 import { keyAction } from "../../assets/controls.js";
-import { canvasSize, panelsFor, roomFor } from "../../assets/layout.js";
+import { canvasSize, panelsFor, roomFor, sideGrid } from "../../assets/layout.js";
 
 const Z = { font: 12, margin: { left: 40, right: 10, top: 10, bottom: 30 } };
 
@@ -69,4 +69,13 @@ test("room: what is left of the first screen, or a screenful when less than half
   assert.equal(roomFor(600, 294), 300); // half of a short window left: the first screen
   assert.equal(roomFor(900, 650), 876); // a lesson above it: the player fills the window once scrolled to
   assert.equal(roomFor(720, -50), 714); // scrolled past its top: the whole window
+});
+
+test("side by side: the grid that draws the maps largest, margins counted", () => {
+  const square = [[0, 1], [0, 1]];
+  // 800 × 800: 2 × 2 cells of 400 leave maps of 344 (height less title 26 and ticks 30); a row of
+  // four cells 200 wide leaves 150.
+  assert.deepEqual(sideGrid(square, 4, 800, 800, Z), { cols: 2, rows: 2, area: 344 * 344 });
+  // 1240 × 302: a row of four (cells 310 × 302, maps 246) beats 2 × 2 (cells 151 high, maps 95).
+  assert.deepEqual(sideGrid(square, 4, 1240, 302, Z), { cols: 4, rows: 1, area: 246 * 246 });
 });
