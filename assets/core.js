@@ -55,6 +55,7 @@ export function decodeRun(run, dim) {
     cross: run.cross ?? null,
     head: run.head ?? null,
     dot: run.dot ?? null,
+    ink: run.ink ?? 1,
   };
 }
 

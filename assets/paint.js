@@ -4,11 +4,12 @@
 import { headPoint, indexAt, tailSpan } from "./core.js";
 import { drawArrows, drawAxes, drawDiverged, drawHead, drawStar, polyline, sizes } from "./draw.js";
 
-/** A run's faint path on a map: positions 0..last, then on to where it left the window for good. */
+/** A run's faint path on a map: positions 0..last, then on to where it left the window for good;
+ *  `ink` (the scene's) thins a path that crosses the window over and over. */
 function faintPath(g, t, run, marks) {
   g.strokeStyle = run.color;
-  g.globalAlpha = marks.path_alpha;
-  g.lineWidth = marks.path_width;
+  g.globalAlpha = marks.path_alpha * run.ink;
+  g.lineWidth = marks.path_width * run.ink;
   g.lineJoin = "round";
   polyline(g, (k) => t.px(run.path[2 * k]), (k) => t.py(run.path[2 * k + 1]), 0, run.last);
   if (run.exit) {

@@ -11,7 +11,17 @@ import numpy as np
 import pytest
 
 from playground.figures.drawing import PT, RaceDrawing
-from playground.figures.scene import PRESENT_SCALE, Marks, edge_point, outside_stretches, run_scene, scene
+from playground.figures.scene import (
+    DENSE,
+    PRESENT_SCALE,
+    THINNEST,
+    Marks,
+    edge_point,
+    ink,
+    outside_stretches,
+    run_scene,
+    scene,
+)
 from playground.model.link import decode
 from playground.model.simulate import simulate
 from playground.page import player
@@ -169,5 +179,43 @@ def test_the_gif_of_lesson_5_does_not_paint_the_window_over(lesson5):
         r, g, b = plot[..., 0], plot[..., 1], plot[..., 2]
         green = (g - r > 50) & (g - b > 10)  # the run's #009E73, faint or not, over the grey shading
         assert 0.0005 < green.mean() < 0.02, f"{green.mean():.2%} of the plot is the diverged run's green"
+    finally:
+        drawing.close()
+
+
+def test_a_path_crossing_the_window_over_and_over_is_drawn_thinner():
+    # 1 diagonal of ink: drawn as usual. The window's diagonal is sqrt(8).
+    one = np.array([[-1.0, -1.0], [1.0, 1.0]])
+    assert ink(one, 1, None, BOX) == 1.0
+    # A zig-zag between the top and bottom edges, 2 units a step: 57 steps make 57·2/sqrt(8) ≈ 40.3
+    # diagonals, drawn at sqrt(DENSE / 40.3) ≈ 0.5 of the usual.
+    steps = 57
+    zigzag = np.array([[0.0, 1.0 if k % 2 else -1.0] for k in range(steps + 1)])
+    want = np.sqrt(DENSE / (steps * 2 / np.sqrt(8)))
+    assert ink(zigzag, steps, None, BOX) == pytest.approx(want, rel=1e-9)
+    # Steps far outside count only as far as they show in the window (points clamped to it).
+    wild = zigzag * 1e5
+    assert ink(wild, steps, None, BOX) == pytest.approx(want, rel=1e-9)
+    # Only the part the scene draws counts (up to `last`, then the exit point).
+    assert ink(zigzag, 0, (0.0, 1.0), BOX) == 1.0
+    # Never thinner than THINNEST.
+    assert ink(np.tile(zigzag, (20, 1)), 20 * len(zigzag) - 1, None, BOX) == THINNEST
+    run = run_scene(zigzag, BOX, None, "z", "#000", head=7, dot=5.6)
+    assert run.ink == pytest.approx(want, rel=1e-9) and run.as_dict()["ink"] == pytest.approx(want, abs=1e-3)
+
+
+def test_the_gif_and_the_player_thin_the_same_dense_path():
+    race = simulate(decode("surface=bowl:b=25&opt=sgd:lr=0.0802;sgd:lr=0.02&steps=300&start=-2.5,1.5")[0])
+    data = player.payload(race, "race")
+    dense, calm = (r["ink"] for r in data["runs"])
+    assert dense < 0.5 and calm == 1.0, (dense, calm)
+    drawing = RaceDrawing(race, np.arange(301), 480, 360)
+    try:
+        faint = {ln.get_color(): ln for ln in drawing.axes[0].get_lines()
+                 if ln.get_linestyle() == "-" and not ln.get_animated() and ln.get_color() in race.colors}
+        for sent in data["runs"]:
+            line = faint[sent["color"]]
+            assert line.get_linewidth() == pytest.approx(data["marks"]["path_width"] * sent["ink"] * PT, rel=1e-3)
+            assert line.get_alpha() == pytest.approx(data["marks"]["path_alpha"] * sent["ink"], rel=1e-3)
     finally:
         drawing.close()

@@ -137,8 +137,8 @@ class RaceDrawing:
                 drawn = path[: run.last + 1]
                 if run.exit is not None:
                     drawn = np.vstack([drawn, run.exit])
-                ax.plot(drawn[:, 0], drawn[:, 1], color=run.color, lw=marks.path_width * PT, alpha=marks.path_alpha,
-                        zorder=3, solid_joinstyle="round")
+                ax.plot(drawn[:, 0], drawn[:, 1], color=run.color, lw=marks.path_width * run.ink * PT,
+                        alpha=marks.path_alpha * run.ink, zorder=3, solid_joinstyle="round")
             if run.cross is not None:
                 self._cross(ax, run, y1)
         self._landmarks(ax)

@@ -18,6 +18,10 @@ The window is the surface's plot bounds. For each run:
 * **the tail** at a frame joins the positions of the steps since the frame ``tail`` frames back (the
   player shows every step, so there it is the last ``tail`` steps), never past ``last``; once the run
   has left for good it ends at ``exit``.
+* **the faint path's ink** is thinner and lighter for a run whose drawn path is long next to the
+  window (a zig-zag crossing it over and over, as a run about to diverge does): past
+  :data:`DENSE` window diagonals, width and opacity shrink with the square root of the excess, down
+  to :data:`THINNEST` of the usual, so the zig-zag stays a readable hatch instead of a solid block.
 * **a diverged run** ends at a cross with "diverged at step k": at ``exit`` when it left the window,
   else at its last position.
 
@@ -38,6 +42,10 @@ import numpy as np
 PRESENT_SCALE = 1.4
 #: A tail covers the steps of this many frames back.
 TAIL_FRAMES = 10
+#: A faint path longer than this many window diagonals (inside the window) is drawn thinner ...
+DENSE = 10.0
+#: ... down to this fraction of the usual width and opacity.
+THINNEST = 0.35
 
 
 @dataclass(frozen=True)
@@ -78,6 +86,7 @@ class RunScene:
     cross: tuple[float, float] | None  # where "diverged at step k" is marked
     head: float  # the head's radius
     dot: float  # the radius of its dot in the 1-D view's x-over-steps panel
+    ink: float = 1.0  # the faint path's width and opacity, as a fraction of the usual
 
     def as_dict(self) -> dict:
         """The JSON the player reads: ``pins`` as one flat list of numbers, four a stretch."""
@@ -88,6 +97,7 @@ class RunScene:
             "cross": None if self.cross is None else [float(v) for v in self.cross],
             "head": round(self.head, 3),
             "dot": round(self.dot, 3),
+            "ink": round(self.ink, 3),
         }
 
 
@@ -166,6 +176,22 @@ def outside_stretches(path: np.ndarray, bounds) -> list[tuple[int, int]]:
     return list(zip(starts.tolist(), ends.tolist(), strict=True))
 
 
+def ink(path, last: int, exit_, bounds) -> float:
+    """How heavily a faint path is drawn (see the module's docstring): its length inside the window
+    (points clamped to the window, which measures what shows) in window diagonals, ``d``, gives
+    ``min(1, sqrt(DENSE / d))``, never below ``THINNEST``."""
+    drawn = np.asarray(path, dtype=np.float64)[: last + 1]
+    if exit_ is not None:
+        drawn = np.vstack([drawn, np.asarray(exit_, dtype=np.float64)[: drawn.shape[1]]])
+    lo = np.array([b[0] for b in bounds])
+    hi = np.array([b[1] for b in bounds])
+    if len(drawn) < 2:
+        return 1.0
+    inside_length = np.linalg.norm(np.diff(np.clip(drawn, lo, hi), axis=0), axis=1).sum()
+    diagonals = inside_length / float(np.linalg.norm(hi - lo))
+    return float(min(1.0, max(THINNEST, np.sqrt(DENSE / diagonals)))) if diagonals > 0 else 1.0
+
+
 def _point(p, value) -> tuple[float, float]:
     """A position in the scene's coordinates: (x, y) on a map, (x, f(x)) in 1-D."""
     p = np.asarray(p, dtype=np.float64)
@@ -193,7 +219,8 @@ def run_scene(path, bounds, diverged_at, label: str, color: str, head: float, do
     if diverged_at is not None and n:
         cross = exit_ if exit_ is not None else _point(path[-1], value)
     return RunScene(label=label, color=color, length=n, last=last, exit=exit_, pins=tuple(pins),
-                    diverged_at=None if diverged_at is None else int(diverged_at), cross=cross, head=head, dot=dot)
+                    diverged_at=None if diverged_at is None else int(diverged_at), cross=cross, head=head, dot=dot,
+                    ink=ink(path, last, exit_, bounds) if n else 1.0)
 
 
 def scene(race, present: bool = False) -> Scene:
