@@ -77,6 +77,7 @@ ENTRY_FIELDS: tuple[Field, ...] = (
     Field("label", "label", "text", high=LABEL_MAX, write=lambda f, e: escape(e.label) or None, read=_read_label,
           of=Entry),
     Field("color", "color", "#rrggbb", write=lambda f, e: e.color or None, read=_read_color, of=Entry),
+    # The schedule is read as a whole by its first row: warmup, gamma and every are read with sched.
     Field("sched", "kind", "choice", choices=SCHEDULES, write=_schedule_part(lambda s: True), read=_read_schedule,
           of=Schedule),
     Field("warmup", "warmup", "int", 0, CAPS.steps, write=_schedule_part(lambda s: s.warmup > 0), read=None,

@@ -18,6 +18,7 @@ TRUE, FALSE = ("1", "true", "yes", "on"), ("0", "false", "no", "off")
 
 
 def number_text(v: float | bool | int) -> str:
+    """The shortest text that reads back as the same number (``0.05``, ``300``, flags as 1 and 0)."""
     if isinstance(v, bool):
         return "1" if v else "0"
     if isinstance(v, int):
@@ -32,11 +33,13 @@ def escape(text: str) -> str:
 
 
 def shorten(text: str, n: int = 60) -> str:
+    """Text from a link made safe to quote in a warning: printable, at most ``n`` characters."""
     text = "".join(ch if ch.isprintable() else "?" for ch in text)
     return text if len(text) <= n else text[: n - 1] + "…"
 
 
 def read_float(text: str, what: str, warn: list[str]) -> float | None:
+    """A finite number, or None with a warning that names ``what``."""
     try:
         v = float(text)
     except ValueError:
@@ -49,7 +52,7 @@ def read_float(text: str, what: str, warn: list[str]) -> float | None:
 
 
 def read_number(text: str, what: str, warn: list[str], low: float, high: float, fallback: float | int,
-            whole: bool = False) -> float | int:
+                whole: bool = False) -> float | int:
     """A number from a link in ``[low, high]``; anything else (not a number, not whole where it must
     be, out of range) falls back to ``fallback``, and the warning says the value actually used."""
     v = read_float(text, what, [])
@@ -67,13 +70,12 @@ def read_number(text: str, what: str, warn: list[str], low: float, high: float, 
 
 
 def pairs(text: str) -> Iterable[tuple[str, str]]:
+    """``name=value,...`` as (name, value) pairs, each value unescaped."""
     for part in text.split(","):
         if not part:
             continue
         name, sep, value = part.partition("=")
         yield name.strip(), (unquote(value) if sep else "")
-
-
 
 
 def first(value: Any) -> str:
@@ -90,6 +92,7 @@ Writer = Callable[..., "str | None"]
 
 
 def write_changed(f: Field, obj: Any) -> str | None:
+    """The value as text, or None where it equals the default (the link leaves it out)."""
     value = getattr(obj, f.attr)
     if value == f.default:
         return None
@@ -97,6 +100,7 @@ def write_changed(f: Field, obj: Any) -> str | None:
 
 
 def read_number_field(f: Field, text: str, exp: Experiment, raw: Mapping[str, str], warn: list[str]) -> Experiment:
+    """A number within the row's cap (a whole one for an int); otherwise the value stays as it was."""
     whole = f.kind == "int"
     value = read_number(text, f.key, warn, f.low, f.high, getattr(exp, f.attr), whole)
     return replace(exp, **{f.attr: value if whole else float(value)})
@@ -121,7 +125,7 @@ class Field:
     """One key of a link's table. ``attr`` is the attribute of ``of`` it carries, and that
     dataclass's default for it is the field's default; ``low``/``high`` cap a number (or a length, a
     count, a coordinate); ``write`` gives its text, None to leave the key out; ``read`` takes it back
-    (None: read with the row above it)."""
+    (None where another row reads it, as the table's comment says)."""
 
     key: str
     attr: str
