@@ -3,11 +3,15 @@ browser, and the payload it is sent.
 
 The payload carries every step of every run once, as compact typed arrays: positions as float32
 (base64, ``[x0, y0, x1, y1, …]``), the loss at each step likewise, the shaded backdrop as the
-server-made PNG and its iso-lines as one float32 polyline broken by NaNs. The player decodes,
-lays out and draws; it never computes optimizer maths, so every number shown comes from the core.
+server-made PNG and its iso-lines as 16-bit points broken by gaps. With each run goes its part of
+the race's scene (:mod:`playground.figures.scene`: where its faint path ends, the edge points its
+head is pinned to, its head's size, the cross), and with the race the marks' sizes: the GIF/MP4
+drawing reads the same scene. The player decodes, lays out and draws; it never computes optimizer
+maths or where a run leaves the window, so every number shown comes from the server.
 
-The JavaScript and CSS are plain files under ``assets/`` (``core.js`` holds the pure parts that the
-Node tests import; ``player.js`` draws). They are read as text here and handed to Streamlit as
+The JavaScript and CSS are plain files under ``assets/`` (``core.js`` and ``layout.js`` hold the pure
+parts that the Node tests import; ``draw.js`` and ``paint.js`` draw, ``controls.js`` builds the
+controls, ``player.js`` ties them together). They are read as text here and handed to Streamlit as
 strings, so the component works wherever ``app.py`` runs, with nothing installed beyond
 ``requirements.txt``. The same text goes into the standalone HTML export.
 """
@@ -112,7 +116,7 @@ def payload(race: Race, layout: str = "race", backdrop: Backdrop | None = None, 
         runs.append(run)
     bounds = [[float(a), float(b)] for a, b in surface.bounds]
     data = {
-        "layout": layout, "dim": dim, "steps": int(exp.steps), "bounds": bounds,
+        "layout": layout, "dim": dim, "steps": view.steps, "bounds": bounds,
         "start": [float(c) for c in race.start], "speed": float(exp.speed),
         "dark": bool(dark), "present": bool(present), "arrows": bool(arrows and dim == 2), "runs": runs,
         "marks": view.marks.as_dict(), "minima": [list(m) for m in view.minima],
