@@ -15,13 +15,14 @@ from hypothesis import strategies as st
 
 import optimizers
 import surfaces
-from playground.model import defaults, link, link_entries
+from playground.model import defaults, link, link_entries, schedules
 from playground.model.caps import CAPS
-from playground.model.experiment import SCHEDULES, VIEWS, Entry, Experiment, Schedule, clean_label, default_experiment
+from playground.model.experiment import VIEWS, Entry, Experiment, Schedule, clean_label, default_experiment
 from playground.model.lessons import names as lesson_names
 from playground.model.link import decode, encode, to_query_string
 from playground.model.simulate import simulate
 
+SCHEDULES = tuple(schedules.KINDS)
 KNOWN_KEYS = ("surface", "formula", "bounds", "opt", "lrtable", "start", "steps", "noise", "seed", "seeds", "view",
               "lesson", "present", "speed", "batch")
 ROUND_TRIP = settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])

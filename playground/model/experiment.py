@@ -17,10 +17,9 @@ import numpy as np
 
 import optimizers
 import surfaces
-from playground.model import defaults
+from playground.model import defaults, views
 
-VIEWS = ("race", "side", "3d", "curves", "table", "equations", "sweep", "internals")
-SCHEDULES = ("constant", "step", "exponential", "cosine", "inv_sqrt")
+VIEWS = views.KEYS  # the views an experiment may name: the table is playground.model.views
 COLOR_RE = re.compile(r"^#[0-9a-fA-F]{6}$")
 LABEL_MAX = 40
 
@@ -171,15 +170,17 @@ def clean_label(text: str) -> str:
     return text.strip()[:LABEL_MAX].strip()
 
 
-_MOVED_TO_LINK = ("decode", "encode", "to_query_string")
-
-
 def __getattr__(name: str) -> Any:
-    """The link codec's old home: ``decode``, ``encode`` and ``to_query_string`` live in
-    :mod:`playground.model.link` now. Kept only until the page imports them from there (link imports
-    this module, so a module-level import back would be a cycle)."""
-    if name in _MOVED_TO_LINK:
+    """Names that moved out, kept only until the page imports them from their new homes (each of
+    those modules imports this one, so a module-level import back would be a cycle): ``decode``,
+    ``encode`` and ``to_query_string`` live in :mod:`playground.model.link`, and the schedule kinds
+    are the keys of :data:`playground.model.schedules.KINDS`."""
+    if name in ("decode", "encode", "to_query_string"):
         from playground.model import link
 
         return getattr(link, name)
+    if name == "SCHEDULES":
+        from playground.model import schedules
+
+        return tuple(schedules.KINDS)
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

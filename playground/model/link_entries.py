@@ -9,8 +9,9 @@ from collections.abc import Callable, Mapping
 from dataclasses import replace
 
 import optimizers
+from playground.model import schedules
 from playground.model.caps import CAPS
-from playground.model.experiment import COLOR_RE, LABEL_MAX, SCHEDULES, Entry, Schedule, clean_label
+from playground.model.experiment import COLOR_RE, LABEL_MAX, Entry, Schedule, clean_label
 from playground.model.link_values import (
     FALSE,
     TRUE,
@@ -78,8 +79,8 @@ ENTRY_FIELDS: tuple[Field, ...] = (
           of=Entry),
     Field("color", "color", "#rrggbb", write=lambda f, e: e.color or None, read=_read_color, of=Entry),
     # The schedule is read as a whole by its first row: warmup, gamma and every are read with sched.
-    Field("sched", "kind", "choice", choices=SCHEDULES, write=_schedule_part(lambda s: True), read=_read_schedule,
-          of=Schedule),
+    Field("sched", "kind", "choice", choices=tuple(schedules.KINDS), write=_schedule_part(lambda s: True),
+          read=_read_schedule, of=Schedule),
     Field("warmup", "warmup", "int", 0, CAPS.steps, write=_schedule_part(lambda s: s.warmup > 0), read=None,
           of=Schedule),
     # A value the kind ignores still travels, so the link gives back exactly this schedule.
