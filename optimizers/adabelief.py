@@ -89,6 +89,9 @@ SPEC = OptimizerSpec(
         GoldenCase("default", ADAPTIVE, surfaces=FOUR),
         GoldenCase("plain", ADAPTIVE, {"rectify": False}, ("rosenbrock", "bowl", "beale")),
         GoldenCase("eps", ADAPTIVE, {"eps": 1e-8}, ("bowl", "himmelblau", "beale", "double_well")),
+        GoldenCase("betas", ADAPTIVE, {"beta1": 0.8, "beta2": 0.99}, ("rosenbrock", "himmelblau", "double_well")),
+        GoldenCase("betas_eps_plain", ADAPTIVE, {"beta1": 0.95, "beta2": 0.995, "eps": 1e-12, "rectify": False},
+                   ("bowl", "himmelblau", "double_well")),
     )),
     suggest_order=13,
 )

@@ -17,6 +17,9 @@ s_t = \beta_3 s_{t-1} + \frac{d_{t-1}^2\, \eta}{d_0}\, g_t \\
   d_t = \min\!\left(\max_{k \le t} \hat d_k,\ \gamma\, d_{t-1}\right)
   \quad (\text{while } d_{t-1} = d_0:\ d_{t-1} \leftarrow \max(d_0, \hat d_t) \text{ first}) \\
 x_t &= x_{t-1} - \eta\, d_{t-1}\, \frac{m_t}{\sqrt{v_t} + d_t\, \epsilon}
+  \quad (\beta_1 > 0) \\
+x_t &= x_{t-1} - \eta\, d_{t-1}\, d_t\, \frac{g_t}{\sqrt{v_t} + d_t\, \epsilon}
+  \quad (\beta_1 = 0)
 \end{aligned}
 """
 
@@ -30,9 +33,12 @@ lower bound on the distance :math:`\\lVert x_0 - x_* \\rVert` built from how the
 the distance travelled, then lifts :math:`d` to about the right scale, and the steps grow to what a
 tuned learning rate would give. :math:`\\eta` stays at 1 and scales the estimate. Matches the
 ``prodigyopt`` package's ``Prodigy`` with its defaults (no bias correction, no weight decay, no
-safeguarded warm-up, ``d_coef`` 1); :math:`\\beta_3` defaults to :math:`\\sqrt{{\\beta_2}}` as there,
-and the growth limit :math:`\\gamma` to 1e6 (the package's default is unlimited; from :math:`d_0` the
-estimate never grows a millionfold in one step). Until some gradient is non-zero
+safeguarded warm-up, ``d_coef`` 1). :math:`\\beta_3` left at its default is :math:`\\sqrt{{\\beta_2}}`, as
+the package's ``beta3=None``: it follows :math:`\\beta_2` when only that is changed. With
+:math:`\\beta_1 = 0` the package keeps no first moment and scales the raw gradient by the new
+estimate :math:`d_t` where :math:`m_t` would carry :math:`d_{{t-1}}`; so does this rule. The growth
+limit :math:`\\gamma` defaults to 1e6 (the package's default is unlimited; from :math:`d_0` the estimate
+never grows a millionfold in one step). Until some gradient is non-zero
 (:math:`\\lVert s_t \\rVert_1 = 0`) nothing but the moments moves, as there. The state keeps
 :math:`d`, its running maximum, the numerator :math:`r`, :math:`s` and the start :math:`x_0`; ``d``,
 ``d_max`` and ``d_numerator`` are one number per run (``(n, 1)``).
@@ -55,8 +61,18 @@ def init(x, hp):
                  np.zeros((x.shape[0], 1)))
 
 
+#: β₃'s default, √β₂ at β₂'s default. Left at this value, β₃ follows β₂ (the package's ``beta3=None``).
+BETA3 = math.sqrt(0.999)
+
+
+def beta3_of(hp):
+    """β₃ as set, or √β₂ where it was left at its default."""
+    return where(np.equal(hp["beta3"], BETA3), np.sqrt(hp["beta2"]), hp["beta3"])
+
+
 def update(g, state, x, t, hp):
-    beta1, beta2, beta3, d0, lr = hp["beta1"], hp["beta2"], hp["beta3"], hp["d0"], hp["lr"]
+    beta1, beta2, d0, lr = hp["beta1"], hp["beta2"], hp["d0"], hp["lr"]
+    beta3 = beta3_of(hp)
     d, d_max = state.d, state.d_max
     dlr = d * lr
     d_numerator = state.d_numerator * beta3
@@ -72,7 +88,9 @@ def update(g, state, x, t, hp):
     d_max_new = np.maximum(d_max, d_hat)
     d_new = np.minimum(d_max_new, d_new * hp["growth_rate"])
     denom = np.sqrt(exp_avg_sq) + d_new * hp["eps"]
-    delta = np.where(moving, -dlr * (exp_avg / denom), 0.0)
+    # With β₁ = 0 the package keeps no first moment and steps along g scaled by the new d.
+    step = where(np.greater(beta1, 0.0), -dlr * (exp_avg / denom), (-dlr * d_new) * (g / denom))
+    delta = np.where(moving, step, 0.0)
     return delta, State(
         exp_avg, exp_avg_sq, s, state.x0,
         np.where(moving, d_new, d), np.where(moving, d_max_new, d_max),
@@ -87,8 +105,9 @@ SPEC = OptimizerSpec(
         _hypers.lr(1.0, ui_low=1e-2, ui_high=10.0),
         _hypers.beta1(),
         _hypers.beta2(),
-        Hyper("beta3", math.sqrt(0.999), "Decay of the running sums behind the distance estimate (√β₂ by "
-              "default).", r"\beta_3", low=0.0, high=1.0, high_open=True, ui_low=0.0, ui_high=0.9999),
+        Hyper("beta3", BETA3, "Decay of the running sums behind the distance estimate; left at its "
+              "default it is √β₂ (√0.999 at β₂'s default).", r"\beta_3",
+              low=0.0, high=1.0, high_open=True, ui_low=0.0, ui_high=0.9999),
         Hyper("d0", 1e-6, "Starting distance estimate: the first steps are about this long.", r"d_0",
               low=0.0, low_open=True, ui_low=1e-9, ui_high=1.0, log=True),
         Hyper("growth_rate", 1e6, "Largest factor by which the estimate d may grow in one step.", r"\gamma",
@@ -108,7 +127,12 @@ SPEC = OptimizerSpec(
         GoldenCase("d0", UNIT, {"d0": 1e-3}, ("bowl", "himmelblau", "beale")),
         GoldenCase("beta3_eps", UNIT, {"beta3": 0.99, "eps": 1e-6}, ("bowl", "himmelblau", "double_well")),
         GoldenCase("growth_rate", UNIT, {"growth_rate": 1.02}, ("bowl", "beale", "double_well")),
-        GoldenCase("beta3_d0_growth_lr", HALF, {"beta3": 0.99, "growth_rate": 1.05, "d0": 1e-4}, ("bowl",)),
+        GoldenCase("beta3_d0_growth_lr", HALF, {"beta3": 0.99, "growth_rate": 1.02, "d0": 1e-4},
+                   ("rosenbrock", "bowl", "himmelblau", "beale")),
+        GoldenCase("betas", UNIT, {"beta1": 0.8, "beta2": 0.99, "beta3": 0.995}, ("bowl", "himmelblau", "beale")),
+        GoldenCase("beta2", UNIT, {"beta2": 0.99}, ("bowl", "beale", "double_well")),
+        # β₁ = 0: the package skips the first moment and steps along the raw gradient.
+        GoldenCase("no_momentum", HALF, {"beta1": 0.0, "eps": 1e-5}, ("bowl", "himmelblau", "double_well")),
     )),
     # η scales a step the rule sizes itself: the default suits every surface.
     lr_per_surface=False,

@@ -67,10 +67,11 @@ SPEC = OptimizerSpec(
     state_labels={"velocity": "velocity b", "ascent": "ascent point x̃"},
     # davda54/sam is not on PyPI: the golden tool loads its sam.py from a path it is given.
     equivalent=Equivalent("sam.SAM", origin="davda54/sam", base="torch.optim.SGD", ours={"momentum": 0.9}, cases=(
-        GoldenCase("default", HEAVY, surfaces=("bowl", "beale")),
+        GoldenCase("default", {**HEAVY, "double_well": 1e-3}, surfaces=("bowl", "beale", "double_well")),
         GoldenCase("rho_plain_sgd", PLAIN, {"rho": 0.02, "momentum": 0.0},
                    ("rosenbrock", "beale", "double_well", "himmelblau")),
         GoldenCase("momentum_0.5", HEAVY, {"rho": 0.01, "momentum": 0.5}, ("rosenbrock", "beale", "double_well")),
+        GoldenCase("rho_momentum", HEAVY, {"rho": 0.1, "momentum": 0.8}, ("bowl", "beale", "double_well")),
     )),
     suggest_order=18,
 )

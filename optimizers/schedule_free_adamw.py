@@ -77,6 +77,12 @@ SPEC = OptimizerSpec(
         GoldenCase("default", ADAPTIVE_FAST, surfaces=FOUR),
         GoldenCase("weight_decay", ADAPTIVE_FAST, {"weight_decay": 0.1},
                    ("rosenbrock", "bowl", "beale", "double_well")),
+        GoldenCase("betas_eps", ADAPTIVE_FAST, {"beta1": 0.8, "beta2": 0.99, "eps": 1e-6},
+                   ("bowl", "himmelblau", "double_well")),
+        GoldenCase("warmup_decay", ADAPTIVE_FAST, {"beta1": 0.95, "warmup_steps": 25.0, "weight_decay": 0.05},
+                   ("rosenbrock", "himmelblau", "beale")),
+        GoldenCase("beta2_warmup", ADAPTIVE_FAST, {"beta2": 0.95, "warmup_steps": 10.0},
+                   ("bowl", "himmelblau", "beale")),
     )),
     suggest_order=17,
 )

@@ -108,6 +108,8 @@ SPEC = OptimizerSpec(
                           integers=("warmup_steps",), position="x", cases=(
         GoldenCase("default", PLAIN, surfaces=FOUR),
         GoldenCase("beta_warmup", PLAIN, {"beta": 0.7, "warmup_steps": 20.0}, ("bowl", "beale", "double_well")),
+        GoldenCase("warmup", PLAIN, {"warmup_steps": 50.0}, ("rosenbrock", "bowl", "himmelblau")),
+        GoldenCase("beta", PLAIN, {"beta": 0.5}, ("rosenbrock", "himmelblau", "double_well")),
     )),
     suggest_order=16,
 )

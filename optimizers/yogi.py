@@ -77,6 +77,8 @@ SPEC = OptimizerSpec(
                        {"beta1": 0.8, "beta2": 0.99, "eps": 1e-4, "initial_accumulator": 0.1},
                        ("rosenbrock", "bowl", "beale")),
             GoldenCase("no_momentum", GOLDEN_LR, {"beta1": 0.0}, ("bowl", "himmelblau", "double_well")),
+            GoldenCase("beta2_init", GOLDEN_LR, {"beta2": 0.9, "eps": 1e-6, "initial_accumulator": 1.0},
+                       ("himmelblau", "beale", "double_well")),
         ),
     ),
     suggest_order=14,

@@ -41,12 +41,26 @@ def test_path_matches_the_reference(case):
 
 @pytest.mark.parametrize("key", WITH_REFERENCE)
 def test_every_referenced_optimizer_is_covered(key):
+    """Defaults on at least 3 surfaces, and each hyperparameter away from its default (a switch: each
+    way) on at least 3 surfaces."""
     cases = [c for c in CASES if c["optimizer"] == key]
-    assert len({c["surface"] for c in cases}) >= 3
-    defaults = optimizers.spec(key).defaults
-    off = [[n for n, v in c["hyper"].items() if n != "lr" and v != defaults[n]] for c in cases]
-    assert any(not o for o in off), "a case with default settings"
-    assert any(off), "a case with non-default settings"
+    spec = optimizers.spec(key)
+    defaults = spec.defaults
+
+    def surfaces_where(test):
+        return {c["surface"] for c in cases if test({**defaults, **c["hyper"]})}
+
+    plain = surfaces_where(lambda hp: all(hp[n] == defaults[n] for n in defaults if n != "lr"))
+    assert len(plain) >= 3, f"{key}: default settings on {sorted(plain)} only"
+    for h in spec.hypers:
+        values = [True, False] if h.is_flag else [None]
+        for value in values:
+            if value is None:
+                where = surfaces_where(lambda hp, n=h.name: hp[n] != defaults[n])
+            else:
+                where = surfaces_where(lambda hp, n=h.name, v=value: hp[n] == v)
+            what = f"{h.name} away from its default" if value is None else f"{h.name}={value}"
+            assert len(where) >= 3, f"{key}: {what} on {sorted(where)} only"
 
 
 # Newton and full-matrix AdaGrad have no reference package: their first steps by hand.
