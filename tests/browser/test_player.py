@@ -464,6 +464,19 @@ def test_presentation_mode_scales_the_page_text_not_only_the_player(browser, app
     plain, present = sizes.values()
     for name in PAGE_TEXT:
         assert present[name] >= 1.2 * plain[name], f"{name}: {plain[name]} px → {present[name]} px in presentation mode"
+    # The Summary view's table too.
+    cells = []
+    for query in ("?view=table", "?view=table&present=1"):
+        context, page = new_page(browser, 1280, 720)
+        try:
+            page.goto(app_url + "/" + query)
+            cell = page.locator('[data-testid="stTable"] td').first
+            cell.wait_for(timeout=LOAD_TIMEOUT)
+            cells.append(cell.evaluate("e => parseFloat(getComputedStyle(e).fontSize)"))
+            assert_clean(page)
+        finally:
+            context.close()
+    assert cells[1] >= 1.2 * cells[0], f"summary table: {cells[0]} px → {cells[1]} px in presentation mode"
 
 
 @pytest.mark.parametrize("scheme", ["light", "dark"])
