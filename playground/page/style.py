@@ -6,22 +6,32 @@ import streamlit as st
 
 from playground import figures
 
-_STYLE = """
+# On a narrow screen the view picker's buttons wrap onto a second row instead of running off the
+# right edge (a phone shows five of eight otherwise).
+_NARROW = """
+@media (max-width: 640px) {
+  [data-testid="stButtonGroup"] > div {flex-wrap: wrap; row-gap: 0.25rem;}
+}
+"""
+
+_STYLE = f"""
 <style>
-.block-container {padding-top: 2.2rem;}
+.block-container {{padding-top: 2.2rem;}}
+{_NARROW}
 </style>
 """
 
 # Presentation mode scales the whole page's text: Streamlit sizes text in rem, so a larger root font
 # enlarges tabs, tables, the formula, lesson text and captions alike (the player follows its own
 # data). Gaps between blocks shrink, so the player keeps the first screen.
-_PRESENT_STYLE = """
+_PRESENT_STYLE = f"""
 <style>
-html {font-size: 20px;}
-.block-container {padding-top: 0.3rem; padding-bottom: 1rem; padding-left: 1rem; padding-right: 1rem; max-width: 100%;}
-header[data-testid="stHeader"] {height: 0; min-height: 0; visibility: hidden;}
-.block-container [data-testid="stVerticalBlock"] {gap: 0.3rem;}
-.block-container [data-testid="stMarkdownContainer"] p {margin-bottom: 0;}
+html {{font-size: 20px;}}
+.block-container {{padding: 0.3rem 1rem 1rem 1rem; max-width: 100%;}}
+header[data-testid="stHeader"] {{height: 0; min-height: 0; visibility: hidden;}}
+.block-container [data-testid="stVerticalBlock"] {{gap: 0.3rem;}}
+.block-container [data-testid="stMarkdownContainer"] p {{margin-bottom: 0;}}
+{_NARROW}
 </style>
 """
 

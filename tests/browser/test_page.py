@@ -4,11 +4,14 @@ pausing and scrubbing raise no page error (the ``page`` fixture fails a test on 
 
 from __future__ import annotations
 
+import re
 import subprocess
 
 import pytest
 
+from playground.model import views
 from playground.model.link import decode
+from playground.page import keys
 
 pytestmark = pytest.mark.browser
 
@@ -125,3 +128,16 @@ def test_play_twice_pause_and_scrub_while_playing_raise_no_page_error(page, app_
         play.click()
     assert player.get_attribute("data-playing") == "false"
     assert int(player.get_attribute("data-step")) >= 0.2 * 2000, "the scrub did not move the clock"
+
+
+def test_on_a_phone_every_view_is_on_screen_and_reachable(page, app_url):
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto(f"{app_url}/")  # the sidebar starts folded on a phone
+    wait_for_player(page)
+    picker = page.locator(f".st-key-{keys.view(0)}")
+    for title in views.TITLES.values():
+        button = picker.locator("button").filter(has_text=re.compile(f"^{re.escape(title)}$"))
+        box = button.bounding_box()
+        assert box is not None and box["x"] >= 0 and box["x"] + box["width"] <= 390, (title, box)
+    picker.locator("button").filter(has_text=re.compile(f"^{views.TITLES['table']}$")).click()
+    page.locator('[data-testid="stTable"]').wait_for(timeout=LOAD)
