@@ -169,18 +169,3 @@ def clean_label(text: str) -> str:
     # Strip again after cutting, so a cleaned label comes back unchanged from a second cleaning.
     return text.strip()[:LABEL_MAX].strip()
 
-
-def __getattr__(name: str) -> Any:
-    """Names that moved out, kept only until the page imports them from their new homes (each of
-    those modules imports this one, so a module-level import back would be a cycle): ``decode``,
-    ``encode`` and ``to_query_string`` live in :mod:`playground.model.link`, and the schedule kinds
-    are the keys of :data:`playground.model.schedules.KINDS`."""
-    if name in ("decode", "encode", "to_query_string"):
-        from playground.model import link
-
-        return getattr(link, name)
-    if name == "SCHEDULES":
-        from playground.model import schedules
-
-        return tuple(schedules.KINDS)
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -8,8 +8,8 @@ import streamlit as st
 from playground.model import actions, lessons
 from playground.model.experiment import (
     Experiment,
-    to_query_string,
 )
+from playground.model.link import to_query_string
 from playground.page import keys
 from playground.page.state import record
 from playground.page.style import code_span

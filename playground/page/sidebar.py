@@ -14,7 +14,6 @@ from playground.model import actions, defaults, lessons, schedules
 from playground.model.caps import CAPS
 from playground.model.experiment import (
     LABEL_MAX,
-    SCHEDULES,
     Entry,
     Experiment,
     Schedule,
@@ -216,8 +215,8 @@ def _entry_summary(exp: Experiment, i: int, labels: list[str]) -> str:
 def schedule_controls(sched: Schedule, uid: int, opt: str, steps: int) -> Schedule:
     kind = st.selectbox(
         "Learning-rate schedule",
-        SCHEDULES,
-        index=SCHEDULES.index(sched.kind),
+        list(schedules.KINDS),
+        index=list(schedules.KINDS).index(sched.kind),
         key=keys.schedule(uid, opt, "sched"),
         format_func=lambda s: schedules.NAMES[s],
     )

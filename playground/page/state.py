@@ -17,7 +17,8 @@ from __future__ import annotations
 import streamlit as st
 
 from playground.model import actions
-from playground.model.experiment import Experiment, decode, encode
+from playground.model.experiment import Experiment
+from playground.model.link import decode, encode
 from playground.page import keys
 
 
