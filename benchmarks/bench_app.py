@@ -95,7 +95,7 @@ def bench_rerun(repeat: int, bare_path: Path) -> dict:
     ours.run()  # warm: every module imported, the first race cached
     _quiet_streamlit()  # loggers created during the first run
     key = "e0-sgd-rosenbrock-lr-n"
-    # A learning rate never asked for before: cached_race and cached_figure both miss.
+    # A learning rate never asked for before: cached_race and cached_player_data both miss.
     lrs = [0.001 * (1.0 + (i + 1) / 997.0) for i in range(repeat + 1)]
     ours_times = _time_reruns(ours, key, lrs)[1:]  # the first new value warms the slider-sync path
     opt = ours.query_params["opt"]

@@ -27,13 +27,14 @@ from playground import exports, figures
 from playground.model.experiment import default_experiment
 from playground.model.link import decode
 from playground.model.simulate import simulate
+from playground.page import keys
 
 from ._common import ROOT, quick_mode, row
 from .bench_app import CHROMIUM, CHROMIUM_ARGS, RACE, streamlit_server
 
 QUERY_1000 = "?opt=" + ";".join(RACE) + "&steps=1000"
 QUERY_5000 = "?opt=" + ";".join(RACE) + "&steps=5000"
-LR_BOX = ".st-key-e0-sgd-rosenbrock-lr-n input"
+LR_BOX = f".st-key-{keys.hyper(0, 'sgd', 'rosenbrock', 'lr')}{keys.LOG_EXACT} input"
 
 BARE_APP = '''
 import base64

@@ -46,21 +46,16 @@ def cached_backdrop(key: Experiment, side: bool, dark: bool, present: bool) -> f
 
 
 @st.cache_data(max_entries=48, ttl=3600, show_spinner=False)
-def cached_figure(key: Experiment, view: str, speed: float, dark: bool, present: bool, arrows: bool = False) -> dict:
+def cached_figure(key: Experiment, view: str, speed: float, dark: bool, present: bool) -> dict:
+    """The Plotly figure of an analysis view: ``3d`` (a 2-D surface) or ``curves``. The race, side by
+    side and 1-D layouts are the player's."""
     race = cached_race(key)
     race = replace(race, experiment=replace(race.experiment, speed=speed))
     theme = figures.Theme(dark=dark, present=present)
     height = 860 if present else 720
-    if race.surface.dim == 1 and view in ("race", "side", "3d"):
-        return figures.oned_figure(race, theme, height=height)
     if view == "3d":
         return figures.surface3d_figure(race, theme, height=height)
-    if view == "curves":
-        return figures.curves_figure(race, theme, height=height + 80)
-    backdrop = cached_backdrop(surface_key(race.experiment), view == "side", dark, present)
-    if view == "side":
-        return figures.side_figure(race, theme, backdrop=backdrop)
-    return figures.race_figure(race, theme, height=height, with_arrows=arrows, backdrop=backdrop)
+    return figures.curves_figure(race, theme, height=height + 80)
 
 
 @st.cache_data(max_entries=48, ttl=3600, show_spinner=False)
