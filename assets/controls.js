@@ -19,7 +19,8 @@ export function keyAction(key) {
 }
 
 /**
- * The controls bar. `on` holds the callbacks: toggle() (Play/Pause), goTo(step), speed(stepsPerSecond).
+ * The controls bar. `on` holds the callbacks: toggle() (Play/Pause), goTo(step), speed(stepsPerSecond),
+ * clock(byEvals).
  * Returns the bar and setters the player calls as its state changes.
  */
 export function buildControls(on) {
@@ -30,29 +31,43 @@ export function buildControls(on) {
   const label = el("span", { class: "rp-label", "aria-live": "off" });
   const speed = el("select", { class: "rp-speed", "aria-label": "Speed in steps per second" });
   for (const v of SPEEDS) speed.append(el("option", { value: String(v), text: `${v} steps/s` }));
-  const bar = el("div", { class: "rp-controls" }, play, back, fwd, slider, label, speed);
+  // The race's clock: steps, or gradient evaluations (offered when some run takes more than one a step).
+  const clock = el("select", { class: "rp-clock", "aria-label": "Clock", title: "What the clock counts" });
+  clock.append(el("option", { value: "steps", text: "clock: steps" }), el("option", { value: "evals", text: "clock: gradient evaluations" }));
+  clock.hidden = true;
+  const bar = el("div", { class: "rp-controls" }, play, back, fwd, slider, label, speed, clock);
   let steps = 0;
   let current = 0;
+  let unit = "Step";
 
   play.addEventListener("click", () => on.toggle());
   back.addEventListener("click", () => on.goTo(current - 1));
   fwd.addEventListener("click", () => on.goTo(current + 1));
   slider.addEventListener("input", () => on.goTo(sliderToStep(slider.value, steps)));
   speed.addEventListener("change", () => on.speed(Number(speed.value)));
+  clock.addEventListener("change", () => on.clock && on.clock(clock.value === "evals"));
 
   return {
     bar,
     speed,
+    clock,
     setRace(n, stepsPerSecond) {
       steps = n;
       slider.max = String(n);
       speed.value = String(stepsPerSecond);
     },
+    /** Whether the clock can count evaluations, and whether it does (the label and speeds follow). */
+    setClock(offered, byEvals) {
+      clock.hidden = !offered;
+      clock.value = byEvals ? "evals" : "steps";
+      unit = byEvals ? "Evaluations" : "Step";
+      for (const o of speed.options) o.textContent = `${o.value} ${byEvals ? "evals" : "steps"}/s`;
+    },
     /** The step on screen; `full` also writes the label (skipped during Play between readouts). */
     setStep(step, full = true) {
       current = step;
       slider.value = String(stepToSlider(step, steps));
-      if (full) label.textContent = `Step ${step} / ${steps}`;
+      if (full) label.textContent = `${unit} ${step} / ${steps}`;
     },
     setPlaying(on_) {
       play.textContent = on_ ? "❚❚ Pause" : "▶ Play";

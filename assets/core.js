@@ -56,7 +56,54 @@ export function decodeRun(run, dim) {
     head: run.head ?? null,
     dot: run.dot ?? null,
     ink: run.ink ?? 1,
+    // The clock by gradient evaluations: cumulative evaluations at each position (null: one a step).
+    evals: cumulativeEvals(run.evals, length),
+    // Schedule-Free's z and y beside the path (flat [x, y, ...], aligned with it); Newton's positions
+    // where H was not positive definite; the data panel's line or boundary at each step, and the full
+    // gradient next to the mini-batch one (`grads`) when the race uses mini-batches.
+    trails: run.trails ? Object.fromEntries(Object.entries(run.trails).map(([k, v]) => [k, decodeFloat32(v)])) : null,
+    indefinite: new Set(run.indefinite ?? []),
+    negative: new Set(run.negative ?? []),
+    segments: run.segments ? decodeFloat32(run.segments) : null,
+    full: run.full ? decodeFloat32(run.full) : null,
   };
+}
+
+/**
+ * A run's cumulative gradient evaluations at positions 0..length-1 (position 0 has used none):
+ * `evals` is the count of every step (a number) or the running sums themselves (float32 base64);
+ * absent, there is no second clock (null).
+ */
+export function cumulativeEvals(evals, length) {
+  if (evals === undefined || evals === null) return null;
+  if (typeof evals === "number") return Float64Array.from({ length }, (_, k) => k * evals);
+  const sums = decodeFloat32(evals);
+  if (sums.length !== length) throw new Error(`${sums.length} evaluation counts for ${length} positions`);
+  return Float64Array.from(sums);
+}
+
+/** The clock's last tick: the race's steps, or by evaluations the most any run made. */
+export function clockEnd(runs, steps, byEvals) {
+  if (!byEvals) return steps;
+  return runs.reduce((most, r) => Math.max(most, r.evals ? r.evals[r.length - 1] : r.length - 1), 0);
+}
+
+/**
+ * The index into a run's arrays at clock tick `clock`: its step (a run that stopped holds its last
+ * position), or by evaluations the last step it reached with at most `clock` of them (SAM, two a
+ * step, is at step 50 when the clock shows 100).
+ */
+export function runIndex(run, clock, byEvals) {
+  if (!byEvals || !run.evals) return indexAt(run, clock);
+  const e = run.evals;
+  let lo = 0;
+  let hi = run.length - 1;
+  if (clock <= 0) return 0;
+  while (lo < hi) {
+    const mid = Math.ceil((lo + hi) / 2);
+    if (e[mid] <= clock) lo = mid; else hi = mid - 1;
+  }
+  return lo;
 }
 
 /** The index into a run's arrays at race step k: a run that stopped early holds its last position. */

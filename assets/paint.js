@@ -1,7 +1,7 @@
 // Painting the race player's canvas: the static layer (backdrop, iso-lines, faint paths, markers,
 // axes) once per layout, and each frame's moving parts (tails, heads, arrows) over it. What is
 // drawn where comes from the data and its scene (see core.js's pinAt); nothing is computed here.
-import { headPoint, indexAt, tailSpan } from "./core.js";
+import { headPoint, tailSpan } from "./core.js";
 import { drawArrows, drawAxes, drawDiverged, drawHead, drawStar, polyline, sizes } from "./draw.js";
 
 /** A run's faint path on a map: positions 0..last, then on to where it left the window for good;
@@ -121,7 +121,7 @@ export function paintFrame(ctx, staticLayer, s, step) {
     ctx.lineJoin = "round";
     for (const i of p.runs) {
       const run = s.runs[i];
-      const k = indexAt(run, step);
+      const k = s.at(run, step);
       ctx.strokeStyle = run.color;
       if (p.kind === "map") {
         const tail = tailSpan(run, k, marks.tail);
@@ -143,7 +143,7 @@ export function paintFrame(ctx, staticLayer, s, step) {
     clipTo(ctx, t, 2 * marks.head + 4);
     for (const i of p.runs) {
       const run = s.runs[i];
-      const k = indexAt(run, step);
+      const k = s.at(run, step);
       const [hx, hy] = headPoint(run, k);
       if (p.kind === "steps") {
         drawHead(ctx, t.px(k), t.py(hx), alone ? 0.8 * marks.head : run.dot, run.color);
@@ -152,7 +152,7 @@ export function paintFrame(ctx, staticLayer, s, step) {
         if (p.kind === "map" && d.arrows && run.grads) drawArrows(ctx, t, run, k, d.bounds, s.colors.ink);
       }
     }
-    if (p.kind === "steps") {
+    if (p.kind === "steps" && !s.byEvals) {
       ctx.strokeStyle = s.colors.soft;
       ctx.lineWidth = 1;
       ctx.beginPath();

@@ -3,7 +3,7 @@
 // pinned, the marks' sizes); the player only decodes, lays out and draws.
 // `mount(parent, data, options)` builds it into any element (the standalone HTML export uses that);
 // the default export is the Streamlit component's entry point.
-import { clockStep, decodeFloat32, decodeQuantized, decodeRun, defaultSpeed, formatValue, indexAt, roundToWindow, stepToSlider } from "./core.js";
+import { clockEnd, clockStep, decodeFloat32, decodeQuantized, decodeRun, defaultSpeed, formatValue, roundToWindow, runIndex, stepToSlider } from "./core.js";
 import { palette, sizes } from "./draw.js";
 import { canvasSize, panelsFor, roomFor } from "./layout.js";
 import { paintFrame, paintStatic } from "./paint.js";
@@ -33,6 +33,7 @@ export function mount(parent, data, options = {}) {
     toggle: () => setPlaying(!s.playing),
     goTo: (k) => goTo(k),
     speed: (v) => { s.speed = v; s.speedChosen = true; if (s.playing) setPlaying(true); },
+    clock: (byEvals) => setClock(byEvals),
   });
   root.append(stage, controls.bar);
   parent.append(root);
@@ -40,7 +41,9 @@ export function mount(parent, data, options = {}) {
   const ctx = canvas.getContext("2d");
   const staticLayer = document.createElement("canvas");
   const s = { data: null, runs: [], steps: 0, step: 0, playing: false, speed: 10, revision: 0, id: null,
-    panels: [], image: null, dpr: 1, width: 0, height: 0, raf: 0, t0: 0, from: 0, readout: [] };
+    panels: [], image: null, dpr: 1, width: 0, height: 0, raf: 0, t0: 0, from: 0, readout: [], byEvals: false };
+  // The index into a run's arrays at a clock tick (by steps, or by gradient evaluations).
+  s.at = (run, clock) => runIndex(run, clock, s.byEvals);
 
   // --- data -------------------------------------------------------------------------------------
 
@@ -55,14 +58,20 @@ export function mount(parent, data, options = {}) {
       s.isoKey = isoKey;
     }
     s.curve = d.curve ? { x: decodeFloat32(d.curve.x), y: decodeFloat32(d.curve.y) } : null;
-    const sameRace = s.steps === d.steps;
-    s.steps = d.steps;
-    s.step = sameRace ? Math.min(s.step, d.steps) : 0;
+    const sameRace = s.raceSteps === d.steps;
+    s.raceSteps = d.steps;
+    s.offered = s.runs.some((r) => r.evals);
+    s.byEvals = s.byEvals && s.offered;
+    const end = clockEnd(s.runs, d.steps, s.byEvals);
+    s.step = sameRace ? Math.min(s.step, end) : 0;
+    s.steps = end;
     if (!s.speedChosen) s.speed = defaultSpeed(d.steps, d.speed);
-    controls.setRace(d.steps, s.speed);
+    controls.setRace(end, s.speed);
+    controls.setClock(s.offered, s.byEvals);
+    root.dataset.clock = s.byEvals ? "evals" : "steps";
     root.classList.toggle("rp-dark", !!d.dark);
     root.classList.toggle("rp-present", !!d.present);
-    root.dataset.steps = String(d.steps);
+    root.dataset.steps = String(end);
     root.dataset.layout = d.layout;
     s.colors = palette(!!d.dark);
     buildSide();
@@ -95,14 +104,33 @@ export function mount(parent, data, options = {}) {
       const name = el("td", { class: "rp-name" }, el("span", { text: run.label }), note);
       const sw = el("span", { class: "rp-swatch" });
       sw.style.background = run.color;
-      body.append(el("tr", { "data-run": run.label }, el("td", {}, sw), name, pos, loss));
-      return { pos, loss, note };
+      const row = el("tr", { "data-run": run.label }, el("td", {}, sw), name, pos, loss);
+      body.append(row);
+      return { pos, loss, note, row };
     });
     table.append(body);
     const keys = el("div", { class: "rp-keys" }, ...(s.data.layout !== "oned" ? [el("span", { text: "○ start" })] : []),
       ...(s.data.minima && s.data.minima.length ? [el("span", { text: "★ minimum" })] : []),
       ...(s.data.layout !== "oned" ? [el("span", { text: "faint: the path" })] : []));
     side.append(table, keys);
+  }
+
+  /** Switch the clock between steps and gradient evaluations; the race keeps the moment it shows
+   *  (the first run's step maps onto the new clock). */
+  function setClock(byEvals) {
+    if (!s.data || byEvals === s.byEvals) return;
+    if (s.playing) setPlaying(false);
+    const first = s.runs[0];
+    const k = s.at(first, s.step);
+    s.byEvals = byEvals && s.offered;
+    s.steps = clockEnd(s.runs, s.raceSteps, s.byEvals);
+    const clock = s.byEvals && first.evals ? first.evals[k] : k;
+    controls.setRace(s.steps, s.speed);
+    controls.setClock(s.offered, s.byEvals);
+    root.dataset.clock = s.byEvals ? "evals" : "steps";
+    root.dataset.steps = String(s.steps);
+    draw(Math.min(clock, s.steps), true);
+    readout(s.step);
   }
 
   // --- layout -----------------------------------------------------------------------------------
@@ -173,12 +201,19 @@ export function mount(parent, data, options = {}) {
 
   function readout(step) {
     s.runs.forEach((run, i) => {
-      const k = indexAt(run, step);
+      const k = s.at(run, step);
       const r = s.readout[i];
+      r.row.dataset.index = String(k);
       r.pos.textContent = run.dim === 1 ? formatValue(run.path[k])
         : `(${formatValue(run.path[2 * k])}, ${formatValue(run.path[2 * k + 1])})`;
       r.loss.textContent = formatValue(run.loss[k]);
-      r.note.textContent = run.divergedAt !== null && step >= run.divergedAt ? `diverged at step ${run.divergedAt}` : "";
+      const notes = [];
+      if (s.byEvals) notes.push(`step ${k}`);
+      if (run.negative.has(k)) notes.push("H negative definite at this step");
+      else if (run.indefinite.has(k)) notes.push("H indefinite at this step");
+      const past = s.byEvals && run.evals ? step > run.evals[run.length - 1] : step >= run.divergedAt;
+      if (run.divergedAt !== null && past) notes.push(`diverged at step ${run.divergedAt}`);
+      r.note.textContent = notes.join(" · ");
     });
   }
 

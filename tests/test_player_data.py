@@ -13,6 +13,7 @@ import numpy as np
 import pytest
 
 from playground import figures
+from playground.model.datapanel import data_panel
 from playground.model.link import decode
 from playground.model.simulate import simulate
 from playground.page import player
@@ -98,3 +99,58 @@ def test_the_script_is_one_module_without_relative_imports():
     assert "from \"./" not in js and "import {" not in js
     assert js.count("export default function") == 1 and "export function mount" in js
     assert "function niceTicks" in js and "export function niceTicks" not in js
+
+
+def test_the_clock_by_evaluations_is_sent_only_when_runs_differ():
+    exp, _ = decode("surface=bowl:b=10&opt=sam:lr=0.02;sgd:lr=0.02&steps=40")
+    race = simulate(exp)
+    data = player.payload(race, "race")
+    assert [r["evals"] for r in data["runs"]] == [2, 1]  # a constant count a step: one number
+    exp, _ = decode("surface=bowl:b=10&opt=adam;sgd&steps=40")
+    assert all("evals" not in r for r in player.payload(simulate(exp), "race")["runs"])
+
+
+def test_schedule_free_trails_are_its_z_and_y_after_the_start():
+    exp, _ = decode("surface=rosenbrock&opt=schedule_free_sgd:lr=0.002;sgd:lr=0.001&steps=60")
+    race = simulate(exp)
+    data = player.payload(race, "race")
+    tr = race.trajectories[0]
+    for name in ("z", "y"):
+        trail = f32(data["runs"][0]["trails"][name]).reshape(-1, 2)
+        assert trail.shape == tr.path.shape
+        np.testing.assert_array_equal(trail[0], tr.path[0].astype(np.float32))
+        np.testing.assert_array_equal(trail[1:], np.asarray(tr.state[name]).astype(np.float32))
+    assert "trails" not in data["runs"][1]
+
+
+@pytest.mark.parametrize("start", ["2,0", "-1,1"])
+def test_newton_marks_where_its_hessian_was_not_positive_definite(start):
+    exp, _ = decode(f"surface=himmelblau&opt=newton&start={start}&steps=10")
+    race = simulate(exp)
+    run = player.payload(race, "race")["runs"][0]
+    # Himmelblau's Hessian by hand: [[12x² + 4y − 42, 4x + 4y], [4x + 4y, 12y² + 4x − 26]].
+    x, y = race.trajectories[0].path[:-1].T
+    a, b, c = 12 * x**2 + 4 * y - 42, 4 * x + 4 * y, 12 * y**2 + 4 * x - 26
+    det, trace = a * c - b * b, a + c
+    assert run["indefinite"] == np.flatnonzero((det < 0) | ((det > 0) & (trace < 0))).tolist()
+    assert run["negative"] == np.flatnonzero((det > 0) & (trace < 0)).tolist()
+    assert 0 < len(run["negative"]) < len(run["indefinite"]) or 0 < len(run["indefinite"]) < 10
+
+
+def test_data_panel_sends_points_and_the_line_of_every_step():
+    exp, _ = decode("surface=linear_regression&opt=sgd:lr=0.1;adam:lr=0.05&steps=30&batch=8")
+    race = simulate(exp)
+    data = player.payload(race, "race")
+    panel = data_panel(race)
+    sent = data["data"]
+    assert sent["kind"] == "line" and sent["batch"] == 8
+    np.testing.assert_array_equal(f32(sent["points"]).reshape(-1, 2),
+                                  np.column_stack([panel.x, panel.y]).astype(np.float32))
+    for i, run in enumerate(data["runs"]):
+        k = len(race.trajectories[i].path)
+        np.testing.assert_array_equal(f32(run["segments"]).reshape(k, 4),
+                                      panel.segments(i, np.arange(k)).reshape(k, 4).astype(np.float32))
+        np.testing.assert_array_equal(f32(run["full"]).reshape(-1, 2), panel.full_grads[i].astype(np.float32))
+        np.testing.assert_array_equal(f32(run["grads"]).reshape(-1, 2), race.trajectories[i].grads.astype(np.float32))
+    exp, _ = decode("surface=linear_regression&opt=sgd:lr=0.1&steps=30")
+    assert player.payload(simulate(exp), "race")["data"]["batch"] is None

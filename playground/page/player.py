@@ -32,7 +32,8 @@ import streamlit as st
 
 from playground.figures import Backdrop
 from playground.figures.scene import scene
-from playground.model.simulate import Race
+from playground.model.datapanel import data_panel
+from playground.model.simulate import Race, batch_size
 
 ASSETS = Path(__file__).resolve().parents[2] / "assets"
 LAYOUTS = ("race", "side", "oned")
@@ -113,7 +114,12 @@ def payload(race: Race, layout: str = "race", backdrop: Backdrop | None = None, 
                "diverged_at": None if tr.diverged_at is None else int(tr.diverged_at), **drawn.as_dict()}
         if arrows and dim == 2:
             run["grads"] = f32(np.asarray(tr.grads)[: max(len(path) - 1, 0), :dim])
+        run.update(state_marks(tr, dim))
         runs.append(run)
+    evals = [evaluations(tr) for tr in race.trajectories]
+    if any(np.any(e != 1) for e in evals):  # otherwise both clocks are the same
+        for run, e in zip(runs, evals, strict=True):
+            run["evals"] = int(e[0]) if len(e) and np.all(e == e[0]) else f32(np.concatenate([[0], np.cumsum(e)]))
     bounds = [[float(a), float(b)] for a, b in surface.bounds]
     data = {
         "layout": layout, "dim": dim, "steps": view.steps, "bounds": bounds,
@@ -121,6 +127,9 @@ def payload(race: Race, layout: str = "race", backdrop: Backdrop | None = None, 
         "dark": bool(dark), "present": bool(present), "arrows": bool(arrows and dim == 2), "runs": runs,
         "marks": view.marks.as_dict(), "minima": [list(m) for m in view.minima],
     }
+    panel = data_panel(race) if dim == 2 else None
+    if panel is not None:
+        data["data"] = data_payload(race, panel, runs)
     if dim == 1:
         (x0, x1), = surface.bounds
         xs = np.linspace(x0, x1, CURVE_POINTS)
@@ -135,6 +144,61 @@ def payload(race: Race, layout: str = "race", backdrop: Backdrop | None = None, 
     digest = hashlib.sha1(json.dumps(data, sort_keys=True).encode("utf-8")).hexdigest()[:16]
     data["id"] = digest
     return data
+
+
+def evaluations(tr) -> np.ndarray:
+    """Gradient evaluations of each step the run made (1 a step when the trajectory does not say)."""
+    k = max(len(tr.path) - 1, 0)
+    if tr.grad_evals is None:
+        return np.ones(k, dtype=np.int64)
+    return np.asarray(tr.grad_evals, dtype=np.int64)[:k]
+
+
+#: State sequences drawn as extra trails beside the path, by optimizer (Schedule-Free's z and y).
+TRAILS = {"schedule_free_sgd": ("z", "y"), "schedule_free_adamw": ("z", "y")}
+
+
+def state_marks(tr, dim: int) -> dict:
+    """What a run's state adds to its drawing: Schedule-Free's ``z`` and ``y`` as trails aligned with
+    the path (index 0 is the start, then the value after each step), and for Newton the positions
+    where H (its eigenvalues, recorded at the point each step starts from) was not positive
+    definite: ``indefinite`` lists those path indices, ``negative`` those where both were negative."""
+    out: dict = {}
+    path = np.asarray(tr.path, dtype=np.float64)[:, :dim]
+    k = len(path) - 1
+    names = TRAILS.get(tr.optimizer.spec.key, ())
+    if dim == 2 and names and all(n in tr.state for n in names):
+        out["trails"] = {n: f32(np.vstack([path[:1], np.asarray(tr.state[n], dtype=np.float64)[:k, :dim]]))
+                         for n in names}
+    if tr.optimizer.spec.key == "newton" and "eigenvalues" in tr.state:
+        eig = np.asarray(tr.state["eigenvalues"], dtype=np.float64)[:k]
+        with np.errstate(invalid="ignore"):
+            low = np.nanmin(np.where(np.isfinite(eig), eig, np.nan), axis=1) if len(eig) else np.empty(0)
+            high = np.nanmax(np.where(np.isfinite(eig), eig, np.nan), axis=1) if len(eig) else np.empty(0)
+        out["indefinite"] = np.flatnonzero(low < 0).tolist()
+        out["negative"] = np.flatnonzero(high < 0).tolist()
+    return out
+
+
+def data_payload(race: Race, panel, runs: list[dict]) -> dict:
+    """The data panel beside the race: the points once, per run the fitted line or boundary at every
+    step (clipped end points ``[x0, y0, x1, y1]`` a step); with mini-batches, the full gradient at
+    each step next to the mini-batch one the step used (``grads``, added to the run)."""
+    pts = np.column_stack([panel.x, panel.y]) if panel.kind == "line" else np.asarray(panel.x)
+    out = {"kind": panel.kind, "points": f32(pts), "window": [list(w) for w in panel.window],
+           "labels": None if panel.kind == "line" else "".join("+" if v > 0 else "-" for v in panel.y),
+           "batch": None}
+    batch = batch_size(race.experiment, race.surface)
+    if batch is not None and batch < len(panel.y):
+        out["batch"] = int(batch)
+    for i, run in enumerate(runs):
+        steps = np.arange(len(panel.params[i]))
+        run["segments"] = f32(panel.segments(i, steps).reshape(-1, 4))
+        if out["batch"] is not None:
+            k = len(panel.batch_grads[i])
+            run["grads"] = f32(np.asarray(panel.batch_grads[i])[:k])
+            run["full"] = f32(np.asarray(panel.full_grads[i])[:k])
+    return out
 
 
 @cache
