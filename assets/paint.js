@@ -3,6 +3,7 @@
 // drawn where comes from the data and its scene (see core.js's pinAt); nothing is computed here.
 import { headPoint, tailSpan } from "./core.js";
 import { drawArrows, drawAxes, drawDiverged, drawHead, drawStar, polyline, sizes } from "./draw.js";
+import { drawBatchArrows, drawIndefinite, drawTrailMarks, drawTrails } from "./marks.js";
 
 /** A run's faint path on a map: positions 0..last, then on to where it left the window for good;
  *  `ink` (the scene's) thins a path that crosses the window over and over. */
@@ -64,7 +65,9 @@ export function paintStatic(g, s) {
         g.lineWidth = 1;
         polyline(g, (k) => t.px(s.iso[2 * k]), (k) => t.py(s.iso[2 * k + 1]), 0, s.iso.length / 2 - 1);
       }
+      for (const i of p.runs) drawTrails(g, t, s.runs[i], marks);
       const end = p.runs.map((i) => faintPath(g, t, s.runs[i], marks));
+      const triangles = p.runs.map((i) => drawIndefinite(g, t, s.runs[i], marks, c.halo));
       minimaStars(g, t, d.minima, marks);
       g.beginPath();
       g.arc(t.px(d.start[0]), t.py(d.start[1]), marks.start, 0, 2 * Math.PI);
@@ -74,7 +77,8 @@ export function paintStatic(g, s) {
       g.restore();
       const crosses = p.runs.map((i) => drawDiverged(g, t, s.runs[i], marks, z.font, c.halo));
       const px = ([x, y]) => [p.ox + t.px(x), p.oy + t.py(y)];
-      ends.push(p.runs.map((i, j) => ({ run: i, end: px(end[j]), cross: crosses[j] && [p.ox + crosses[j][0], p.oy + crosses[j][1]] })));
+      ends.push(p.runs.map((i, j) => ({ run: i, end: px(end[j]), cross: crosses[j] && [p.ox + crosses[j][0], p.oy + crosses[j][1]],
+        triangles: triangles[j].map(([x, y]) => [p.ox + x, p.oy + y]) })));
       drawAxes(g, t, d.bounds, p, z, c);
     } else {
       drawAxes(g, t, p.bounds, p, z, c);
@@ -100,10 +104,12 @@ export function paintStatic(g, s) {
   return ends;
 }
 
-/** One frame at race step `step`: the static layer, then each run's tail, head and arrows. */
+/** One frame at clock tick `step`: the static layer, then each run's tail, head and arrows. Returns
+ *  what it drew at the heads beside them (z and y marks, gradient arrows' tips; canvas CSS px). */
 export function paintFrame(ctx, staticLayer, s, step) {
   const d = s.data;
   const marks = d.marks;
+  const extras = [];
   ctx.setTransform(1, 0, 0, 1, 0, 0);
   ctx.clearRect(0, 0, ctx.canvas.width, ctx.canvas.height);
   ctx.drawImage(staticLayer, 0, 0);
@@ -149,7 +155,11 @@ export function paintFrame(ctx, staticLayer, s, step) {
         drawHead(ctx, t.px(k), t.py(hx), alone ? 0.8 * marks.head : run.dot, run.color);
       } else {
         drawHead(ctx, t.px(hx), t.py(hy), alone ? marks.head : run.head, run.color);
-        if (p.kind === "map" && d.arrows && run.grads) drawArrows(ctx, t, run, k, d.bounds, s.colors.ink);
+        const at = p.kind === "map" ? drawTrailMarks(ctx, t, run, k, marks) : {};
+        if (p.kind === "map" && run.full) at.arrows = drawBatchArrows(ctx, t, run, k, d.bounds, s.colors.ink);
+        else if (p.kind === "map" && d.arrows && run.grads) drawArrows(ctx, t, run, k, d.bounds, s.colors.ink);
+        for (const v of Object.values(at)) if (v) for (const xy of Array.isArray(v) ? [v] : Object.values(v)) { xy[0] += p.ox; xy[1] += p.oy; }
+        if (p.kind === "map") extras.push({ run: i, ...at });
       }
     }
     if (p.kind === "steps" && !s.byEvals) {
@@ -163,4 +173,5 @@ export function paintFrame(ctx, staticLayer, s, step) {
     ctx.restore();
     ctx.restore();
   }
+  return extras;
 }

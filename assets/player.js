@@ -111,7 +111,8 @@ export function mount(parent, data, options = {}) {
     table.append(body);
     const keys = el("div", { class: "rp-keys" }, ...(s.data.layout !== "oned" ? [el("span", { text: "○ start" })] : []),
       ...(s.data.minima && s.data.minima.length ? [el("span", { text: "★ minimum" })] : []),
-      ...(s.data.layout !== "oned" ? [el("span", { text: "faint: the path" })] : []));
+      ...(s.data.layout !== "oned" ? [el("span", { text: "faint: the path" })] : []),
+      ...extraKeys());
     side.append(table, keys);
   }
 
@@ -131,6 +132,16 @@ export function mount(parent, data, options = {}) {
     root.dataset.steps = String(s.steps);
     draw(Math.min(clock, s.steps), true);
     readout(s.step);
+  }
+
+  /** Keys for what only some runs draw: Schedule-Free's trails, Newton's triangles, the two gradients. */
+  function extraKeys() {
+    const keys = [];
+    if (s.data.layout === "oned") return keys;
+    if (s.runs.some((r) => r.trails)) keys.push("■ z: the SGD sequence", "◆ y: where the gradient is taken", "● x: the average (the path)");
+    if (s.runs.some((r) => r.indefinite.size)) keys.push("△ H not positive definite there");
+    if (s.runs.some((r) => r.full)) keys.push("downhill: ⋯ full gradient, — mini-batch");
+    return keys.map((text) => el("span", { class: "rp-key-extra", text }));
   }
 
   // --- layout -----------------------------------------------------------------------------------
@@ -176,6 +187,7 @@ export function mount(parent, data, options = {}) {
       .map((v) => v.toFixed(1)).join(",")).join(";");
     canvas.dataset.ends = ends.map((panel) => panel.map((e) => fmt(e.end)).join(" ")).join(";");
     canvas.dataset.crosses = ends.map((panel) => panel.map((e) => fmt(e.cross)).join(" ")).join(";");
+    canvas.dataset.triangles = JSON.stringify(ends.map((panel) => panel.map((e) => e.triangles.map(fmt))));
     draw(s.step, true);
   }
 
@@ -186,7 +198,7 @@ export function mount(parent, data, options = {}) {
     step = stepToSlider(step, s.steps);
     if (step === s.step && !force) return;
     s.step = step;
-    paintFrame(ctx, staticLayer, s, step);
+    const extras = paintFrame(ctx, staticLayer, s, step);
     // While playing, the readout's text follows at most every 100 ms: changing two dozen table
     // cells each frame costs the browser a layout per frame for numbers nobody can read that fast.
     const now = performance.now();
@@ -195,6 +207,8 @@ export function mount(parent, data, options = {}) {
     controls.setStep(step, full);
     if (full) {
       s.readAt = now;
+      // What was drawn beside each head (z and y marks, gradient arrows' tips), for tests.
+      canvas.dataset.marks = JSON.stringify(extras);
       readout(step);
     }
   }

@@ -100,3 +100,87 @@ def test_no_clock_choice_when_every_run_takes_one_evaluation_a_step(open_race):
     _, player, _ = open_race("surface=bowl:b=10&opt=adam:lr=0.05;sgd:lr=0.02&steps=50")
     assert not player.locator("select.rp-clock").is_visible()
     assert player.get_attribute("data-clock") == "steps"
+
+
+# --- helpers reading the canvas -------------------------------------------------------------------------
+
+
+def canvas_box(player) -> tuple[float, float, float, float]:
+    """The race map's plot box (left, top, width, height) in canvas CSS px."""
+    first = player.locator("canvas.rp-canvas").get_attribute("data-plots").split(";")[0]
+    return tuple(map(float, first.split(",")))
+
+
+def to_px(player, bounds, xy) -> np.ndarray:
+    left, top, w, h = canvas_box(player)
+    (x0, x1), (y0, y1) = bounds
+    xy = np.asarray(xy, dtype=np.float64)
+    return np.stack([left + (xy[..., 0] - x0) / (x1 - x0) * w, top + (y1 - xy[..., 1]) / (y1 - y0) * h], axis=-1)
+
+
+def drawn_marks(player) -> list[dict]:
+    import json
+
+    return json.loads(player.locator("canvas.rp-canvas").get_attribute("data-marks"))
+
+
+def pixel(page, player, xy) -> np.ndarray:
+    """The colour on screen at canvas CSS px ``xy``."""
+    import io
+
+    from PIL import Image
+
+    box = player.locator("canvas.rp-canvas").bounding_box()
+    png = page.screenshot(clip={"x": box["x"] + xy[0] - 1, "y": box["y"] + xy[1] - 1, "width": 3, "height": 3})
+    return np.asarray(Image.open(io.BytesIO(png)).convert("RGB"), dtype=float)[1, 1]
+
+
+def rgb(color: str) -> np.ndarray:
+    return np.array([int(color[i: i + 2], 16) for i in (1, 3, 5)], dtype=float)
+
+
+# --- Schedule-Free's three sequences ------------------------------------------------------------------
+
+
+def test_schedule_free_draws_z_and_y_beside_its_path(open_race, shots):
+    page, player, race = open_race("surface=bowl:b=10&opt=schedule_free_sgd:lr=0.15;sgd:lr=0.05&steps=120")
+    tr = race.trajectories[0]
+    keys = player.locator(".rp-keys").inner_text()
+    assert "z: the SGD sequence" in keys and "y: where the gradient is taken" in keys
+    for k in (10, 30):
+        go_to(player, k)
+        marks = drawn_marks(player)
+        assert [m["run"] for m in marks] == [0, 1]
+        assert "z" not in marks[1] and "y" not in marks[1], "plain SGD has no z or y"
+        for name in ("z", "y"):
+            want = to_px(player, race.surface.bounds, tr.state[name][k - 1])
+            np.testing.assert_allclose(marks[0][name], want, atol=0.6)
+        # The z mark is painted in the run's colour where it is said to be (its white rim around it).
+        np.testing.assert_allclose(pixel(page, player, marks[0]["z"]), rgb(race.colors[0]), atol=40)
+    assert np.linalg.norm(np.subtract(marks[0]["z"], marks[0]["y"])) > 2, "z and y apart at step 30"
+    page.screenshot(path=str(shots / "player-schedule-free.png"))
+
+
+# --- Newton against an H that is not positive definite -------------------------------------------------
+
+
+def test_newton_marks_the_steps_against_an_indefinite_hessian(open_race, shots):
+    page, player, race = open_race("surface=himmelblau&opt=newton&start=2,0&steps=10")
+    tr = race.trajectories[0]
+    eig = np.asarray(tr.state["eigenvalues"])
+    bad = np.flatnonzero(eig.min(axis=1) < 0)
+    good = np.flatnonzero(eig.min(axis=1) > 0)
+    assert len(bad) and len(good), "this start has steps of both kinds"
+    import json
+
+    triangles = json.loads(player.locator("canvas.rp-canvas").get_attribute("data-triangles"))[0][0]
+    got = np.array([[float(v) for v in t.split(",")] for t in triangles])
+    np.testing.assert_allclose(got, to_px(player, race.surface.bounds, tr.path[bad]), atol=0.15)
+    note = player.locator(".rp-readout tbody tr .rp-note")
+    for k in bad[:2]:
+        go_to(player, int(k))
+        assert "H indefinite at this step" in note.inner_text()
+    go_to(player, int(good[0]))
+    assert "indefinite" not in note.inner_text()
+    assert "H not positive definite" in player.locator(".rp-keys").inner_text()
+    page.screenshot(path=str(shots / "player-newton.png"))
