@@ -7,6 +7,7 @@ import { clockEnd, clockStep, decodeFloat32, decodeQuantized, decodeRun, default
 import { palette, sizes } from "./draw.js";
 import { canvasSize, panelsFor, roomFor } from "./layout.js";
 import { paintFrame, paintStatic } from "./paint.js";
+import { paintData } from "./datapanel.js";
 import { buildControls, el, keyAction } from "./controls.js";
 
 /** Nearest ancestor that scrolls (through shadow roots): the page's height is measured from its top. */
@@ -58,6 +59,7 @@ export function mount(parent, data, options = {}) {
       s.isoKey = isoKey;
     }
     s.curve = d.curve ? { x: decodeFloat32(d.curve.x), y: decodeFloat32(d.curve.y) } : null;
+    s.dataPoints = d.data ? decodeFloat32(d.data.points) : null;
     const sameRace = s.raceSteps === d.steps;
     s.raceSteps = d.steps;
     s.offered = s.runs.some((r) => r.evals);
@@ -114,6 +116,24 @@ export function mount(parent, data, options = {}) {
       ...(s.data.layout !== "oned" ? [el("span", { text: "faint: the path" })] : []),
       ...extraKeys());
     side.append(table, keys);
+    // On a data surface, the data panel follows the race's clock under the readout.
+    s.dataCanvas = null;
+    if (s.data.data) {
+      s.dataCanvas = el("canvas", { class: "rp-data", "data-testid": "race-player-data", "aria-label": "The data and each fitted line" });
+      side.append(s.dataCanvas);
+    }
+  }
+
+  /** The data panel's size: the side column's width (at most 560 px under the plot), 0.7 as high. */
+  function sizeData(width) {
+    if (!s.dataCanvas) return;
+    const dpr = window.devicePixelRatio || 1;
+    s.dataW = Math.max(160, Math.floor(width));
+    s.dataH = Math.round(Math.min(0.7 * s.dataW, s.data.present ? 360 : 300));
+    s.dataCanvas.width = Math.round(s.dataW * dpr);
+    s.dataCanvas.height = Math.round(s.dataH * dpr);
+    s.dataCanvas.style.width = `${s.dataW}px`;
+    s.dataCanvas.style.height = `${s.dataH}px`;
   }
 
   /** Switch the clock between steps and gradient evaluations; the race keeps the moment it shows
@@ -161,6 +181,7 @@ export function mount(parent, data, options = {}) {
     root.classList.toggle("rp-narrow", L.narrow);
     root.classList.toggle("rp-wide", L.wide);
     side.style.width = L.wide ? `${L.sideWidth}px` : "100%";
+    sizeData(L.wide ? L.sideWidth : Math.min(width, 560));
     if (!L.wide) {
       const measured = Math.ceil(side.getBoundingClientRect().height) + 8;
       L = canvasSize(s.data, s.runs.length, width, availableHeight(), { ...opts, side: measured, under: true });
@@ -199,6 +220,7 @@ export function mount(parent, data, options = {}) {
     if (step === s.step && !force) return;
     s.step = step;
     const extras = paintFrame(ctx, staticLayer, s, step);
+    const panel = s.dataCanvas ? paintData(s.dataCanvas.getContext("2d"), s, step, s.dataW, s.dataH) : null;
     // While playing, the readout's text follows at most every 100 ms: changing two dozen table
     // cells each frame costs the browser a layout per frame for numbers nobody can read that fast.
     const now = performance.now();
@@ -209,6 +231,10 @@ export function mount(parent, data, options = {}) {
       s.readAt = now;
       // What was drawn beside each head (z and y marks, gradient arrows' tips), for tests.
       canvas.dataset.marks = JSON.stringify(extras);
+      if (panel) {
+        s.dataCanvas.dataset.lines = JSON.stringify(panel.drawn);
+        s.dataCanvas.dataset.plot = panel.plot.map((v) => v.toFixed(1)).join(",");
+      }
       readout(step);
     }
   }

@@ -1,19 +1,24 @@
-"""The data panel under the race on a data surface (a still picture; the player keeps the clock)."""
+"""The data panel on a data surface's race: the player draws it beside the race, on its clock
+(``assets/datapanel.js``, from the payload's ``data``); the page adds a line on how to read it."""
 
 from __future__ import annotations
 
 import streamlit as st
 
-from playground.figures import Theme, for_streamlit
-from playground.figures.datapanel import datapanel_figure
 from playground.model.datapanel import data_panel
-from playground.model.simulate import Race
-from playground.page import keys
+from playground.model.simulate import Race, batch_size
 
 
 def show(race: Race, dark: bool, present: bool) -> None:
+    """A caption under the player for the data panel it draws (``dark`` is unused: the player
+    follows the page's theme)."""
     panel = data_panel(race)
-    if panel is None:
+    if panel is None or present:
         return
-    spec = datapanel_figure(panel, race.labels, race.colors, Theme(dark=dark, present=present))
-    st.plotly_chart(for_streamlit(spec), config={"displaylogo": False}, theme=None, key=keys.DATA_PANEL)
+    shown = "fitted line y = w·x + b" if panel.kind == "line" else "decision boundary w·x = 0"
+    text = f"Beside the race: the data and each optimizer's {shown} at the current step."
+    batch = batch_size(race.experiment, race.surface)
+    if batch is not None and batch < len(panel.y):
+        text += (f" Each step uses a mini-batch of {batch} points: at each head the dotted arrow points "
+                 "downhill along the gradient over all the points, the solid one along the mini-batch's.")
+    st.caption(text)

@@ -51,7 +51,7 @@ def asset_text(name: str) -> str:
 
 
 #: The player's modules, each after the ones it imports from.
-MODULES = ("core.js", "draw.js", "marks.js", "layout.js", "paint.js", "controls.js", "player.js")
+MODULES = ("core.js", "draw.js", "marks.js", "datapanel.js", "layout.js", "paint.js", "controls.js", "player.js")
 
 
 @cache

@@ -10,12 +10,16 @@ fails on a console error or a page error. Run under the browser lock:
 
 from __future__ import annotations
 
+import io
+import json
 import re
 
 import numpy as np
 import pytest
+from PIL import Image
 
 from playground import exports
+from playground.model.datapanel import data_panel
 from playground.model.link import decode
 from playground.model.simulate import simulate
 
@@ -119,17 +123,11 @@ def to_px(player, bounds, xy) -> np.ndarray:
 
 
 def drawn_marks(player) -> list[dict]:
-    import json
-
     return json.loads(player.locator("canvas.rp-canvas").get_attribute("data-marks"))
 
 
 def pixel(page, player, xy) -> np.ndarray:
     """The colour on screen at canvas CSS px ``xy``."""
-    import io
-
-    from PIL import Image
-
     box = player.locator("canvas.rp-canvas").bounding_box()
     png = page.screenshot(clip={"x": box["x"] + xy[0] - 1, "y": box["y"] + xy[1] - 1, "width": 3, "height": 3})
     return np.asarray(Image.open(io.BytesIO(png)).convert("RGB"), dtype=float)[1, 1]
@@ -171,8 +169,6 @@ def test_newton_marks_the_steps_against_an_indefinite_hessian(open_race, shots):
     bad = np.flatnonzero(eig.min(axis=1) < 0)
     good = np.flatnonzero(eig.min(axis=1) > 0)
     assert len(bad) and len(good), "this start has steps of both kinds"
-    import json
-
     triangles = json.loads(player.locator("canvas.rp-canvas").get_attribute("data-triangles"))[0][0]
     got = np.array([[float(v) for v in t.split(",")] for t in triangles])
     np.testing.assert_allclose(got, to_px(player, race.surface.bounds, tr.path[bad]), atol=0.15)
@@ -184,3 +180,72 @@ def test_newton_marks_the_steps_against_an_indefinite_hessian(open_race, shots):
     assert "indefinite" not in note.inner_text()
     assert "H not positive definite" in player.locator(".rp-keys").inner_text()
     page.screenshot(path=str(shots / "player-newton.png"))
+
+
+# --- the data panel on the player's clock, and the two gradients --------------------------------------
+
+
+def data_lines(player) -> list[dict]:
+    return json.loads(player.locator("canvas.rp-data").get_attribute("data-lines"))
+
+
+@pytest.mark.parametrize("query", [
+    "surface=linear_regression&opt=sgd:lr=0.1;adam:lr=0.05&steps=120&batch=8",
+    "surface=logistic_regression:separation=3&opt=sgd:lr=1;adam:lr=0.05&steps=120",
+])
+def test_data_panel_draws_each_runs_line_of_the_current_step(open_race, query, shots):
+    page, player, race = open_race(query)
+    panel = data_panel(race)
+    data = player.locator("canvas.rp-data")
+    assert data.is_visible()
+    shown = {}
+    for k in (3, 60):
+        go_to(player, k)
+        lines = data_lines(player)
+        assert [line["run"] for line in lines] == [0, 1] and all(line["index"] == k for line in lines)
+        for line in lines:
+            want = panel.segments(line["run"], np.array([k]))[0].ravel()
+            np.testing.assert_allclose(line["data"], want, rtol=1e-5, atol=1e-5)
+            # The canvas shows the run's colour along the segment (inside the plot box).
+            left, top, w, h = map(float, data.get_attribute("data-plot").split(","))
+            x0, y0, x1, y1 = line["px"]
+            box = data.bounding_box()
+            hits = 0
+            for f in (0.3, 0.45, 0.55, 0.7):
+                x, y = x0 + f * (x1 - x0), y0 + f * (y1 - y0)
+                if left + 2 < x < left + w - 2 and top + 2 < y < top + h - 2:
+                    png = page.screenshot(clip={"x": box["x"] + x - 1, "y": box["y"] + y - 1, "width": 3, "height": 3})
+                    seen = np.asarray(Image.open(io.BytesIO(png)).convert("RGB"), dtype=float)
+                    hits += bool(np.min(np.abs(seen - rgb(race.colors[line["run"]])).max(axis=-1)) < 60)
+            assert hits >= 2, f"run {line['run']} at step {k}: its colour is not along its segment"
+        shown[k] = [line["data"] for line in lines]
+    assert not np.allclose(shown[3], shown[60]), "the lines move with the clock"
+    page.screenshot(path=str(shots / f"player-data-{query.split('&')[0].split('=')[1].split(':')[0]}.png"))
+
+
+def test_a_mini_batch_race_shows_the_full_and_the_mini_batch_gradient(open_race):
+    _, player, race = open_race("surface=linear_regression&opt=sgd:lr=0.1;adam:lr=0.05&steps=120&batch=8")
+    panel = data_panel(race)
+    assert "full gradient" in player.locator(".rp-keys").inner_text()
+    for k in (5, 40):
+        go_to(player, k)
+        for m in drawn_marks(player):
+            i = m["run"]
+            head = to_px(player, race.surface.bounds, race.trajectories[i].path[k])
+            tips = {n: np.subtract(m["arrows"][n], head) for n in ("full", "batch")}
+            # Downhill: against the gradient; the y axis points down on the canvas.
+            for name, g in (("full", panel.full_grads[i][k]), ("batch", panel.batch_grads[i][k])):
+                want = np.array([-g[0], g[1]])
+                cos = tips[name] @ want / np.linalg.norm(tips[name]) / np.linalg.norm(want)
+                assert cos > 0.999, (name, k, cos)
+            ratio = np.linalg.norm(tips["full"]) / np.linalg.norm(tips["batch"])
+            want = np.linalg.norm(panel.full_grads[i][k]) / np.linalg.norm(panel.batch_grads[i][k])
+            assert ratio == pytest.approx(want, rel=0.02)
+
+
+def test_no_gradient_pair_without_mini_batches(open_race):
+    _, player, _ = open_race("surface=linear_regression&opt=sgd:lr=0.1&steps=60")
+    go_to(player, 10)
+    assert all("arrows" not in m for m in drawn_marks(player))
+    assert "full gradient" not in player.locator(".rp-keys").inner_text()
+    assert player.locator("canvas.rp-data").is_visible()
