@@ -202,8 +202,8 @@ def check_url(url: str, plan: Plan, lr_optimizer: str = ADDED) -> list[str]:
 
     exp, warnings = decode(urlsplit(url).query)
     out = [f"the link has problems: {w}" for w in warnings]
-    if exp.surface != plan.surface:
-        out.append(f"surface {exp.surface!r}, expected {plan.surface!r}")
+    if exp.surface_key != plan.surface:
+        out.append(f"surface {exp.surface_key!r}, expected {plan.surface!r}")
     names = [e.optimizer for e in exp.entries]
     if names != [*DEFAULT_RACE, ADDED]:
         out.append(f"optimizers {names}, expected {[*DEFAULT_RACE, ADDED]}")

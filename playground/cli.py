@@ -160,7 +160,7 @@ def cmd_lessons(args: argparse.Namespace) -> int:
     width = max(len(k) for k in lessons.names())
     for lesson in lessons.LESSONS:
         exp = lesson.experiment
-        print(f"{lesson.key:<{width}}  {lesson.title}  [{exp.surface}, {len(exp.entries)} optimizers, "
+        print(f"{lesson.key:<{width}}  {lesson.title}  [{exp.surface_key}, {len(exp.entries)} optimizers, "
               f"{exp.steps} steps]")
     return EXIT_OK
 

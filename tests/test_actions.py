@@ -63,7 +63,7 @@ def test_no_lesson_keeps_the_race_and_drops_the_text_and_an_unknown_lesson_chang
 
 
 def test_reset_gives_the_default_race_in_the_same_mode():
-    exp = race("sgd", surface="bowl", steps=77, present=True)
+    exp = race("sgd", surface_key="bowl", steps=77, present=True)
     assert actions.apply(exp, actions.Reset()) == replace(default_experiment(), present=True)
 
 

@@ -75,7 +75,7 @@ def url_experiment(at: AppTest) -> Experiment:
 
 def assert_same_race(got: Experiment, want: Experiment) -> None:
     """Same race, whether a value is written out or left to its default (the page drops defaults)."""
-    assert got.surface == want.surface and got.formula == want.formula
+    assert got.surface_key == want.surface_key and got.formula == want.formula
     assert got.build_surface().params == want.build_surface().params
     assert got.start_point() == want.start_point()
     for name in ("steps", "noise", "seed", "seeds", "view", "lesson", "present", "speed"):
@@ -197,7 +197,7 @@ def test_switching_to_slope_gives_the_1d_figure():
     assert data["layout"] == "oned" and data["dim"] == 1 and "curve" in data
     assert not data.get("image")
     exp = url_experiment(at)
-    assert exp.surface == "slope" and len(data["runs"]) == len(exp.entries)
+    assert exp.surface_key == "slope" and len(data["runs"]) == len(exp.entries)
     assert_chart_shows(at, exp)
 
 
@@ -205,7 +205,7 @@ def test_switching_to_slope_gives_the_1d_figure():
 
 
 def test_a_link_reproduces_its_experiment():
-    exp = Experiment(surface="bowl", surface_params=(("angle", 30.0), ("b", 10.0)),
+    exp = Experiment(surface_key="bowl", surface_params=(("angle", 30.0), ("b", 10.0)),
                      entries=(Entry("adam", (("beta1", 0.8), ("lr", 0.07)), label="Fast Adam", color="#aa3377"),
                               Entry("nesterov", (("lr", 0.02),), schedule=Schedule("cosine", warmup=20))),
                      start=(-2.0, 1.5), steps=140, view="race")
@@ -235,7 +235,7 @@ def test_a_mangled_link_keeps_the_valid_parts_and_says_what_it_ignored():
     for named in ("frobnicate", "bogus", "lr", "label", "99999", "start", "optimizers requested", "nope"):
         assert named in text, f"warning does not mention {named!r}:\n{text}"
     exp = url_experiment(at)
-    assert exp.surface == "bowl" and dict(exp.surface_params) == {"b": 10.0}
+    assert exp.surface_key == "bowl" and dict(exp.surface_params) == {"b": 10.0}
     assert exp.steps == Experiment().steps  # out of range: the link format's default, as the warning says
     assert f"using {Experiment().steps}" in text
     assert exp.start == ()
@@ -318,14 +318,14 @@ def test_choosing_a_lesson_loads_its_experiment():
     exp = url_experiment(at)
     assert url(at)["lesson"] == lesson.key
     want = lesson.experiment
-    assert exp.surface == want.surface == "bowl"
+    assert exp.surface_key == want.surface_key == "bowl"
     assert len(exp.entries) == len(want.entries) >= 2
     assert_same_race(exp, want)
     assert any(lesson.title in m.value for m in at.markdown)
     if want.view == "race":
         assert_chart_shows(at, exp)
     # Widgets were rebuilt from the lesson (a new generation of keys).
-    assert at.selectbox(key=keys.surface(1)).value == want.surface
+    assert at.selectbox(key=keys.surface(1)).value == want.surface_key
 
 
 def test_removing_every_optimizer_and_adding_one_back():
@@ -339,5 +339,5 @@ def test_removing_every_optimizer_and_adding_one_back():
     at.button(key=keys.ADD).click().run()
     no_exception(at)
     exp = url_experiment(at)
-    assert len(exp.entries) == 1 and exp.surface == "himmelblau" and exp.steps == 60
+    assert len(exp.entries) == 1 and exp.surface_key == "himmelblau" and exp.steps == 60
     assert_chart_shows(at, exp)

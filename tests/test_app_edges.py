@@ -81,7 +81,7 @@ def test_a_bad_formula_keeps_the_last_valid_surface_and_says_so_beside_the_chart
     at.text_input(key=keys.formula(0)).set_value("x** + (").run()
     no_exception(at)
     exp = url_experiment(at)
-    assert exp.surface == "custom" and exp.formula == good, "the race left the last valid surface"
+    assert exp.surface_key == "custom" and exp.formula == good, "the race left the last valid surface"
     assert background(at) == before
     errors = main_errors(at)
     assert len(errors) == 1 and "x** + (" in errors[0] and good in errors[0], errors
@@ -98,7 +98,7 @@ def test_a_hostile_formula_is_refused_and_the_race_keeps_its_surface():
     at.text_input(key=keys.formula(0)).set_value("__import__('os')").run()
     no_exception(at)
     exp = url_experiment(at)
-    assert exp.surface == "custom" and exp.formula == first
+    assert exp.surface_key == "custom" and exp.formula == first
     assert any("__import__" in e and first in e for e in main_errors(at)), main_errors(at)
 
 

@@ -17,7 +17,7 @@ LINK = ("surface=linear_regression:feature_scale=10,n=32,noise=0.8,seed=4&opt=sg
 def test_a_data_race_link_reopens_the_identical_race():
     exp, warnings = decode(LINK)
     assert warnings == []
-    assert exp.surface == "linear_regression"
+    assert exp.surface_key == "linear_regression"
     assert dict(exp.surface_params) == {"feature_scale": 10.0, "n": 32.0, "noise": 0.8, "seed": 4.0}
     assert (exp.batch_size, exp.seed, exp.steps) == (4, 17, 120)
     again, more = decode(to_query_string(exp))
@@ -37,7 +37,7 @@ def test_a_data_race_link_reopens_the_identical_race():
 
 
 def test_full_batch_is_the_default_and_stays_out_of_the_link():
-    exp = Experiment(surface="logistic_regression", entries=(Entry("adam"),), steps=50)
+    exp = Experiment(surface_key="logistic_regression", entries=(Entry("adam"),), steps=50)
     assert "batch" not in encode(exp)
     full = simulate(exp).trajectories[0]
     s = surfaces.get("logistic_regression")

@@ -9,13 +9,13 @@ from playground.model.simulate import simulate
 
 def _race(surface, batch=0, **params):
     entries = (Entry("sgd", (("lr", 0.05),)), Entry("adam", (("lr", 0.1),)), Entry("sgd", (("lr", 1e3),)))
-    exp = Experiment(surface=surface, surface_params=tuple(sorted(params.items())), steps=60, batch_size=batch,
+    exp = Experiment(surface_key=surface, surface_params=tuple(sorted(params.items())), steps=60, batch_size=batch,
                      entries=entries)
     return simulate(exp)
 
 
 def test_no_panel_off_a_data_surface():
-    assert data_panel(simulate(Experiment(surface="bowl", entries=(Entry("sgd"),), steps=5))) is None
+    assert data_panel(simulate(Experiment(surface_key="bowl", entries=(Entry("sgd"),), steps=5))) is None
 
 
 def test_the_fitted_line_at_each_step_passes_through_the_positions_slope_and_intercept():
@@ -64,7 +64,7 @@ def test_the_decision_boundary_is_perpendicular_to_the_weights_and_reaches_the_c
     corner = np.hypot(max(abs(x0), abs(x1)), max(abs(y0), abs(y1)))
     np.testing.assert_allclose(np.linalg.norm(seg[:, 0], axis=1), corner, rtol=1e-12)
     # w = 0 has no boundary.
-    zero = Experiment(surface="logistic_regression", start=(0.0, 0.0), steps=3, entries=(Entry("sgd"),))
+    zero = Experiment(surface_key="logistic_regression", start=(0.0, 0.0), steps=3, entries=(Entry("sgd"),))
     assert np.isnan(data_panel(simulate(zero)).segments(0, np.array([0]))).all()
 
 

@@ -35,9 +35,9 @@ FUZZ = settings(max_examples=300, deadline=None, suppress_health_check=[HealthCh
 def assert_valid(exp: Experiment) -> None:
     """Everything the page, the core and the exports rely on, checked field by field."""
     surface = exp.build_surface()
-    if exp.surface != "custom":
-        assert exp.surface in surfaces.REGISTRY
-        spec = surfaces.spec(exp.surface)
+    if exp.surface_key != "custom":
+        assert exp.surface_key in surfaces.REGISTRY
+        spec = surfaces.spec(exp.surface_key)
         for name, value in exp.surface_params:
             assert spec.params[[p.name for p in spec.params].index(name)].validate(value) == value
     assert exp.start == () or (
@@ -125,7 +125,7 @@ def experiments_on(key: str) -> st.SearchStrategy:
     )
     return st.builds(
         Experiment,
-        surface=st.just(key),
+        surface_key=st.just(key),
         surface_params=params,
         entries=st.lists(ENTRIES, min_size=1, max_size=CAPS.entries).map(tuple),
         start=start,
@@ -175,7 +175,7 @@ def test_the_default_experiment_round_trips_and_an_empty_link_gives_it():
 ])
 def test_labels_with_structure_characters_round_trip(label):
     assert clean_label(label) == label
-    exp = Experiment(surface="bowl", entries=(Entry("adam", label=label), Entry("sgd", label="plain")))
+    exp = Experiment(surface_key="bowl", entries=(Entry("adam", label=label), Entry("sgd", label="plain")))
     assert decode(to_query_string(exp)) == (exp, [])
     assert decode(encode(exp)) == (exp, [])
 
@@ -183,7 +183,7 @@ def test_labels_with_structure_characters_round_trip(label):
 def test_a_custom_formula_travels_in_the_link():
     exp, warnings = decode("surface=custom&formula=x**2%2By**2&bounds=-2,2,-2,2&opt=adam")
     assert warnings == []
-    assert (exp.surface, exp.formula, exp.bounds) == ("custom", "x**2+y**2", ((-2.0, 2.0), (-2.0, 2.0)))
+    assert (exp.surface_key, exp.formula, exp.bounds) == ("custom", "x**2+y**2", ((-2.0, 2.0), (-2.0, 2.0)))
     surface = exp.build_surface()
     assert surface.dim == 2 and float(surface.value([1.0, 1.0])) == 2.0
     assert decode(to_query_string(exp)) == (exp, [])
@@ -206,7 +206,7 @@ def test_the_docstring_example_decodes():
     query = "surface=bowl:b=25,angle=30&opt=adam:lr=0.05,beta1=0.8;sgd:lr=0.001&start=-2.5,1.5&steps=300"
     exp, warnings = decode(query)
     assert warnings == []
-    assert exp.surface == "bowl" and exp.surface_params == (("angle", 30.0), ("b", 25.0))
+    assert exp.surface_key == "bowl" and exp.surface_params == (("angle", 30.0), ("b", 25.0))
     assert exp.start == (-2.5, 1.5) and exp.steps == 300
     assert [e.optimizer for e in exp.entries] == ["adam", "sgd"]
 
@@ -235,7 +235,7 @@ def test_decode_enforces_every_cap_the_table_states():
 
 
 def test_links_are_short_and_readable():
-    exp = Experiment(surface="bowl", entries=(Entry("adam", (("lr", 0.05),)), Entry("sgd")), steps=200)
+    exp = Experiment(surface_key="bowl", entries=(Entry("adam", (("lr", 0.05),)), Entry("sgd")), steps=200)
     # An lr left out comes from a table of suggestions; the link names it unless it is the first.
     table = "" if defaults.CURRENT_LR_VERSION == 1 else f"&lrtable={defaults.CURRENT_LR_VERSION}"
     assert to_query_string(exp) == f"surface=bowl&opt=adam:lr=0.05;sgd{table}&steps=200"
@@ -254,8 +254,8 @@ def test_hand_written_entries(query, entry):
     exp, warnings = decode(query)
     # A link without lrtable means table 1's rate where it leaves the lr out: that rate becomes the
     # entry's own where the page now suggests another.
-    old = defaults.LR_TABLES[1][exp.surface][entry.optimizer]
-    if "lr" not in entry.hyper_dict and old != defaults.default_lr(entry.optimizer, exp.surface):
+    old = defaults.LR_TABLES[1][exp.surface_key][entry.optimizer]
+    if "lr" not in entry.hyper_dict and old != defaults.default_lr(entry.optimizer, exp.surface_key):
         entry = entry.with_hyper(lr=old)
     assert warnings == [] and exp.entries == (entry,)
 
@@ -565,7 +565,7 @@ def test_clicks_round_to_what_the_window_resolves():
     assert round_to_window((123.456, 0.0012345), [[0, 1000], [0, 0.01]]) == (120.0, 0.0012)
     assert round_to_window((-0.0004,), [[-3, 3]]) == (0.0,)
     start = round_to_window((1.2000000476837158, 0.5), [[-3, 3]] * 2)
-    exp = Experiment(surface="bowl", entries=(Entry("adam"),), start=start)
+    exp = Experiment(surface_key="bowl", entries=(Entry("adam"),), start=start)
     assert to_query_string(exp).endswith("start=1.2,0.5")
 
 

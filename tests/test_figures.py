@@ -27,15 +27,15 @@ MAX_BYTES = 500_000
 
 # Sgd with lr 0.1 on a bowl with curvature 25 is unstable (lr > 2/25): it leaves the finite region.
 DIVERGING = Experiment(
-    surface="bowl", surface_params=(("b", 25.0),),
+    surface_key="bowl", surface_params=(("b", 25.0),),
     entries=(Entry("sgd", (("lr", 0.1),)), Entry("adam"), Entry("momentum", color="#123456")),
     steps=300,
 )
 # A 1-D run that blows up: gradient descent on x⁴ from x = 3 with lr 1.
-DIVERGING_1D = Experiment(surface="custom", formula="x**4", bounds=((-3.0, 3.0), (-3.0, 3.0)),
+DIVERGING_1D = Experiment(surface_key="custom", formula="x**4", bounds=((-3.0, 3.0), (-3.0, 3.0)),
                           entries=(Entry("sgd", (("lr", 1.0),)), Entry("adam")), start=(2.5,), steps=200)
-SLOPE = Experiment(surface="slope", entries=(Entry("adam"), Entry("momentum"), Entry("rmsprop")), steps=250)
-SHORT = Experiment(surface="himmelblau", entries=(Entry("adam"), Entry("sgd")), steps=50)
+SLOPE = Experiment(surface_key="slope", entries=(Entry("adam"), Entry("momentum"), Entry("rmsprop")), steps=250)
+SHORT = Experiment(surface_key="himmelblau", entries=(Entry("adam"), Entry("sgd")), steps=50)
 
 
 @functools.cache
@@ -278,7 +278,7 @@ def test_heads_follow_the_trajectories(exp):
 
 
 def test_side_by_side_has_one_panel_per_entry_and_frames_update_all():
-    exp = Experiment(surface="beale", entries=tuple(Entry(k) for k in ("sgd", "adam", "rmsprop", "lion", "nadam")),
+    exp = Experiment(surface_key="beale", entries=tuple(Entry(k) for k in ("sgd", "adam", "rmsprop", "lion", "nadam")),
                      steps=120)
     race = race_of(exp)
     spec = figures.side_figure(race, THEME)
@@ -375,7 +375,7 @@ def assert_finite(spec: dict, name: str) -> None:
 
 
 @pytest.mark.parametrize("exp", [default_experiment(), DIVERGING, DIVERGING_1D, SLOPE,
-                                 Experiment(surface="rastrigin", entries=(Entry("sgd", (("lr", 0.5),)),
+                                 Experiment(surface_key="rastrigin", entries=(Entry("sgd", (("lr", 0.5),)),
                                                                           Entry("adam")), noise=3.0, seeds=4,
                                             steps=150),
                                  replace(DIVERGING, noise=2.0, seeds=5)],
@@ -460,7 +460,7 @@ def test_default_palette_is_used_in_order():
 
 def test_the_3d_view_marks_the_start_and_the_minima_where_they_are():
     """An off-centre start and minimum: the markers sit at their own (x, y), not swapped, on the surface."""
-    exp = Experiment(surface="bowl", surface_params=(("angle", 30.0), ("b", 10.0)), entries=(Entry("adam"),),
+    exp = Experiment(surface_key="bowl", surface_params=(("angle", 30.0), ("b", 10.0)), entries=(Entry("adam"),),
                      start=(-2.0, 1.25), steps=20)
     race = simulate(exp)
     spec = figures.surface3d_figure(race)
@@ -483,7 +483,7 @@ def test_analysis_axes_make_room_for_their_labels_and_keep_the_grid_faint(dark):
     from playground.figures.internals import internals_figure
 
     theme = figures.Theme(dark=dark)
-    race = race_of(Experiment(surface="bowl", entries=(Entry("adam"),), steps=60))
+    race = race_of(Experiment(surface_key="bowl", entries=(Entry("adam"),), steps=60))
     tr = race.trajectories[0]
     quantities = {"g": np.asarray(tr.grads), "step": np.diff(tr.path, axis=0)}
     for spec in (figures.curves_figure(race, theme),

@@ -74,10 +74,10 @@ def test_no_nan_or_inf_reaches_a_figure(surface_key):
     entries = tuple(Entry(key, (("lr", lr),)) for key, lr in
                     [("sgd", 1e3), ("adam", 1e3), ("momentum", 1.0), ("rmsprop", 1e-2), ("adagrad", 0.3),
                      ("lion", 1e-2), ("nadam", 50.0), ("adadelta", 1.0)])
-    exp = Experiment(surface=surface_key, entries=entries, steps=400)
+    exp = Experiment(surface_key=surface_key, entries=entries, steps=400)
     if surface_key == "custom":
         # exp(x) overflows long before |x| reaches the divergence limit: the loss is inf at finite positions.
-        exp = Experiment(surface="custom", formula="exp(x) + y**4 - 3*cos(x*y)", bounds=((-2, 2), (-2, 2)),
+        exp = Experiment(surface_key="custom", formula="exp(x) + y**4 - 3*cos(x*y)", bounds=((-2, 2), (-2, 2)),
                          entries=entries, steps=400)
     race = simulate(exp)
     if surface_key != "slope":  # the slope's gradient is bounded: nothing diverges there

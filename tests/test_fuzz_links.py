@@ -86,5 +86,5 @@ def test_a_mangled_link_never_breaks_the_page(query):
         exp.resolve(entry)
     # The page rewrites the address bar to the experiment it shows.
     again, more = decode(dict(at.query_params))
-    assert more == [] and again.entries == exp.entries and again.surface == exp.surface
-    assert expected.surface == exp.surface
+    assert more == [] and again.entries == exp.entries and again.surface_key == exp.surface_key
+    assert expected.surface_key == exp.surface_key

@@ -261,7 +261,7 @@ def test_internals_view_gets_panels_for_matrices_and_prodigys_true_distance():
     from playground.model.simulate import simulate
     from playground.page import internals_view
 
-    race = simulate(Experiment(surface="bowl", entries=(Entry("adagrad_full"), Entry("prodigy")), steps=30))
+    race = simulate(Experiment(surface_key="bowl", entries=(Entry("adagrad_full"), Entry("prodigy")), steps=30))
     full, prodigy = race.trajectories
     panels = internals_view._as_panels(optimizers.internals(full), full, race)
     np.testing.assert_array_equal(panels["G row 2"], full.state["G"][:, 1])

@@ -43,7 +43,7 @@ def f(x, y):
 def experiment(**kw) -> Experiment:
     entries = (Entry("sgd", (("lr", 0.02),), "GD"), Entry("adam", (("lr", 0.08),), "Adam"),
                Entry("momentum", (("lr", 0.004), ("momentum", 0.9)), "Momentum"))
-    return Experiment(surface="custom", formula=FORMULA, bounds=BOUNDS, entries=entries, start=(-2.5, 2.0),
+    return Experiment(surface_key="custom", formula=FORMULA, bounds=BOUNDS, entries=entries, start=(-2.5, 2.0),
                       steps=STEPS, **kw)
 
 
@@ -299,7 +299,7 @@ def test_mp4_heads_follow_their_paths(race):
 def test_oned_balls_sit_on_the_curve_and_on_the_steps_panel():
     from playground.figures.oned import oned_figure
 
-    exp = Experiment(surface="slope", entries=(Entry("adam", (("lr", 0.05),), "Adam"),
+    exp = Experiment(surface_key="slope", entries=(Entry("adam", (("lr", 0.05),), "Adam"),
                                                Entry("momentum", (("lr", 0.01), ("momentum", 0.9)), "Momentum")),
                      start=(1.7,), steps=80)
     race = simulate(exp)
@@ -341,7 +341,7 @@ def test_sweep_cells_line_up_with_their_hyperparameters_and_the_stability_line()
     from playground.figures.sweep import sweep_figure
     from playground.model.sweep import SweepSpec, run_sweep
 
-    exp = Experiment(surface="bowl", surface_params=(("a", 1.0), ("angle", 0.0), ("b", 25.0)),
+    exp = Experiment(surface_key="bowl", surface_params=(("a", 1.0), ("angle", 0.0), ("b", 25.0)),
                      entries=(Entry("momentum", (("lr", 0.02), ("momentum", 0.5)), "Heavy ball"),),
                      start=(-2.0, 1.5), steps=150)
     spec = SweepSpec(entry=0, x="lr", x_range=(0.05, 0.25), y="momentum", y_range=(0.0, 0.9), resolution=16)

@@ -233,7 +233,7 @@ CHECKS = textwrap.dedent('''
 
     # The link round trip, with and without an lr of its own.
     for entry in (Entry("signsgd", (("lr", 0.02),)), Entry("signsgd")):
-        exp = Experiment(surface="rosenbrock", entries=(Entry("adam"), entry))
+        exp = Experiment(surface_key="rosenbrock", entries=(Entry("adam"), entry))
         again, warnings = decode(to_query_string(exp))
         assert warnings == [], warnings
         # The same race: the entries resolve to the same hyperparameters (a link may write a default out).

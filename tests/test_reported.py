@@ -57,7 +57,7 @@ def gd_diverges_at(lr: float) -> int:
 def experiment(**kw) -> Experiment:
     entries = (Entry("adam", (("lr", 0.05),), LABELS[0]), Entry("sgd", (("lr", 0.03),), LABELS[1]),
                Entry("sgd", (("lr", 0.1),), LABELS[2]))
-    return Experiment(surface="bowl", surface_params=(("a", A), ("angle", 0.0), ("b", B)), entries=entries,
+    return Experiment(surface_key="bowl", surface_params=(("a", A), ("angle", 0.0), ("b", B)), entries=entries,
                       start=START, steps=STEPS, **kw)
 
 
@@ -159,7 +159,7 @@ def test_curves_are_the_trajectories_losses_distances_and_steps(race):
 
 def test_seed_band_is_the_10_to_90_percent_range_of_seeds_run_one_at_a_time():
     seeds, noise, seed = 6, 2.0, 11
-    exp = Experiment(surface="bowl", surface_params=(("a", A), ("angle", 0.0), ("b", B)),
+    exp = Experiment(surface_key="bowl", surface_params=(("a", A), ("angle", 0.0), ("b", B)),
                      entries=(Entry("adam", (("lr", 0.05),), "Adam"), Entry("sgd", (("lr", 0.03),), "GD")),
                      start=START, steps=120, noise=noise, seed=seed, seeds=seeds)
     race = simulate(exp)

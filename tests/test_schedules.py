@@ -66,7 +66,8 @@ def test_a_schedule_only_changes_the_learning_rate(key):
 
 def test_the_experiment_records_the_learning_rate_it_used():
     sched = Schedule("cosine", warmup=20)
-    exp = Experiment(surface="bowl", entries=(Entry("adam", (("lr", 0.1),), schedule=sched), Entry("sgd")), steps=200)
+    exp = Experiment(surface_key="bowl", entries=(Entry("adam", (("lr", 0.1),), schedule=sched), Entry("sgd")),
+                     steps=200)
     race = simulate(exp)
     np.testing.assert_allclose(race.lr[0], 0.1 * schedules.factors(sched, 200))
     assert np.all(race.lr[1] == race.lr[1][0])

@@ -21,7 +21,7 @@ FRAMES = 12
 
 @pytest.fixture(scope="module")
 def race():
-    exp = Experiment(surface="bowl", entries=(Entry("adam", (("lr", 0.05),), "Adam"),), steps=40)
+    exp = Experiment(surface_key="bowl", entries=(Entry("adam", (("lr", 0.05),), "Adam"),), steps=40)
     return simulate(exp)
 
 

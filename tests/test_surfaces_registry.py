@@ -80,9 +80,9 @@ CHECKS = textwrap.dedent('''
     s = surfaces.get("ridge_probe", c=0.5)
     out["minimum"] = [list(m) for m in s.minima]
     out["value_at_minimum"] = float(s.value(s.minima[0]))
-    out["default_surface"] = model.Experiment().surface
+    out["default_surface"] = model.Experiment().surface_key
 
-    exp = replace(model.default_experiment(), surface="ridge_probe", surface_params=(("c", 0.5),))
+    exp = replace(model.default_experiment(), surface_key="ridge_probe", surface_params=(("c", 0.5),))
     back, warnings = link.decode(link.to_query_string(exp))
     out["link"] = [back == exp, warnings, link.to_query_string(exp)]
 

@@ -9,11 +9,11 @@ from playground.model.experiment import Entry, Experiment
 from playground.model.simulate import simulate
 from playground.model.sweep import SweepSpec, clamp, run_sweep
 
-BOWL = Experiment(surface="bowl", entries=(Entry("momentum"),), steps=400)
+BOWL = Experiment(surface_key="bowl", entries=(Entry("momentum"),), steps=400)
 
 
 def test_sweep_equals_the_runs_one_by_one():
-    exp = Experiment(surface="rosenbrock", entries=(Entry("adam"),), steps=150)
+    exp = Experiment(surface_key="rosenbrock", entries=(Entry("adam"),), steps=150)
     spec = SweepSpec(0, "lr", (1e-3, 0.5), "beta1", (0.0, 0.95), resolution=5)
     result = run_sweep(exp, spec)
     for i, b1 in enumerate(result.ys):
@@ -26,10 +26,10 @@ def test_sweep_equals_the_runs_one_by_one():
 
 
 def test_steps_to_tolerance_matches_the_summary_metric():
-    exp = Experiment(surface="bowl", entries=(Entry("sgd"),), steps=300)
+    exp = Experiment(surface_key="bowl", entries=(Entry("sgd"),), steps=300)
     result = run_sweep(exp, SweepSpec(0, "lr", (0.005, 0.09), "", resolution=12, metric="steps", tol=1e-3))
     for j, lr in enumerate(result.xs):
-        race = simulate(Experiment(surface="bowl", entries=(Entry("sgd", (("lr", float(lr)),)),), steps=300))
+        race = simulate(Experiment(surface_key="bowl", entries=(Entry("sgd", (("lr", float(lr)),)),), steps=300))
         want = metrics.steps_to_tolerance(race.trajectories[0], race.surface, 1e-3)
         got = result.values[0, j]
         assert (want is None and np.isnan(got)) or want == got
@@ -44,7 +44,7 @@ def test_steps_to_tolerance_matches_the_summary_metric():
     ],
 )
 def test_measured_stability_boundary_agrees_with_the_theory(key, beta, limit):
-    exp = Experiment(surface="bowl", entries=(Entry(key),), steps=1500)
+    exp = Experiment(surface_key="bowl", entries=(Entry(key),), steps=1500)
     result = run_sweep(exp, SweepSpec(0, "lr", (1e-3, 5.0), beta, (0.0, 0.9), resolution=40))
     L = 25.0
     lim = limit(result.ys[:, None], L)
@@ -57,7 +57,7 @@ def test_measured_stability_boundary_agrees_with_the_theory(key, beta, limit):
 
 
 def test_gradient_descent_limit_is_two_over_l():
-    exp = Experiment(surface="bowl", surface_params=(("a", 2.0), ("b", 40.0)), entries=(Entry("sgd"),), steps=800)
+    exp = Experiment(surface_key="bowl", surface_params=(("a", 2.0), ("b", 40.0)), entries=(Entry("sgd"),), steps=800)
     result = run_sweep(exp, SweepSpec(0, "lr", (1e-3, 0.2), "", resolution=60))
     lr = result.xs
     assert not result.diverged[0, lr < 0.95 * 2 / 40].any()

@@ -123,7 +123,7 @@ def race_of(source: Experiment | Race) -> Race:
 
 
 def file_name(race: Race, kind: str, ext: str) -> str:
-    base = race.experiment.lesson or race.experiment.surface
+    base = race.experiment.lesson or race.experiment.surface_key
     return f"{base}-{kind}.{ext}"
 
 

@@ -67,7 +67,7 @@ class Entry:
 class Experiment:
     """Everything that determines a race and how it is shown."""
 
-    surface: str = "rosenbrock"
+    surface_key: str = "rosenbrock"
     surface_params: tuple[tuple[str, float], ...] = ()
     formula: str = ""
     bounds: tuple[tuple[float, float], ...] = ()
@@ -84,10 +84,10 @@ class Experiment:
     speed: float = 1.0
 
     def build_surface(self) -> surfaces.Surface:
-        if self.surface == "custom":
+        if self.surface_key == "custom":
             bounds = [list(b) for b in self.bounds] or [[-3.0, 3.0], [-3.0, 3.0]]
             return surfaces.from_formula(self.formula, bounds=bounds, start=self.start or None)
-        surface = surfaces.get(self.surface, **dict(self.surface_params))
+        surface = surfaces.get(self.surface_key, **dict(self.surface_params))
         if self.bounds:
             # A view window (a lesson frames what it is about): the same surface, drawn over this box.
             window = np.array(self.bounds, dtype=np.float64)
@@ -105,7 +105,7 @@ class Experiment:
     def suggested_lr(self, optimizer: str) -> float:
         """The learning rate an entry of ``optimizer`` without one of its own races with here: the
         current suggestion (a link means the rate of the table it names, see :mod:`playground.model.link`)."""
-        return defaults.default_lr(optimizer, self.surface)
+        return defaults.default_lr(optimizer, self.surface_key)
 
     def resolve(self, entry: Entry) -> optimizers.Optimizer:
         """The optimizer an entry stands for on this experiment's surface."""
@@ -117,7 +117,7 @@ class Experiment:
         signature race identically, however their links spell it (a default written out or left out)."""
         surface = self.build_surface()
         entries = tuple((e.optimizer, tuple(sorted(self.resolve(e).hyper.items())), e.schedule) for e in self.entries)
-        return (self.surface, self.formula, tuple(sorted(surface.params.items())), surface.bounds.tolist(),
+        return (self.surface_key, self.formula, tuple(sorted(surface.params.items())), surface.bounds.tolist(),
                 self.start_point(surface), self.steps, self.noise, self.seed, self.seeds, self.batch_size, entries)
 
     def labels(self) -> list[str]:
@@ -137,7 +137,7 @@ class Experiment:
 def surface_only(exp: Experiment) -> Experiment:
     """The fields that fix the surface, on an otherwise empty experiment (a cache key for pictures
     of the surface alone)."""
-    return Experiment(surface=exp.surface, surface_params=exp.surface_params, formula=exp.formula,
+    return Experiment(surface_key=exp.surface_key, surface_params=exp.surface_params, formula=exp.formula,
                       bounds=exp.bounds)
 
 

@@ -67,7 +67,7 @@ RAW_MAX = 4000  # characters in one query value; a longer one is not read at all
 
 def _meant(version: int, exp: Experiment, optimizer: str) -> float | None:
     """The rate a link of table ``version`` means where it leaves ``optimizer``'s lr out."""
-    return defaults.lookup(defaults.LR_TABLES[version], optimizer, exp.surface)
+    return defaults.lookup(defaults.LR_TABLES[version], optimizer, exp.surface_key)
 
 
 def _left_out(exp: Experiment, entry: Entry) -> bool:
@@ -94,11 +94,11 @@ def _link_version(raw: Mapping[str, str]) -> int:
 
 def _write_surface(f: Field, exp: Experiment) -> str:
     params = ",".join(f"{k}={number_text(v)}" for k, v in exp.surface_params)
-    return exp.surface + (":" + params if params else "")
+    return exp.surface_key + (":" + params if params else "")
 
 
 def _write_formula(f: Field, exp: Experiment) -> str | None:
-    return exp.formula if exp.surface == "custom" else None
+    return exp.formula if exp.surface_key == "custom" else None
 
 
 def _write_bounds(f: Field, exp: Experiment) -> str | None:
@@ -130,7 +130,7 @@ def _read_surface(f: Field, text: str, exp: Experiment, raw: Mapping[str, str], 
     if key == "custom":
         return _read_custom(raw, exp, warn)
     if key not in surfaces.REGISTRY:
-        warn.append(f"unknown surface {shorten(key)!r}; keeping {exp.surface}")
+        warn.append(f"unknown surface {shorten(key)!r}; keeping {exp.surface_key}")
         return exp
     known = {p.name: p for p in surfaces.spec(key).params}
     params: dict[str, float] = {}
@@ -145,8 +145,8 @@ def _read_surface(f: Field, text: str, exp: Experiment, raw: Mapping[str, str], 
             params[name] = known[name].validate(v)
         except ValueError as err:
             warn.append(f"surface {key}: {err}; using the default")
-    keep_start = exp.start if key == exp.surface else ()
-    return replace(exp, surface=key, surface_params=tuple(sorted(params.items())), formula="", bounds=(),
+    keep_start = exp.start if key == exp.surface_key else ()
+    return replace(exp, surface_key=key, surface_params=tuple(sorted(params.items())), formula="", bounds=(),
                    start=keep_start)
 
 
@@ -168,7 +168,7 @@ def _read_custom(raw: Mapping[str, str], exp: Experiment, warn: list[str]) -> Ex
     except ValueError as err:
         warn.append(f"formula: {err}; keeping the previous surface")
         return exp
-    return replace(exp, surface="custom", surface_params=(), formula=formula, bounds=bounds, start=())
+    return replace(exp, surface_key="custom", surface_params=(), formula=formula, bounds=bounds, start=())
 
 
 def _read_formula(f: Field, text: str, exp: Experiment, raw: Mapping[str, str], warn: list[str]) -> Experiment:
@@ -230,7 +230,7 @@ def _read_start(f: Field, text: str, exp: Experiment, raw: Mapping[str, str], wa
         warn.append(f"start: expected {dim} number(s); using the surface's default start")
     elif any(abs(c) > f.high for c in coords):
         warn.append(f"start: coordinates beyond ±{f.high:g} are not allowed; using the default start")
-    elif exp.surface == "custom":
+    elif exp.surface_key == "custom":
         # A formula's start must also lie in its window, where the formula is finite.
         try:
             replace(exp, start=tuple(coords)).build_surface()
@@ -255,7 +255,7 @@ def _read_batch(f: Field, text: str, exp: Experiment, raw: Mapping[str, str], wa
 
 #: Every query parameter, in the order links write them and decode reads them.
 FIELDS: tuple[Field, ...] = (
-    Field("surface", "surface", "key:name=value,...", write=_write_surface, read=_read_surface),
+    Field("surface", "surface_key", "key:name=value,...", write=_write_surface, read=_read_surface),
     Field("formula", "formula", "text", high=CAPS.formula_length, write=_write_formula, read=_read_formula),
     Field("bounds", "bounds", "lo,hi,...", high=CAPS.coordinate, write=_write_bounds, read=_read_window),
     Field("opt", "entries", "entry;entry;...", high=CAPS.entries, write=_write_entries, read=_read_entries),

@@ -114,7 +114,7 @@ def clamp(spec: SweepSpec, exp: Experiment) -> tuple[SweepSpec, list[str]]:
 
 def theory(exp: Experiment, key: str, x: str, y: str, y_values: np.ndarray):
     """Known stability limits and optimum for this sweep, or ([], None) when none applies."""
-    if exp.surface != "bowl" or x != "lr" or exp.noise > 0:
+    if exp.surface_key != "bowl" or x != "lr" or exp.noise > 0:
         return [], None
     surface = exp.build_surface()
     a, b = surface.params["a"], surface.params["b"]

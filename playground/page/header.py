@@ -25,7 +25,7 @@ def surface_error(exp: Experiment) -> None:
         kept = exp.build_surface().name
     except ValueError:
         kept = "the previous surface"
-    if exp.surface == "custom":
+    if exp.surface_key == "custom":
         kept = f"the last formula that worked, {code_span(exp.formula)}"
     st.error(f"The formula {code_span(text)} can't be used: {code_span(err)}. The race still shows {kept}.",
              icon=":material/error:")
@@ -66,7 +66,7 @@ def surface_header(exp: Experiment) -> None:
         surface = exp.build_surface()
     except ValueError:
         return
-    if exp.surface == "custom":
+    if exp.surface_key == "custom":
         # What the user typed is shown as code, never read as Markdown ('**' would turn bold).
         st.markdown(f"**Custom formula** &nbsp; {code_span(exp.formula)}")
     else:

@@ -27,7 +27,7 @@ from playground.page.widgets import hyper_widget, linear_number
 
 def surface_controls(exp: Experiment, gen: int) -> Experiment:
     choices = [*surfaces.names(), "custom"]
-    index = choices.index(exp.surface) if exp.surface in choices else 0
+    index = choices.index(exp.surface_key) if exp.surface_key in choices else 0
     key = st.selectbox(
         "Surface",
         choices,
@@ -57,11 +57,11 @@ def surface_controls(exp: Experiment, gen: int) -> Experiment:
             st.session_state.surface_error = (text, str(err))
             return exp
         st.session_state.surface_error = None
-        start = exp.start if exp.surface == "custom" and exp.formula == text and len(exp.start) == s.dim else ()
-        return replace(exp, surface="custom", surface_params=(), formula=text, bounds=bounds, start=start)
+        start = exp.start if exp.surface_key == "custom" and exp.formula == text and len(exp.start) == s.dim else ()
+        return replace(exp, surface_key="custom", surface_params=(), formula=text, bounds=bounds, start=start)
     st.session_state.surface_error = None
     spec = surfaces.spec(key)
-    same = key == exp.surface
+    same = key == exp.surface_key
     current = dict(exp.surface_params) if same else {}
     st.caption(spec.summary)
     params = {}
@@ -74,7 +74,7 @@ def surface_controls(exp: Experiment, gen: int) -> Experiment:
             params[p.name] = v
     return replace(
         exp,
-        surface=key,
+        surface_key=key,
         surface_params=tuple(sorted(params.items())),
         formula="",
         bounds=exp.bounds if same else (),  # a lesson's view window stays until the surface changes
@@ -91,7 +91,7 @@ def run_controls(exp: Experiment, gen: int) -> Experiment:
     cols = st.columns(surface.dim)
     coords = []
     for i, c in enumerate(cols):
-        key = keys.start(i, gen, exp.surface)
+        key = keys.start(i, gen, exp.surface_key)
         if key not in st.session_state:  # seeded here, since a click on the chart also writes it
             st.session_state[key] = float(start[i])
         with c:
@@ -128,7 +128,7 @@ def run_controls(exp: Experiment, gen: int) -> Experiment:
             max_value=n,
             value=int(min(exp.batch_size, n)),
             step=1,
-            key=keys.batch(gen, exp.surface, n),
+            key=keys.batch(gen, exp.surface_key, n),
             help="Each step's gradient comes from this many points, drawn without replacement and reshuffled "
             "every epoch, from the seed under Noisy gradients.",
         )
@@ -173,11 +173,11 @@ def entry_controls(exp: Experiment, i: int, entry: Entry, uid: int, color: str, 
     name = st.text_input("Label", value=entry.label, key=keys.entry(uid, "label"), max_chars=LABEL_MAX,
                          placeholder=label)
     overrides = entry.hyper_dict if opt == entry.optimizer else {}
-    base = {**spec.defaults, "lr": defaults.default_lr(opt, exp.surface)}
+    base = {**spec.defaults, "lr": defaults.default_lr(opt, exp.surface_key)}
     hyper = {}
     for h in spec.hypers:
         value = overrides.get(h.name, base[h.name])
-        wkey = keys.hyper(uid, opt, exp.surface, h.name)
+        wkey = keys.hyper(uid, opt, exp.surface_key, h.name)
         v = hyper_widget(h, value, wkey)
         if v != base[h.name]:
             hyper[h.name] = v

@@ -80,7 +80,7 @@ def _follow(action: actions.Action, before: Experiment, after: Experiment) -> No
             ss.editing = ss.ids[min(action.index, len(ss.ids) - 1)]
     if isinstance(action, actions.SetStart) and after.start != before.start:
         for i, c in enumerate(after.start):  # the start boxes are seeded from session state
-            ss[keys.start(i, ss.gen, after.surface)] = c
+            ss[keys.start(i, ss.gen, after.surface_key)] = c
 
 
 def on_lesson() -> None:

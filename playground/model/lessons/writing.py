@@ -117,7 +117,7 @@ def lesson(key: str, title: str, *, runs: Mapping[str, Run], explanation: str, w
     overlap = set(nums) & set(runs)
     if overlap:
         raise ValueError(f"{key}: {sorted(overlap)} name both a run and a number")
-    exp = Experiment(surface=surface, surface_params=tuple(sorted((params or {}).items())),
+    exp = Experiment(surface_key=surface, surface_params=tuple(sorted((params or {}).items())),
                      entries=tuple(r.entry for r in runs.values()), lesson=key, **experiment)
     templates = {"title": title, "explanation": explanation, "watch": watch}
     made = Lesson(key, exp, MappingProxyType(dict(runs)), MappingProxyType(nums), MappingProxyType(templates))
