@@ -7,8 +7,8 @@ import { drawAxes } from "./draw.js";
 /** The panel's titles: what its axes are and what it shows. */
 function titles(kind) {
   return kind === "line"
-    ? { title: "the data (x, y) and each fitted line y = w·x + b" }
-    : { title: "the data (x₁, x₂), ● class +1, ○ class −1, and each boundary w·x = 0" };
+    ? { title: "data and fitted lines" }
+    : { title: "data (● +1, ○ −1) and boundaries" };
 }
 
 /**

@@ -9,7 +9,7 @@ export const TRAIL_STYLE = { z: { dash: [5, 4], shape: "square" }, y: { dash: [1
 export function drawTrails(g, t, run, marks) {
   if (!run.trails) return;
   g.strokeStyle = run.color;
-  g.globalAlpha = 0.55 * marks.path_alpha;
+  g.globalAlpha = 0.8 * marks.path_alpha;
   g.lineWidth = Math.max(1, 0.8 * marks.path_width);
   for (const [name, xy] of Object.entries(run.trails)) {
     g.setLineDash(TRAIL_STYLE[name]?.dash ?? [4, 4]);
@@ -39,7 +39,7 @@ function shape(g, kind, x, y, r) {
 export function drawTrailMarks(g, t, run, k, marks) {
   const out = {};
   if (!run.trails) return out;
-  const r = 0.6 * marks.head;
+  const r = 0.75 * marks.head;
   for (const [name, xy] of Object.entries(run.trails)) {
     const j = Math.min(k, xy.length / 2 - 1);
     const x = t.px(xy[2 * j]);

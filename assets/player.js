@@ -103,12 +103,13 @@ export function mount(parent, data, options = {}) {
       const pos = el("td", { class: "rp-num" });
       const loss = el("td", { class: "rp-num" });
       const note = el("div", { class: "rp-note" });
-      const name = el("td", { class: "rp-name" }, el("span", { text: run.label }), note);
+      const at = el("div", { class: "rp-at" });
+      const name = el("td", { class: "rp-name" }, el("span", { text: run.label }), at, note);
       const sw = el("span", { class: "rp-swatch" });
       sw.style.background = run.color;
       const row = el("tr", { "data-run": run.label }, el("td", {}, sw), name, pos, loss);
       body.append(row);
-      return { pos, loss, note, row };
+      return { pos, loss, note, at, row };
     });
     table.append(body);
     const keys = el("div", { class: "rp-keys" }, ...(s.data.layout !== "oned" ? [el("span", { text: "○ start" })] : []),
@@ -247,8 +248,8 @@ export function mount(parent, data, options = {}) {
       r.pos.textContent = run.dim === 1 ? formatValue(run.path[k])
         : `(${formatValue(run.path[2 * k])}, ${formatValue(run.path[2 * k + 1])})`;
       r.loss.textContent = formatValue(run.loss[k]);
+      r.at.textContent = s.byEvals ? `step ${k}` : "";
       const notes = [];
-      if (s.byEvals) notes.push(`step ${k}`);
       if (run.negative.has(k)) notes.push("H negative definite at this step");
       else if (run.indefinite.has(k)) notes.push("H indefinite at this step");
       const past = s.byEvals && run.evals ? step > run.evals[run.length - 1] : step >= run.divergedAt;
