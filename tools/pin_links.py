@@ -11,7 +11,7 @@ race: for each optimizer, the hyperparameters it ran with, the final position (1
 digits) and the step at which it diverged (-1 if it did not), and the same for the noise seeds'
 spread when there is one.
 
-    .venv/bin/python tools/pin_links.py    # writes the file (once: the test is what checks it)
+    .venv/bin/python tools/pin_links.py    # writes the file once; it refuses to overwrite it without --force
 """
 
 from __future__ import annotations
@@ -158,7 +158,11 @@ def pin(link: str) -> dict[str, Any]:
 
 
 def main() -> int:
-    argparse.ArgumentParser(description=__doc__.splitlines()[0]).parse_args()
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--force", action="store_true", help="overwrite the pinned links (they are what old links meant)")
+    if OUT.exists() and not parser.parse_args().force:
+        print(f"{OUT.relative_to(ROOT)} exists: the links were pinned once; --force to overwrite", file=sys.stderr)
+        return 1
     pinned = [pin(link) for link in links()]
     doc = {"about": "Shared links and the races they opened when pinned; see tools/pin_links.py.",
            "digits": DIGITS, "links": pinned}
