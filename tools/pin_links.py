@@ -159,7 +159,7 @@ def pin(link: str) -> dict[str, Any]:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--force", action="store_true", help="overwrite the pinned links (they are what old links meant)")
+    parser.add_argument("--force", action="store_true", help="overwrite the pinned links (what old links meant)")
     if OUT.exists() and not parser.parse_args().force:
         print(f"{OUT.relative_to(ROOT)} exists: the links were pinned once; --force to overwrite", file=sys.stderr)
         return 1
