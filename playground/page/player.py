@@ -6,13 +6,17 @@ The payload carries every step of every run once, as compact typed arrays: posit
 server-made PNG and its iso-lines as 16-bit points broken by gaps. With each run goes its part of
 the race's scene (:mod:`playground.figures.scene`: where its faint path ends, the edge points its
 head is pinned to, its head's size, the cross), and with the race the marks' sizes: the GIF/MP4
-drawing reads the same scene. The player decodes, lays out and draws; it never computes optimizer
+drawing reads the same scene. Some runs carry more: each run's gradient evaluations a step (``evals``,
+when runs differ, for the clock by evaluations), Schedule-Free's ``trails`` (z and y), Newton's
+``indefinite`` positions, and on a data surface ``data`` (the points) with each run's ``segments``
+(its line or boundary at every step) and, with mini-batches, the ``full`` gradient beside the
+mini-batch one (``grads``). The player decodes, lays out and draws; it never computes optimizer
 maths or where a run leaves the window, so every number shown comes from the server.
 
 The JavaScript and CSS are plain files under ``assets/`` (``core.js`` and ``layout.js`` hold the pure
-parts that the Node tests import; ``draw.js`` and ``paint.js`` draw, ``controls.js`` builds the
-controls, ``player.js`` ties them together). They are read as text here and handed to Streamlit as
-strings, so the component works wherever ``app.py`` runs, with nothing installed beyond
+parts that the Node tests import; ``draw.js``, ``marks.js``, ``datapanel.js`` and ``paint.js`` draw,
+``controls.js`` builds the controls, ``player.js`` ties them together). They are read as text here
+and handed to Streamlit as strings, so the component works wherever ``app.py`` runs, with nothing installed beyond
 ``requirements.txt``. The same text goes into the standalone HTML export.
 """
 
