@@ -85,25 +85,32 @@ def test_the_panel_figure_draws_the_points_and_each_final_line_where_they_are():
         assert t["line"]["color"] == color
 
 
-def test_the_page_shows_the_panel_under_a_race_on_data_only():
-    import json
+def test_the_page_shows_the_panel_beside_a_race_on_data_only():
+    """The player draws the panel on its clock (its payload carries the points and each step's
+    boundary); the page names it in a caption under the player, on a data surface only."""
+    import base64
     from pathlib import Path
 
     from streamlit.testing.v1 import AppTest
 
+    from playground.model.link import decode
+    from playground.page import player
+
     app = str(Path(__file__).resolve().parent.parent / "app.py")
 
-    def charts(query):
+    def captions(query):
         at = AppTest.from_file(app, default_timeout=120)
         for k, v in query.items():
             at.query_params[k] = v
         at.run()
         assert not at.exception, [e.value for e in at.exception]
-        return [json.loads(c.proto.spec) for c in at.get("plotly_chart")]
+        return " ".join(c.value for c in at.caption)
 
-    shown = charts({"surface": "logistic_regression:n=24", "opt": "sgd;adam", "steps": "30"})
-    panels = [c for c in shown if "decision boundary" in c["layout"].get("title", {}).get("text", "")]
-    assert len(panels) == 1
-    assert sum(len([v for v in t["x"] if v is not None]) for t in panels[0]["data"][:2]) == 24
-    assert not [c for c in charts({"surface": "bowl", "opt": "sgd", "steps": "30"})
-                if "decision boundary" in json.dumps(c.get("layout", {}))]
+    assert "decision boundary w·x = 0 at the current step" in captions(
+        {"surface": "logistic_regression:n=24", "opt": "sgd;adam", "steps": "30"})
+    assert "at the current step" not in captions({"surface": "bowl", "opt": "sgd", "steps": "30"})
+    exp, _ = decode("surface=logistic_regression:n=24&opt=sgd;adam&steps=30")
+    race = simulate(exp)
+    data = player.payload(race, "race")["data"]
+    assert data["kind"] == "boundary"
+    assert np.frombuffer(base64.b64decode(data["points"]), dtype="<f4").size == 2 * 24
