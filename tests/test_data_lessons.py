@@ -6,11 +6,11 @@ import functools
 import numpy as np
 
 from playground.model import lessons
-from playground.model.simulate import Race, simulate
+from playground.model.simulate import Simulation, simulate
 
 
 @functools.cache
-def race(key: str) -> Race:
+def race(key: str) -> Simulation:
     return simulate(lessons.find(key).experiment)
 
 

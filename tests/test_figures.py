@@ -20,7 +20,7 @@ import pytest
 from playground import figures
 from playground.model import defaults
 from playground.model.experiment import Entry, Experiment, default_experiment
-from playground.model.simulate import Race, simulate
+from playground.model.simulate import Simulation, simulate
 
 THEME = figures.Theme()
 MAX_BYTES = 500_000
@@ -39,7 +39,7 @@ SHORT = Experiment(surface_key="himmelblau", entries=(Entry("adam"), Entry("sgd"
 
 
 @functools.cache
-def race_of(exp: Experiment) -> Race:
+def race_of(exp: Experiment) -> Simulation:
     return simulate(exp)
 
 
@@ -128,7 +128,7 @@ def is_iso_lines(trace: dict) -> bool:
         figures.Theme(dark=False).iso, figures.Theme(dark=True).iso)
 
 
-def all_figures(race: Race) -> dict[str, dict]:
+def all_figures(race: Simulation) -> dict[str, dict]:
     out = {"curves": figures.curves_figure(race, THEME)}
     if race.surface.dim == 1:
         out["oned"] = figures.oned_figure(race, THEME)
@@ -138,7 +138,7 @@ def all_figures(race: Race) -> dict[str, dict]:
     return out
 
 
-def animated(race: Race) -> dict[str, dict]:
+def animated(race: Simulation) -> dict[str, dict]:
     return {k: v for k, v in all_figures(race).items() if k in ("race", "side", "oned")}
 
 

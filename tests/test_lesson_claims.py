@@ -20,14 +20,14 @@ import pytest
 
 import optimizers
 from playground.model import lessons
-from playground.model.simulate import Race, simulate
+from playground.model.simulate import Simulation, simulate
 
 KEYS = lessons.names()
 NAN = math.nan
 
 
 @functools.cache
-def race(key: str) -> Race:
+def race(key: str) -> Simulation:
     return simulate(lessons.find(key).experiment)
 
 
@@ -55,7 +55,7 @@ def first_at_or_below_zero(x: np.ndarray) -> int:
     return int(hits[0]) if hits.size else len(x)
 
 
-def hessian_eigenvalues(r: Race, at) -> np.ndarray:
+def hessian_eigenvalues(r: Simulation, at) -> np.ndarray:
     """The curvatures at ``at``, by central differences of the surface's gradient (not its formula)."""
     at = np.asarray(at, dtype=np.float64)
     h = 1e-4
@@ -209,7 +209,7 @@ def measure_adam_hovers() -> dict[str, float]:
     }
 
 
-def run_named(r: Race, key: str, name: str) -> optimizers.Trajectory:
+def run_named(r: Simulation, key: str, name: str) -> optimizers.Trajectory:
     return r.trajectories[list(lessons.find(key).runs).index(name)]
 
 

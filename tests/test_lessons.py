@@ -14,17 +14,17 @@ import pytest
 import optimizers
 from playground.model import lessons
 from playground.model.link import decode, to_query_string
-from playground.model.simulate import Race, simulate
+from playground.model.simulate import Simulation, simulate
 
 KEYS = lessons.names()
 
 
 @functools.cache
-def race(key: str) -> Race:
+def race(key: str) -> Simulation:
     return simulate(lessons.find(key).experiment)
 
 
-def by_label(r: Race) -> dict[str, optimizers.Trajectory]:
+def by_label(r: Simulation) -> dict[str, optimizers.Trajectory]:
     return dict(zip(r.labels, r.trajectories, strict=True))
 
 

@@ -1,4 +1,5 @@
-"""Exports: a race as a file. Pure functions from an :class:`Experiment` (or a :class:`Race`) to bytes.
+"""Exports: a race as a file. Pure functions from an :class:`Experiment` (or its
+:class:`~playground.model.simulate.Simulation`) to bytes.
 
 Formats:
 
@@ -53,7 +54,7 @@ from playground.exports.settings import (
 )
 from playground.exports.tables import race_record, to_csv, to_json
 from playground.model.experiment import Experiment
-from playground.model.simulate import Race
+from playground.model.simulate import Simulation
 
 __all__ = ["ANIMATED", "DEFAULT_FRAMES", "DEFAULT_HEIGHT", "DEFAULT_WIDTH", "FORMATS", "LAST_FRAME_HOLD", "MAX_FPS",
            "MAX_HEIGHT", "MAX_WIDTH", "MIME", "MIN_FPS", "MIN_HEIGHT", "MIN_WIDTH", "ExportResult", "GifStream",
@@ -61,7 +62,7 @@ __all__ = ["ANIMATED", "DEFAULT_FRAMES", "DEFAULT_HEIGHT", "DEFAULT_WIDTH", "FOR
            "steps_run", "to_csv", "to_gif", "to_html", "to_json", "to_mp4", "to_png"]
 
 
-def export(source: Experiment | Race, fmt: str, *, frames: int | None = None, fps: float | None = None,
+def export(source: Experiment | Simulation, fmt: str, *, frames: int | None = None, fps: float | None = None,
            width: int | None = None, height: int | None = None, progress: Progress | None = None) -> ExportResult:
     """Export in any of :data:`FORMATS`. Settings a format does not use are ignored, with a message.
 

@@ -24,10 +24,10 @@ from playground.exports.settings import (
 )
 from playground.figures.drawing import RaceDrawing
 from playground.model.experiment import Experiment
-from playground.model.simulate import Race
+from playground.model.simulate import Simulation
 
 
-def render_frames(race: Race, settings: Settings, progress: Progress | None = None) -> Iterator[np.ndarray]:
+def render_frames(race: Simulation, settings: Settings, progress: Progress | None = None) -> Iterator[np.ndarray]:
     """The animation's frames as RGBA arrays, in order (``progress`` gets the fraction done)."""
     shown = export_steps(steps_run(race), settings.frames)
     drawing = RaceDrawing(race, shown, settings.width, settings.height)
@@ -40,8 +40,8 @@ def render_frames(race: Race, settings: Settings, progress: Progress | None = No
         drawing.close()
 
 
-def to_mp4(source: Experiment | Race, frames: int | None = None, fps: float | None = None, width: int | None = None,
-           height: int | None = None, progress: Progress | None = None) -> ExportResult:
+def to_mp4(source: Experiment | Simulation, frames: int | None = None, fps: float | None = None,
+           width: int | None = None, height: int | None = None, progress: Progress | None = None) -> ExportResult:
     """The race as an H.264 MP4 (yuv420p, plays in browsers and slide software), via imageio-ffmpeg's ffmpeg."""
     import imageio_ffmpeg
 
@@ -65,7 +65,7 @@ def to_mp4(source: Experiment | Race, frames: int | None = None, fps: float | No
     return ExportResult(data, file_name(race, "race", "mp4"), MIME["mp4"], messages)
 
 
-def to_png(source: Experiment | Race, width: int | None = None, height: int | None = None,
+def to_png(source: Experiment | Simulation, width: int | None = None, height: int | None = None,
            progress: Progress | None = None) -> ExportResult:
     """The final picture: every path, each optimizer's last position and its last few steps."""
     race = race_of(source)

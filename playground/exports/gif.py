@@ -30,7 +30,7 @@ from playground.exports.settings import (
 )
 from playground.figures.drawing import RaceDrawing, css_color
 from playground.model.experiment import Experiment
-from playground.model.simulate import Race
+from playground.model.simulate import Simulation
 
 TRANSPARENT = 255  # palette index reserved for "unchanged since the previous frame"
 
@@ -112,8 +112,8 @@ def _delays_cs(count: int, fps: float) -> list[int]:
     return delays
 
 
-def to_gif(source: Experiment | Race, frames: int | None = None, fps: float | None = None, width: int | None = None,
-           height: int | None = None, progress: Progress | None = None) -> ExportResult:
+def to_gif(source: Experiment | Simulation, frames: int | None = None, fps: float | None = None,
+           width: int | None = None, height: int | None = None, progress: Progress | None = None) -> ExportResult:
     """The race as a looping animated GIF (it rests on the final picture for 1.5 s before looping)."""
     race = race_of(source)
     settings, messages = resolve_settings(race, "gif", frames, fps, width, height)

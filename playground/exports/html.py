@@ -10,11 +10,12 @@ from playground.figures import SIDE_BACKDROP, Theme, backdrop
 from playground.figures.drawing import SEPARATOR, title_lines
 from playground.model.experiment import Experiment
 from playground.model.link import to_query_string
-from playground.model.simulate import Race
+from playground.model.simulate import Simulation
 from playground.page import player
 
 
-def to_html(source: Experiment | Race, height: int | None = None, progress: Progress | None = None) -> ExportResult:
+def to_html(source: Experiment | Simulation, height: int | None = None,
+            progress: Progress | None = None) -> ExportResult:
     """The race in one self-contained HTML file: the page's own race player (its JavaScript and CSS
     inline) with every step of the race as typed arrays. No server, no network, no plotly.js.
 

@@ -10,7 +10,7 @@ import numpy as np
 
 from playground.model.caps import CAPS
 from playground.model.experiment import Experiment
-from playground.model.simulate import Race, simulate
+from playground.model.simulate import Simulation, simulate
 
 FORMATS = ("gif", "mp4", "png", "html", "csv", "json")
 ANIMATED = ("gif", "mp4")
@@ -53,7 +53,7 @@ class Settings:
     height: int
 
 
-def steps_run(race: Race) -> int:
+def steps_run(race: Simulation) -> int:
     """The last step the animation shows: the experiment's steps (a diverged run holds its last position)."""
     longest = max((len(tr.path) - 1 for tr in race.trajectories), default=0)
     return max(longest, race.experiment.steps)
@@ -77,7 +77,7 @@ def _clamp(value: float, low: float, high: float, what: str, messages: list[str]
 
 
 def resolve_settings(
-    race: Race,
+    race: Simulation,
     fmt: str = "gif",
     frames: int | None = None,
     fps: float | None = None,
@@ -113,7 +113,7 @@ def resolve_settings(
     return Settings(n, rate, w, h), messages
 
 
-def race_of(source: Experiment | Race) -> Race:
+def race_of(source: Experiment | Simulation) -> Simulation:
     race = simulate(source) if isinstance(source, Experiment) else source
     if not race.trajectories:
         raise ValueError("the experiment has no optimizers to race")
@@ -122,7 +122,7 @@ def race_of(source: Experiment | Race) -> Race:
     return race
 
 
-def file_name(race: Race, kind: str, ext: str) -> str:
+def file_name(race: Simulation, kind: str, ext: str) -> str:
     base = race.experiment.lesson or race.experiment.surface_key
     return f"{base}-{kind}.{ext}"
 

@@ -12,7 +12,7 @@ import numpy as np
 from playground.exports.settings import MIME, ExportResult, Progress, file_name, race_of
 from playground.model.experiment import Experiment
 from playground.model.link import to_query_string
-from playground.model.simulate import Race
+from playground.model.simulate import Simulation
 
 
 def _coord_names(dim: int) -> list[str]:
@@ -24,7 +24,7 @@ def _cell(v: float) -> str:
     return repr(v) if math.isfinite(v) else ""
 
 
-def to_csv(source: Experiment | Race, progress: Progress | None = None) -> ExportResult:
+def to_csv(source: Experiment | Simulation, progress: Progress | None = None) -> ExportResult:
     """The trajectories in long format: one row per optimizer and recorded step.
 
     Columns: ``optimizer`` (its label), ``step``, the coordinates (``x``, ``y``), ``loss``, the
@@ -66,7 +66,7 @@ def _plain(value):
     return value
 
 
-def race_record(race: Race) -> dict:
+def race_record(race: Simulation) -> dict:
     """Everything a JSON export holds, as plain data (float64 values unrounded)."""
     exp, surface = race.experiment, race.surface
     runs = []
@@ -104,7 +104,7 @@ def race_record(race: Race) -> dict:
     })
 
 
-def to_json(source: Experiment | Race, progress: Progress | None = None) -> ExportResult:
+def to_json(source: Experiment | Simulation, progress: Progress | None = None) -> ExportResult:
     """The race as JSON: the experiment's link (``query``), and per run its label, colour, resolved
     hyperparameters, ``path`` (steps+1 × dim), ``loss``, ``grads`` and ``diverged_at``. Floats are
     written in full (they read back bit for bit); NaN is written as null."""

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from playground.model import metrics
-from playground.model.simulate import Race
+from playground.model.simulate import Simulation
 
 from ._common import DEFAULT_THEME, Theme, base_layout, finite_pairs, tidy_axes, typed
 
@@ -17,7 +17,7 @@ def _log_helps(series: list[np.ndarray]) -> bool:
     return float(vals.max() / max(vals.min(), 1e-300)) > 100.0
 
 
-def curves_figure(race: Race, theme: Theme = DEFAULT_THEME, height: int = 760) -> dict:
+def curves_figure(race: Simulation, theme: Theme = DEFAULT_THEME, height: int = 760) -> dict:
     surface = race.surface
     panels = []
     known = bool(surface.minimum_values)

@@ -17,7 +17,7 @@ from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from PIL import Image
 
-from playground.model.simulate import Race
+from playground.model.simulate import Simulation
 
 from ._common import Theme, equalised, iso_lines, surface_grid
 from .picture_text import SEPARATOR, StepCounter, fit_lines, title_lines, wrap_label
@@ -72,7 +72,7 @@ class RaceDrawing:
     a frame.
     """
 
-    def __init__(self, race: Race, shown: np.ndarray, width: int, height: int, theme: Theme | None = None,
+    def __init__(self, race: Simulation, shown: np.ndarray, width: int, height: int, theme: Theme | None = None,
                  animated: bool = True) -> None:
         self.race = race
         self.shown = np.asarray(shown, dtype=int)

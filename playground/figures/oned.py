@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from playground.model.simulate import Race
+from playground.model.simulate import Simulation
 
 from ._common import (
     DEFAULT_THEME,
@@ -21,7 +21,7 @@ from ._common import (
 )
 
 
-def oned_figure(race: Race, theme: Theme = DEFAULT_THEME, height: int = 700) -> dict:
+def oned_figure(race: Simulation, theme: Theme = DEFAULT_THEME, height: int = 700) -> dict:
     surface, exp = race.surface, race.experiment
     (x0, x1), = surface.bounds
     xs = np.linspace(x0, x1, 400)

@@ -14,13 +14,13 @@ from matplotlib.textpath import TextPath
 from matplotlib.transforms import Affine2D
 
 from playground.model import lessons
-from playground.model.simulate import Race
+from playground.model.simulate import Simulation
 
 LEGEND_WRAP = 22  # characters per legend line, so a long label does not squeeze the plot
 SEPARATOR = "  ·  "
 
 
-def title_lines(race: Race) -> tuple[str, list[str]]:
+def title_lines(race: Simulation) -> tuple[str, list[str]]:
     """The surface's name, and the details under it (lesson, parameters, steps, noise)."""
     exp, surface = race.experiment, race.surface
     details = []

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from playground.model.simulate import Race
+from playground.model.simulate import Simulation
 
 from ._common import (
     DEFAULT_THEME,
@@ -147,7 +147,7 @@ def arrows(tr, shown, f, color, span: float, theme: Theme) -> list[dict]:
     return out
 
 
-def race_figure(race: Race, theme: Theme = DEFAULT_THEME, height: int = 640, with_arrows: bool = False,
+def race_figure(race: Simulation, theme: Theme = DEFAULT_THEME, height: int = 640, with_arrows: bool = False,
                 backdrop: Backdrop | None = None) -> dict:
     """The animated race on a 2-D surface, as a Plotly figure dict.
 

@@ -224,7 +224,7 @@ def run_scene(path, bounds, diverged_at, label: str, color: str, head: float, do
 
 
 def scene(race, present: bool = False) -> Scene:
-    """The scene of a simulated race (:class:`playground.model.simulate.Race`)."""
+    """The scene of a simulated race (:class:`playground.model.simulate.Simulation`)."""
     surface, exp = race.surface, race.experiment
     marks = Marks().scaled(PRESENT_SCALE) if present else Marks()
     bounds = tuple((float(a), float(b)) for a, b in surface.bounds)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 
-from playground.model.simulate import Race
+from playground.model.simulate import Simulation
 
 from ._common import (
     DEFAULT_THEME,
@@ -21,7 +21,7 @@ from ._common import backdrop as make_backdrop
 from .race import axes, landmarks, moving, run_layers
 
 
-def side_figure(race: Race, theme: Theme = DEFAULT_THEME, height: int | None = None,
+def side_figure(race: Simulation, theme: Theme = DEFAULT_THEME, height: int | None = None,
                 backdrop: Backdrop | None = None) -> dict:
     surface, exp = race.surface, race.experiment
     n = max(len(race.trajectories), 1)

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import numpy as np
 
-from playground.model.simulate import Race
+from playground.model.simulate import Simulation
 
 from ._common import DEFAULT_THEME, Theme, base_layout, diverged_text, equalised, gapped, surface_grid, typed
 
 
-def surface3d_figure(race: Race, theme: Theme = DEFAULT_THEME, height: int = 680) -> dict:
+def surface3d_figure(race: Simulation, theme: Theme = DEFAULT_THEME, height: int = 680) -> dict:
     surface = race.surface
     xs, ys, Z = surface_grid(surface, 80)
     finite = Z[np.isfinite(Z)]
@@ -42,7 +42,7 @@ def surface3d_figure(race: Race, theme: Theme = DEFAULT_THEME, height: int = 680
     return {"data": data, "layout": layout}
 
 
-def _markers(race: Race, bottom: float, top: float, lift: float, theme: Theme) -> list[dict]:
+def _markers(race: Simulation, bottom: float, top: float, lift: float, theme: Theme) -> list[dict]:
     """The start (open circle) and the known minima (diamonds), on the surface, as in the race view."""
     surface = race.surface
     start = np.asarray(race.start, dtype=np.float64)[None, :]

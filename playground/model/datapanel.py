@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from playground.model.simulate import Race
+from playground.model.simulate import Simulation
 
 
 @dataclass(frozen=True)
@@ -65,7 +65,7 @@ def _window(x: np.ndarray, y: np.ndarray, kind: str) -> tuple[tuple[float, float
     return ((float(xs.min() - pad_x), float(xs.max() + pad_x)), (float(ys.min() - pad_y), float(ys.max() + pad_y)))
 
 
-def data_panel(race: Race) -> DataPanel | None:
+def data_panel(race: Simulation) -> DataPanel | None:
     """The panel of a race on a data surface; None on any other surface."""
     surface = race.surface
     if surface.data is None or surface.dim != 2:

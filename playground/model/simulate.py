@@ -13,7 +13,7 @@ from playground.model.experiment import Experiment
 
 
 @dataclass(frozen=True)
-class Race:
+class Simulation:
     """An experiment's results: one trajectory per entry, in entry order.
 
     ``spread`` holds, per entry, a batched trajectory over ``seeds`` seeds (``seed``, ``seed+1``, …)
@@ -38,7 +38,7 @@ def batch_size(exp: Experiment, surface: surfaces.Surface) -> int | None:
     return min(exp.batch_size, len(surface.data.y))
 
 
-def simulate(exp: Experiment) -> Race:
+def simulate(exp: Experiment) -> Simulation:
     surface = exp.build_surface()
     start = exp.start_point(surface)
     opts = [exp.resolve(e) for e in exp.entries]
@@ -55,4 +55,4 @@ def simulate(exp: Experiment) -> Race:
         np.full(exp.steps, float(o.hyper["lr"])) if f is None else float(o.hyper["lr"]) * f
         for o, f in zip(opts, facs, strict=True)
     ]
-    return Race(exp, surface, start, exp.labels(), exp.colors(), trajectories, spread, lr)
+    return Simulation(exp, surface, start, exp.labels(), exp.colors(), trajectories, spread, lr)

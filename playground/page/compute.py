@@ -16,7 +16,7 @@ from playground.model.experiment import (
     Experiment,
     surface_only,
 )
-from playground.model.simulate import Race, simulate
+from playground.model.simulate import Simulation, simulate
 from playground.page import player
 
 
@@ -30,7 +30,7 @@ def race_key(exp: Experiment) -> Experiment:
 # link string made from it: text that takes a round trip through the link codec can come back
 # changed (a formula's '+' read as a space once drew a formula over Rosenbrock's backdrop).
 @st.cache_resource(max_entries=32, ttl=3600, show_spinner=False)
-def cached_race(key: Experiment) -> Race:
+def cached_race(key: Experiment) -> Simulation:
     return simulate(key)
 
 

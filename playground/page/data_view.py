@@ -6,10 +6,10 @@ from __future__ import annotations
 import streamlit as st
 
 from playground.model.datapanel import data_panel
-from playground.model.simulate import Race, batch_size
+from playground.model.simulate import Simulation, batch_size
 
 
-def show(race: Race, dark: bool, present: bool) -> None:
+def show(race: Simulation, dark: bool, present: bool) -> None:
     """A caption under the player for the data panel it draws (``dark`` is unused: the player
     follows the page's theme)."""
     panel = data_panel(race)

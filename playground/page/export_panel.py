@@ -16,7 +16,7 @@ import streamlit as st
 from playground import exports
 from playground.model.caps import CAPS
 from playground.model.experiment import Experiment
-from playground.model.simulate import Race
+from playground.model.simulate import Simulation
 from playground.page import keys
 
 LABELS = {
@@ -35,7 +35,7 @@ def _size(n: int) -> str:
     return f"{n / 1e6:.1f} MB" if n >= 1e6 else f"{max(n, 1) / 1e3:.0f} kB"
 
 
-def _settings(fmt: str, race: Race) -> dict:
+def _settings(fmt: str, race: Simulation) -> dict:
     """The widgets a format needs; their bounds are the export caps."""
     out: dict = {}
     if fmt in exports.ANIMATED:
@@ -68,7 +68,7 @@ def _export_slots() -> threading.BoundedSemaphore:
     return threading.BoundedSemaphore(CONCURRENT_EXPORTS)
 
 
-def show(exp: Experiment, race: Race) -> None:
+def show(exp: Experiment, race: Simulation) -> None:
     """Render the Export section for ``race`` (the simulation of ``exp``).
 
     The race's experiment is replaced by ``exp`` so titles, the embedded link and the default frame

@@ -9,12 +9,12 @@ import optimizers
 from playground import figures
 from playground.figures.internals import internals_figure
 from playground.model.experiment import Experiment
-from playground.model.simulate import Race
+from playground.model.simulate import Simulation
 from playground.page import keys
 from playground.page.style import dark_theme
 
 
-def _as_panels(quantities: dict[str, np.ndarray], tr: optimizers.Trajectory, race: Race) -> dict[str, np.ndarray]:
+def _as_panels(quantities: dict[str, np.ndarray], tr: optimizers.Trajectory, race: Simulation) -> dict[str, np.ndarray]:
     """Every quantity as ``(steps, columns)`` panels: a matrix kept per step (full-matrix AdaGrad's G)
     becomes one panel per row; Prodigy's distance estimate d gets the true distance beside it."""
     out: dict[str, np.ndarray] = {}
@@ -31,7 +31,7 @@ def _as_panels(quantities: dict[str, np.ndarray], tr: optimizers.Trajectory, rac
     return out
 
 
-def show(exp: Experiment, race: Race) -> None:
+def show(exp: Experiment, race: Simulation) -> None:
     gen = st.session_state.gen
     idx = st.selectbox("Entry", range(len(race.labels)), format_func=lambda i: race.labels[i],
                        key=keys.internals_entry(gen))

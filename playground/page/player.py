@@ -37,7 +37,7 @@ import streamlit as st
 from playground.figures import Backdrop
 from playground.figures.scene import scene
 from playground.model.datapanel import data_panel
-from playground.model.simulate import Race, batch_size
+from playground.model.simulate import Simulation, batch_size
 
 ASSETS = Path(__file__).resolve().parents[2] / "assets"
 LAYOUTS = ("race", "side", "oned")
@@ -93,13 +93,13 @@ def _finite_or_nan(values) -> np.ndarray:
     return np.array([np.nan if v is None else v for v in values], dtype=np.float64)
 
 
-def layout_for(race: Race, view: str) -> str:
+def layout_for(race: Simulation, view: str) -> str:
     if race.surface.dim == 1:
         return "oned"
     return "side" if view == "side" else "race"
 
 
-def payload(race: Race, layout: str = "race", backdrop: Backdrop | None = None, *, dark: bool = False,
+def payload(race: Simulation, layout: str = "race", backdrop: Backdrop | None = None, *, dark: bool = False,
             present: bool = False, arrows: bool = False) -> dict:
     """Everything the player draws for one race, as plain JSON-ready data.
 
@@ -184,7 +184,7 @@ def state_marks(tr, dim: int) -> dict:
     return out
 
 
-def data_payload(race: Race, panel, runs: list[dict]) -> dict:
+def data_payload(race: Simulation, panel, runs: list[dict]) -> dict:
     """The data panel beside the race: the points once, per run the fitted line or boundary at every
     step (clipped end points ``[x0, y0, x1, y1]`` a step); with mini-batches, the full gradient at
     each step next to the mini-batch one the step used (``grads``, added to the run)."""

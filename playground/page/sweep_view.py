@@ -11,7 +11,7 @@ from playground.figures.sweep import sweep_figure
 from playground.model import actions
 from playground.model.caps import CAPS
 from playground.model.experiment import Experiment, round_significant
-from playground.model.simulate import Race
+from playground.model.simulate import Simulation
 from playground.model.sweep import METRICS, SweepResult, SweepSpec, default_spec, numeric_hypers, run_sweep
 from playground.page import keys
 from playground.page.compute import race_key
@@ -40,7 +40,7 @@ def _readable(key: str, base: dict, values: dict) -> dict:
     return out
 
 
-def show(exp: Experiment, race: Race) -> None:
+def show(exp: Experiment, race: Simulation) -> None:
     gen = st.session_state.gen
     labels = race.labels
     c1, c2, c3 = st.columns([2, 2, 2])

@@ -18,13 +18,13 @@ from playground.model.experiment import (
     COLOR_RE,
     Experiment,
 )
-from playground.model.simulate import Race
+from playground.model.simulate import Simulation
 from playground.page import data_view, export_panel, internals_view, keys, player, sweep_view
 from playground.page.compute import cached_figure, cached_player_data, cached_race, race_key
 from playground.page.state import on_start
 from playground.page.style import dark_theme
 
-Renderer = Callable[[Experiment, Experiment, Race], None]  # (experiment, its race key, its race)
+Renderer = Callable[[Experiment, Experiment, Simulation], None]  # (experiment, its race key, its race)
 _RENDERERS: dict[str, Renderer] = {}
 
 
@@ -72,7 +72,7 @@ def show_view(exp: Experiment) -> None:
 
 
 @renders("race", "side")
-def show_player(exp: Experiment, key: Experiment, race: Race) -> None:
+def show_player(exp: Experiment, key: Experiment, race: Simulation) -> None:
     """The race player (race and side by side; 1-D surfaces draw their curve)."""
     view = exp.view
     if exp.view == "3d":
@@ -101,7 +101,7 @@ def show_player(exp: Experiment, key: Experiment, race: Race) -> None:
 
 
 @renders("3d", "curves")
-def show_figure(exp: Experiment, key: Experiment, race: Race) -> None:
+def show_figure(exp: Experiment, key: Experiment, race: Simulation) -> None:
     """A Plotly figure: the 3-D surface (a 1-D surface goes to the player) or the curves."""
     if exp.view == "3d" and race.surface.dim == 1:
         show_player(exp, key, race)
@@ -113,22 +113,22 @@ def show_figure(exp: Experiment, key: Experiment, race: Race) -> None:
 
 
 @renders("table")
-def show_summary(exp: Experiment, key: Experiment, race: Race) -> None:
+def show_summary(exp: Experiment, key: Experiment, race: Simulation) -> None:
     summary_table(race)
 
 
 @renders("equations")
-def show_equations(exp: Experiment, key: Experiment, race: Race) -> None:
+def show_equations(exp: Experiment, key: Experiment, race: Simulation) -> None:
     equations(exp, race)
 
 
 @renders("sweep")
-def show_sweep(exp: Experiment, key: Experiment, race: Race) -> None:
+def show_sweep(exp: Experiment, key: Experiment, race: Simulation) -> None:
     sweep_view.show(exp, race)
 
 
 @renders("internals")
-def show_internals(exp: Experiment, key: Experiment, race: Race) -> None:
+def show_internals(exp: Experiment, key: Experiment, race: Simulation) -> None:
     internals_view.show(exp, race)
 
 
@@ -149,7 +149,7 @@ def summary_cell(column: str, value: Any) -> str:
     return f"{v:.4g}" if math.isfinite(v) else "—"
 
 
-def summary_table(race: Race) -> None:
+def summary_table(race: Simulation) -> None:
     rows = []
     for label, tr in zip(race.labels, race.trajectories, strict=True):
         row = {"": "", "optimizer": label}
@@ -167,7 +167,7 @@ def summary_table(race: Race) -> None:
     )
 
 
-def equations(exp: Experiment, race: Race) -> None:
+def equations(exp: Experiment, race: Simulation) -> None:
     for entry, label, color, tr in zip(exp.entries, race.labels, race.colors, race.trajectories, strict=True):
         spec = optimizers.spec(entry.optimizer)
         st.markdown(f"#### {swatch(color)} {label}", unsafe_allow_html=True)
