@@ -68,23 +68,6 @@ def test_the_decision_boundary_is_perpendicular_to_the_weights_and_reaches_the_c
     assert np.isnan(data_panel(simulate(zero)).segments(0, np.array([0]))).all()
 
 
-def test_the_panel_figure_draws_the_points_and_each_final_line_where_they_are():
-    from playground.figures.datapanel import datapanel_figure
-
-    race = _race("linear_regression", batch=4, n=20)
-    spec = datapanel_figure(data_panel(race), race.labels, race.colors)
-    points = spec["data"][0]
-    np.testing.assert_allclose(points["x"], race.surface.data.x, atol=1e-5)
-    np.testing.assert_allclose(points["y"], race.surface.data.y, atol=1e-5)
-    finals = [t for t in spec["data"][1:] if t.get("showlegend", True)]
-    assert [t["name"] for t in finals] == race.labels
-    for t, tr, color in zip(finals, race.trajectories, race.colors, strict=True):
-        w, b = tr.path[-1]
-        x0, x1 = t["x"][:2]
-        np.testing.assert_allclose(t["y"][:2], [w * x0 + b, w * x1 + b], rtol=1e-5, atol=1e-4)
-        assert t["line"]["color"] == color
-
-
 def test_the_page_shows_the_panel_beside_a_race_on_data_only():
     """The player draws the panel on its clock (its payload carries the points and each step's
     boundary); the page names it in a caption under the player, on a data surface only."""
