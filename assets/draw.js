@@ -136,23 +136,28 @@ export function drawArrows(g, t, run, k, bounds, ink) {
     if (!(norm > 0) || !Number.isFinite(norm)) continue;
     const ex = t.px(x + (dx / norm) * len);
     const ey = t.py(y + (dy / norm) * len);
-    const sx = t.px(x);
-    const sy = t.py(y);
-    g.setLineDash(dash);
-    g.strokeStyle = color;
-    g.lineWidth = 2.5;
-    g.beginPath();
-    g.moveTo(sx, sy);
-    g.lineTo(ex, ey);
-    g.stroke();
-    g.setLineDash([]);
-    const a = Math.atan2(ey - sy, ex - sx);
-    g.beginPath();
-    g.moveTo(ex, ey);
-    g.lineTo(ex - 10 * Math.cos(a - 0.4), ey - 10 * Math.sin(a - 0.4));
-    g.lineTo(ex - 10 * Math.cos(a + 0.4), ey - 10 * Math.sin(a + 0.4));
-    g.closePath();
-    g.fillStyle = color;
-    g.fill();
+    arrow(g, t.px(x), t.py(y), ex, ey, color, dash);
   }
+}
+
+/** One arrow from (sx, sy) to (ex, ey), dashed or solid; its head at most ``maxHead`` pixels and at
+ *  most half the arrow. */
+export function arrow(g, sx, sy, ex, ey, color, dash, width = 2.5, maxHead = 10) {
+  g.setLineDash(dash);
+  g.strokeStyle = color;
+  g.lineWidth = width;
+  g.beginPath();
+  g.moveTo(sx, sy);
+  g.lineTo(ex, ey);
+  g.stroke();
+  g.setLineDash([]);
+  const a = Math.atan2(ey - sy, ex - sx);
+  const head = Math.min(maxHead, 0.5 * Math.hypot(ex - sx, ey - sy));
+  g.beginPath();
+  g.moveTo(ex, ey);
+  g.lineTo(ex - head * Math.cos(a - 0.4), ey - head * Math.sin(a - 0.4));
+  g.lineTo(ex - head * Math.cos(a + 0.4), ey - head * Math.sin(a + 0.4));
+  g.closePath();
+  g.fillStyle = color;
+  g.fill();
 }

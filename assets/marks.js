@@ -2,6 +2,8 @@
 // trails with a mark at the current step, Newton's positions where H was not positive definite as
 // hollow triangles, and on a mini-batch race the full gradient next to the mini-batch one at a head.
 
+import { arrow } from "./draw.js";
+
 /** The marks of the extra trails: z a square, y a diamond (the path x keeps the round head). */
 export const TRAIL_STYLE = { z: { dash: [5, 4], shape: "square" }, y: { dash: [1.5, 3.5], shape: "diamond" } };
 
@@ -82,27 +84,6 @@ export function drawIndefinite(g, t, run, marks, halo) {
   return out;
 }
 
-/** One arrow from (sx, sy) to (ex, ey), dashed or solid. */
-function arrow(g, sx, sy, ex, ey, color, dash, width = 2.5) {
-  g.setLineDash(dash);
-  g.strokeStyle = color;
-  g.lineWidth = width;
-  g.beginPath();
-  g.moveTo(sx, sy);
-  g.lineTo(ex, ey);
-  g.stroke();
-  g.setLineDash([]);
-  const a = Math.atan2(ey - sy, ex - sx);
-  const head = Math.min(9, 0.5 * Math.hypot(ex - sx, ey - sy));
-  g.beginPath();
-  g.moveTo(ex, ey);
-  g.lineTo(ex - head * Math.cos(a - 0.4), ey - head * Math.sin(a - 0.4));
-  g.lineTo(ex - head * Math.cos(a + 0.4), ey - head * Math.sin(a + 0.4));
-  g.closePath();
-  g.fillStyle = color;
-  g.fill();
-}
-
 /**
  * At index k of a mini-batch race: downhill along the full gradient (dotted, ink) and along the
  * mini-batch gradient the step used (solid, the run's colour), on one scale: the longer is 8% of the
@@ -123,7 +104,7 @@ export function drawBatchArrows(g, t, run, k, bounds, ink) {
   for (const [name, [dx, dy], color, dash] of [["full", full, ink, [2, 3]], ["batch", batch, run.color, []]]) {
     const ex = t.px(x + dx * scale);
     const ey = t.py(y + dy * scale);
-    arrow(g, sx, sy, ex, ey, color, dash);
+    arrow(g, sx, sy, ex, ey, color, dash, 2.5, 9);
     tips[name] = [ex, ey];
   }
   return tips;
