@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from playground.figures.scene import steps_run
 from playground.model.caps import CAPS
 from playground.model.experiment import Experiment
 from playground.model.simulate import Simulation, simulate
@@ -51,12 +52,6 @@ class Settings:
     fps: float
     width: int
     height: int
-
-
-def steps_run(race: Simulation) -> int:
-    """The last step the animation shows: the experiment's steps (a diverged run holds its last position)."""
-    longest = max((len(tr.path) - 1 for tr in race.trajectories), default=0)
-    return max(longest, race.experiment.steps)
 
 
 def export_steps(last_step: int, frames: int) -> np.ndarray:

@@ -223,9 +223,16 @@ def run_scene(path, bounds, diverged_at, label: str, color: str, head: float, do
                     ink=ink(path, last, exit_, bounds) if n else 1.0)
 
 
+def steps_run(race) -> int:
+    """The clock's last step: the experiment's steps (a run that diverged early holds its last
+    position), or the longest run if one recorded more."""
+    longest = max((len(tr.path) - 1 for tr in race.trajectories), default=0)
+    return max(int(race.experiment.steps), longest)
+
+
 def scene(race, present: bool = False) -> Scene:
     """The scene of a simulated race (:class:`playground.model.simulate.Simulation`)."""
-    surface, exp = race.surface, race.experiment
+    surface = race.surface
     marks = Marks().scaled(PRESENT_SCALE) if present else Marks()
     bounds = tuple((float(a), float(b)) for a, b in surface.bounds)
     dim = surface.dim
@@ -236,9 +243,8 @@ def scene(race, present: bool = False) -> Scene:
         grow = marks.grow * (n - 1 - i)
         runs.append(run_scene(np.asarray(tr.path)[:, :dim], bounds, tr.diverged_at, label, color,
                               head=marks.head + grow, dot=0.8 * marks.head + grow / 2, value=value))
-    longest = max((r.length - 1 for r in runs), default=0)
     minima = [_point(np.asarray(m, dtype=np.float64)[:dim], surface.value) for m in surface.minima]
     minima = [m for m in minima if all(np.isfinite(m))]
     start = _point(np.asarray(race.start, dtype=np.float64)[:dim], surface.value)
-    return Scene(bounds=bounds, dim=dim, steps=max(int(exp.steps), longest), start=start, minima=tuple(minima),
+    return Scene(bounds=bounds, dim=dim, steps=steps_run(race), start=start, minima=tuple(minima),
                  runs=tuple(runs), marks=marks)

@@ -26,17 +26,9 @@ def race_key(exp: Experiment) -> Experiment:
     return replace(exp, view="race", present=False, speed=1.0, lesson="")
 
 
-# Caches are keyed on the frozen experiment itself (or the part of it that matters), never on a
-# link string made from it: text that takes a round trip through the link codec can come back
-# changed (a formula's '+' read as a space once drew a formula over Rosenbrock's backdrop).
 @st.cache_resource(max_entries=32, ttl=3600, show_spinner=False)
 def cached_race(key: Experiment) -> Simulation:
     return simulate(key)
-
-
-def surface_key(exp: Experiment) -> Experiment:
-    """The part of the experiment that fixes the surface (and so its shaded backdrop)."""
-    return surface_only(exp)
 
 
 @st.cache_data(max_entries=32, ttl=3600, show_spinner=False)
@@ -66,5 +58,5 @@ def cached_player_data(key: Experiment, view: str, speed: float, dark: bool, pre
     layout = player.layout_for(race, view)
     backdrop = None
     if layout != "oned":
-        backdrop = cached_backdrop(surface_key(race.experiment), layout == "side", dark, present)
+        backdrop = cached_backdrop(surface_only(race.experiment), layout == "side", dark, present)
     return player.payload(race, layout, backdrop, dark=dark, present=present, arrows=arrows)
