@@ -30,6 +30,21 @@ def test_gradient_descent_zig_zags_across_the_stretched_bowl_and_adam_does_not()
     assert np.linalg.norm(t["gd"].path[-1] - fit) > 10 * np.linalg.norm(t["adam"].path[-1] - fit)
 
 
+def test_spreads_shrink_as_the_batch_grows():
+    r = race("batch-size")
+    band = dict(zip(lessons.find("batch-size").runs, r.spread, strict=True))
+    best = r.surface.minimum_values[0]
+    # Over the seeds, both the final loss and the last positions spread less as the batch grows.
+    loss_spread = [float(np.std(band[k].loss[-1] - best)) for k in ("one", "eight", "all")]
+    path_spread = [float(np.std(band[k].path[-1], axis=0).sum()) for k in ("one", "eight", "all")]
+    assert loss_spread[0] > loss_spread[1] > loss_spread[2] and loss_spread[2] < 1e-12
+    assert path_spread[0] > path_spread[1] > path_spread[2]
+    # The small batches level off above the minimum; all the points go on down to it.
+    excess = {k: tr.loss - best for k, tr in band.items()}
+    assert excess["one"][-100:-50].mean() < 2 * excess["one"][-50:].mean()
+    assert excess["all"][-1].max() < 1e-9 < excess["eight"][-1].mean() < excess["one"][-1].mean()
+
+
 def test_a_constant_learning_rate_keeps_wandering_a_decaying_one_settles():
     r = race("minibatch-noise")
     const, decay = (r.spread[list(lessons.find("minibatch-noise").runs).index(k)] for k in ("const", "decay"))

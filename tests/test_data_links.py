@@ -92,3 +92,68 @@ def test_the_sidebar_batch_control_drives_the_race_and_the_link():
     at.query_params["surface"] = "bowl"
     at.run()
     assert not [w for w in at.number_input if w.key.startswith("batch-")]
+
+
+ENTRY_LINK = ("surface=linear_regression:n=32&opt=sgd:lr=0.05,batch=1;sgd:lr=0.05;sgd:lr=0.05,batch=0;"
+              "sgd:lr=0.05,batch=99&batch=8&seed=3&seeds=3&steps=60")
+
+
+def test_each_entry_may_race_its_own_batch_size():
+    exp, warnings = decode(ENTRY_LINK)
+    assert warnings == []
+    assert [e.batch for e in exp.entries] == [1, None, 0, 99]
+    assert decode(to_query_string(exp)) == (exp, [])
+    race = simulate(exp)
+    # Its own size, the race's where it has none, every point for 0 and for more than the data hold.
+    assert race.batches == (1, 8, None, 32)
+    assert [race.mini_batched(i) for i in range(4)] == [True, True, False, False]
+    s = surfaces.get("linear_regression", n=32)
+    opt = optimizers.make("sgd", lr=0.05)
+    for tr, size in zip(race.trajectories, (1, 8, None, 32), strict=True):
+        np.testing.assert_array_equal(tr.path, optimizers.run(opt, s, steps=60, batch_size=size, seed=3).path)
+    # The spread over seeds runs each entry at its size too: the full-batch runs do not spread.
+    for band, size in zip(race.spread, (1, 8, None, 32), strict=True):
+        direct = optimizers.run(opt, s, steps=60, batch_size=size, seed=3 + np.arange(3), record_state=False)
+        np.testing.assert_array_equal(band.path, direct.path)
+    assert np.ptp(race.spread[2].path[-1], axis=0).max() == 0
+    # Two links that race the same sizes race identically; another size is another race.
+    spelt_out = decode(ENTRY_LINK.replace("sgd:lr=0.05;", "sgd:lr=0.05,batch=8;"))[0]
+    assert exp.race_signature() == spelt_out.race_signature()
+    assert exp.race_signature() != decode(ENTRY_LINK.replace("batch=1;", "batch=2;"))[0].race_signature()
+
+
+@pytest.mark.parametrize("value", ["-1", "1025", "2.5", "many", ""])
+def test_a_bad_entry_batch_size_falls_back_to_the_race_s(value):
+    exp, warnings = decode(f"surface=linear_regression&opt=sgd:batch={value}&batch=4")
+    assert exp.entries[0].batch is None and simulate(exp).batches == (4,)
+    assert any("optimizer 1: batch must be a whole number from 0 to 1024" in w and "the race's" in w
+               for w in warnings), warnings
+
+
+def test_the_entry_batch_cap_is_the_most_points_a_data_surface_holds():
+    from playground.model.caps import CAPS
+
+    for key in ("linear_regression", "logistic_regression"):
+        (n,) = [p for p in surfaces.spec(key).params if p.name == "n"]
+        assert n.high == CAPS.points
+
+
+def test_the_sidebar_sets_an_entry_s_own_batch_size():
+    from pathlib import Path
+
+    from streamlit.testing.v1 import AppTest
+
+    app = str(Path(__file__).resolve().parent.parent / "app.py")
+    at = AppTest.from_file(app, default_timeout=120)
+    for k, v in {"surface": "linear_regression:n=32", "opt": "sgd:lr=0.01", "steps": "40"}.items():
+        at.query_params[k] = v
+    at.run()
+    (control,) = [w for w in at.number_input if "-batch-" in w.key]
+    assert control.value is None and control.max == 32
+    control.set_value(2).run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert at.session_state["experiment"].entries[0].batch == 2
+    link = {k: v if isinstance(v, str) else v[0] for k, v in at.query_params.items()}
+    assert link["opt"].startswith("sgd:") and link["opt"].endswith("batch=2")
+    # The list of entries names the size.
+    assert any("batch 2" in str(o) for r in at.radio for o in r.options)

@@ -143,7 +143,7 @@ def test_data_panel_sends_points_and_the_line_of_every_step():
     data = player.payload(race, "race")
     panel = data_panel(race)
     sent = data["data"]
-    assert sent["kind"] == "line" and sent["batch"] == 8
+    assert sent["kind"] == "line" and [run["batch"] for run in data["runs"]] == [8, 8]
     np.testing.assert_array_equal(f32(sent["points"]).reshape(-1, 2),
                                   np.column_stack([panel.x, panel.y]).astype(np.float32))
     for i, run in enumerate(data["runs"]):
@@ -152,5 +152,10 @@ def test_data_panel_sends_points_and_the_line_of_every_step():
                                       panel.segments(i, np.arange(k)).reshape(k, 4).astype(np.float32))
         np.testing.assert_array_equal(f32(run["full"]).reshape(-1, 2), panel.full_grads[i].astype(np.float32))
         np.testing.assert_array_equal(f32(run["grads"]).reshape(-1, 2), race.trajectories[i].grads.astype(np.float32))
-    exp, _ = decode("surface=linear_regression&opt=sgd:lr=0.1&steps=30")
-    assert player.payload(simulate(exp), "race")["data"]["batch"] is None
+    # Runs on all the points carry no mini-batch arrows; an entry's own batch size overrides the race's.
+    exp, _ = decode("surface=linear_regression&opt=sgd:lr=0.1;sgd:lr=0.1,batch=4;sgd:lr=0.1,batch=64&steps=30")
+    race = simulate(exp)
+    runs = player.payload(race, "race")["runs"]
+    assert [("grads" in run, "full" in run, run.get("batch")) for run in runs] == [
+        (False, False, None), (True, True, 4), (False, False, None)]
+    np.testing.assert_array_equal(f32(runs[1]["grads"]).reshape(-1, 2), race.trajectories[1].grads.astype(np.float32))

@@ -16,6 +16,7 @@ class Caps:
     seeds: int = 16
     noise: float = 100.0
     coordinate: float = 1e4
+    points: int = 1024  # data points a data surface may be made of
 
 
 CAPS = Caps()

@@ -50,6 +50,7 @@ class Entry:
     label: str = ""
     color: str = ""
     schedule: Schedule = field(default_factory=Schedule)
+    batch: int | None = None  # its own mini-batch size on a data surface (0: every point); None: the race's
 
     @property
     def hyper_dict(self) -> dict[str, float | bool]:
@@ -112,13 +113,22 @@ class Experiment:
         hyper = {"lr": self.suggested_lr(entry.optimizer), **entry.hyper_dict}
         return optimizers.make(entry.optimizer, **hyper)
 
+    def batch_for(self, entry: Entry, surface: surfaces.Surface) -> int | None:
+        """The mini-batch size ``entry`` runs with: None (every point, the exact gradient) off a data
+        surface or where it asks for all of them; never more than the surface's points."""
+        size = self.batch_size if entry.batch is None else entry.batch
+        if surface.data is None or size <= 0:
+            return None
+        return min(size, len(surface.data.y))
+
     def race_signature(self) -> tuple:
         """What fixes the race's numbers, with defaults filled in: two experiments with the same
         signature race identically, however their links spell it (a default written out or left out)."""
         surface = self.build_surface()
-        entries = tuple((e.optimizer, tuple(sorted(self.resolve(e).hyper.items())), e.schedule) for e in self.entries)
+        entries = tuple((e.optimizer, tuple(sorted(self.resolve(e).hyper.items())), e.schedule,
+                         self.batch_for(e, surface)) for e in self.entries)
         return (self.surface_key, self.formula, tuple(sorted(surface.params.items())), surface.bounds.tolist(),
-                self.start_point(surface), self.steps, self.noise, self.seed, self.seeds, self.batch_size, entries)
+                self.start_point(surface), self.steps, self.noise, self.seed, self.seeds, entries)
 
     def labels(self) -> list[str]:
         """Entry labels, made unique ("Adam", "Adam (2)") so legends and tables stay readable."""

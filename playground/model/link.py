@@ -11,7 +11,7 @@ back for the rest, and returns a warning naming everything it ignored, clamped o
 
 ``opt`` holds the entries separated by ``;``, each ``key:name=value,...``: the optimizer's
 hyperparameters (whatever its spec declares) and the settings of the second table,
-:data:`~playground.model.link_entries.ENTRY_FIELDS` (label, colour, learning-rate schedule), again
+:data:`~playground.model.link_entries.ENTRY_FIELDS` (label, colour, learning-rate schedule, own mini-batch size), again
 only what differs from the defaults. :mod:`playground.model.link_values` holds the row type and how
 one value is written and read.
 

@@ -1,6 +1,6 @@
 """An optimizer entry in a link: ``key:name=value,...`` with the optimizer's hyperparameters (whatever
-its spec declares) and the settings of :data:`ENTRY_FIELDS` (label, colour, learning-rate schedule),
-each written only when it differs from its default.
+its spec declares) and the settings of :data:`ENTRY_FIELDS` (label, colour, learning-rate schedule, its
+own mini-batch size), each written only when it differs from its default.
 """
 
 from __future__ import annotations
@@ -73,6 +73,20 @@ def _read_schedule(f: Field, extras: Mapping[str, str], entry: Entry, where: str
     return replace(entry, schedule=s)
 
 
+def _read_entry_batch(f: Field, extras: Mapping[str, str], entry: Entry, where: str, warn: list[str]) -> Entry:
+    """An entry's own mini-batch size (0 for every point). Where the surface has fewer points the
+    entry takes them all; off a data surface the size is kept but changes nothing."""
+    if "batch" not in extras:
+        return entry
+    text = extras["batch"]
+    v = read_float(text, "", [])
+    if v is None or v != int(v) or not f.low <= v <= f.high:
+        warn.append(f"{where}: batch must be a whole number from {f.low:g} to {f.high:g}, got {shorten(text)!r}; "
+                    "using the race's mini-batch size")
+        return entry
+    return replace(entry, batch=int(v))
+
+
 #: An entry's settings besides the optimizer's hyperparameters, in the order a link writes them.
 ENTRY_FIELDS: tuple[Field, ...] = (
     Field("label", "label", "text", high=LABEL_MAX, write=lambda f, e: escape(e.label) or None, read=_read_label,
@@ -88,6 +102,8 @@ ENTRY_FIELDS: tuple[Field, ...] = (
           write=_schedule_part(lambda s: s.kind in ("step", "exponential") or s.gamma != Schedule.gamma)),
     Field("every", "every", "int", 1, CAPS.steps, read=None, of=Schedule,
           write=_schedule_part(lambda s: s.kind == "step" or s.every != Schedule.every)),
+    Field("batch", "batch", "int", 0, CAPS.points, write=lambda f, e: None if e.batch is None else str(e.batch),
+          read=_read_entry_batch, of=Entry),
 )
 ENTRY_FIELD = {f.key: f for f in ENTRY_FIELDS}
 ENTRY_KEYS = tuple(ENTRY_FIELD)

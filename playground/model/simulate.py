@@ -28,14 +28,24 @@ class Simulation:
     trajectories: list[optimizers.Trajectory]
     spread: list[optimizers.Trajectory] | None = None
     lr: list[np.ndarray] | None = None  # the learning rate used at each step, per entry
+    batches: tuple[int | None, ...] = ()  # per entry, its mini-batch size (None: every point)
+
+    def mini_batched(self, i: int) -> bool:
+        """Whether entry ``i``'s steps used fewer points than the surface has."""
+        size = self.batches[i] if i < len(self.batches) else None
+        return size is not None and self.surface.data is not None and size < len(self.surface.data.y)
 
 
-def batch_size(exp: Experiment, surface: surfaces.Surface) -> int | None:
-    """The mini-batch size the race runs with: None (every point) off a data surface or when the
-    experiment asks for all of them; never more than the surface's points."""
-    if surface.data is None or exp.batch_size <= 0:
-        return None
-    return min(exp.batch_size, len(surface.data.y))
+def _race(exp: Experiment, surface: surfaces.Surface, start, opts, facs, batches, seed, record_state: bool):
+    """One vectorised pass of the core per distinct mini-batch size, back in entry order."""
+    out: list = [None] * len(opts)
+    for size in dict.fromkeys(batches):
+        rows = [i for i, b in enumerate(batches) if b == size]
+        got = optimizers.race([opts[i] for i in rows], surface, start, steps=exp.steps, noise=exp.noise, seed=seed,
+                              record_state=record_state, lr_factors=[facs[i] for i in rows], batch_size=size)
+        for i, tr in zip(rows, got, strict=True):
+            out[i] = tr
+    return out
 
 
 def simulate(exp: Experiment) -> Simulation:
@@ -43,16 +53,14 @@ def simulate(exp: Experiment) -> Simulation:
     start = exp.start_point(surface)
     opts = [exp.resolve(e) for e in exp.entries]
     facs = [schedules.factors(e.schedule, exp.steps) for e in exp.entries]
-    batch = batch_size(exp, surface)
-    trajectories = optimizers.race(opts, surface, start, steps=exp.steps, noise=exp.noise, seed=exp.seed,
-                                   lr_factors=facs, batch_size=batch)
+    batches = [exp.batch_for(e, surface) for e in exp.entries]
+    trajectories = _race(exp, surface, start, opts, facs, batches, exp.seed, True)
     spread = None
-    if exp.seeds > 1 and (exp.noise > 0 or batch is not None) and opts:
+    if exp.seeds > 1 and (exp.noise > 0 or any(b is not None for b in batches)) and opts:
         seeds = exp.seed + np.arange(exp.seeds)
-        spread = optimizers.race(opts, surface, start, steps=exp.steps, noise=exp.noise, seed=seeds,
-                                 record_state=False, lr_factors=facs, batch_size=batch)
+        spread = _race(exp, surface, start, opts, facs, batches, seeds, False)
     lr = [
         np.full(exp.steps, float(o.hyper["lr"])) if f is None else float(o.hyper["lr"]) * f
         for o, f in zip(opts, facs, strict=True)
     ]
-    return Simulation(exp, surface, start, exp.labels(), exp.colors(), trajectories, spread, lr)
+    return Simulation(exp, surface, start, exp.labels(), exp.colors(), trajectories, spread, lr, tuple(batches))

@@ -6,7 +6,7 @@ from __future__ import annotations
 import streamlit as st
 
 from playground.model.datapanel import data_panel
-from playground.model.simulate import Simulation, batch_size
+from playground.model.simulate import Simulation
 
 
 def show(race: Simulation, dark: bool, present: bool) -> None:
@@ -17,8 +17,9 @@ def show(race: Simulation, dark: bool, present: bool) -> None:
         return
     shown = "fitted line y = w·x + b" if panel.kind == "line" else "decision boundary w·x = 0"
     text = f"Beside the race: the data and each optimizer's {shown} at the current step."
-    batch = batch_size(race.experiment, race.surface)
-    if batch is not None and batch < len(panel.y):
-        text += (f" Each step uses a mini-batch of {batch} points: at each head the dotted arrow points "
-                 "downhill along the gradient over all the points, the solid one along the mini-batch's.")
+    sizes = sorted({race.batches[i] for i in range(len(race.labels)) if race.mini_batched(i)})
+    if sizes:
+        said = " or ".join(str(k) for k in sizes)
+        text += (f" Steps use mini-batches of {said} of the {len(panel.y)} points: at each head the dotted arrow "
+                 "points downhill along the gradient over all the points, the solid one along the mini-batch's.")
     st.caption(text)

@@ -96,6 +96,11 @@ def entry(uid: int, part: str) -> str:
     return f"e{uid}-{part}"
 
 
+def entry_batch(uid: int, surface_key: str, points: int) -> str:
+    """An entry's own mini-batch size; its range is the surface's number of points."""
+    return f"e{uid}-batch-{surface_key}-{points}"
+
+
 def hyper(uid: int, optimizer: str, surface_key: str, name: str) -> str:
     """A hyperparameter's widget. The learning rate's key names the surface (each surface suggests
     its own); a log-scale one adds :data:`LOG_SLIDER` or :data:`LOG_EXACT`."""

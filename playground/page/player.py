@@ -37,7 +37,7 @@ import streamlit as st
 from playground.figures import Backdrop
 from playground.figures.scene import scene
 from playground.model.datapanel import data_panel
-from playground.model.simulate import Simulation, batch_size
+from playground.model.simulate import Simulation
 
 ASSETS = Path(__file__).resolve().parents[2] / "assets"
 LAYOUTS = ("race", "side", "oned")
@@ -186,20 +186,17 @@ def state_marks(tr, dim: int) -> dict:
 
 def data_payload(race: Simulation, panel, runs: list[dict]) -> dict:
     """The data panel beside the race: the points once, per run the fitted line or boundary at every
-    step (clipped end points ``[x0, y0, x1, y1]`` a step); with mini-batches, the full gradient at
-    each step next to the mini-batch one the step used (``grads``, added to the run)."""
+    step (clipped end points ``[x0, y0, x1, y1]`` a step); for a run on mini-batches, the full
+    gradient at each step next to the mini-batch one the step used (``grads``, added to the run)."""
     pts = np.column_stack([panel.x, panel.y]) if panel.kind == "line" else np.asarray(panel.x)
     out = {"kind": panel.kind, "points": f32(pts), "window": [list(w) for w in panel.window],
-           "labels": None if panel.kind == "line" else "".join("+" if v > 0 else "-" for v in panel.y),
-           "batch": None}
-    batch = batch_size(race.experiment, race.surface)
-    if batch is not None and batch < len(panel.y):
-        out["batch"] = int(batch)
+           "labels": None if panel.kind == "line" else "".join("+" if v > 0 else "-" for v in panel.y)}
     for i, run in enumerate(runs):
         steps = np.arange(len(panel.params[i]))
         run["segments"] = f32(panel.segments(i, steps).reshape(-1, 4))
-        if out["batch"] is not None:
+        if race.mini_batched(i):
             k = len(panel.batch_grads[i])
+            run["batch"] = int(race.batches[i])
             run["grads"] = f32(np.asarray(panel.batch_grads[i])[:k])
             run["full"] = f32(np.asarray(panel.full_grads[i])[:k])
     return out

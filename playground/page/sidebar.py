@@ -82,11 +82,15 @@ def surface_controls(exp: Experiment, gen: int) -> Experiment:
     )
 
 
-def run_controls(exp: Experiment, gen: int) -> Experiment:
+def _surface(exp: Experiment) -> surfaces.Surface:
     try:
-        surface = exp.build_surface()
+        return exp.build_surface()
     except ValueError:
-        surface = surfaces.get("rosenbrock")
+        return surfaces.get("rosenbrock")
+
+
+def run_controls(exp: Experiment, gen: int) -> Experiment:
+    surface = _surface(exp)
     start = exp.start_point(surface)
     cols = st.columns(surface.dim)
     coords = []
@@ -157,7 +161,8 @@ def run_controls(exp: Experiment, gen: int) -> Experiment:
     )
 
 
-def entry_controls(exp: Experiment, i: int, entry: Entry, uid: int, color: str, label: str) -> Entry:
+def entry_controls(exp: Experiment, i: int, entry: Entry, uid: int, color: str, label: str, points: int = 0) -> Entry:
+    """One entry's widgets; ``points`` is the surface's number of data points (0: not a data surface)."""
     choices = optimizers.names()
     c1, c2 = st.columns([3, 1])
     opt = c1.selectbox(
@@ -182,6 +187,20 @@ def entry_controls(exp: Experiment, i: int, entry: Entry, uid: int, color: str, 
         if v != base[h.name]:
             hyper[h.name] = v
     sched = schedule_controls(entry.schedule if opt == entry.optimizer else Schedule(), uid, opt, exp.steps)
+    batch = entry.batch
+    if points:
+        shown = None if batch is None else min(batch, points)
+        batch = st.number_input(
+            "Own mini-batch size (empty: the race's)",
+            min_value=0,
+            max_value=points,
+            value=shown,
+            step=1,
+            placeholder=f"the race's ({exp.batch_size or 'all'})",
+            key=keys.entry_batch(uid, exp.surface_key, points),
+            help="Race the same optimizer at several batch sizes: 0 takes all the points.",
+        )
+        batch = None if batch is None else int(batch)
     b1, b2 = st.columns(2)
     b1.button(
         "Duplicate",
@@ -199,17 +218,19 @@ def entry_controls(exp: Experiment, i: int, entry: Entry, uid: int, color: str, 
         clean_label(name or ""),
         "" if picked.lower() == default_color.lower() else picked.lower(),
         sched,
+        batch,
     )
 
 
 def _entry_summary(exp: Experiment, i: int, labels: list[str]) -> str:
-    """One line per entry in the list: its label and learning rate."""
+    """One line per entry in the list: its label, learning rate and own mini-batch size."""
     entry = exp.entries[i]
     try:
         lr = exp.resolve(entry).hyper["lr"]
     except ValueError:
         return labels[i]
-    return f"{labels[i]} · lr {lr:g}"
+    batch = "" if entry.batch is None else f" · batch {entry.batch or 'all'}"
+    return f"{labels[i]} · lr {lr:g}{batch}"
 
 
 def schedule_controls(sched: Schedule, uid: int, opt: str, steps: int) -> Schedule:
@@ -281,26 +302,35 @@ def sidebar(exp: Experiment) -> Experiment:
             # One entry's widgets at a time: eight full sets would make every rerun slow and the
             # sidebar endless. The others keep their settings in the experiment.
             by_uid = {uid: i for i, uid in enumerate(ss.ids)}
-            editing = ss.get("editing")
-            if editing not in by_uid:
-                editing = ss.ids[0]
-            shown = [_entry_summary(exp, by_uid[uid], labels) for uid in ss.ids]
+            # The list goes above the entry's widgets but is written after them, so its texts show
+            # what those widgets have just set (a learning rate typed now, not one rerun late).
+            slot = st.empty()
+            last = ss.get("entry_list_key")
+            chosen = ss.get(last) if last else None
+            chosen = chosen if chosen in by_uid else ss.get("editing")
+            if chosen not in by_uid:
+                chosen = ss.ids[0]
+            i = by_uid[chosen]
+            with st.container(border=True):
+                surface = _surface(exp)
+                points = len(surface.data.y) if surface.data is not None else 0
+                entries[i] = entry_controls(exp, i, exp.entries[i], chosen, colors[i], labels[i], points)
+            now = replace(exp, entries=tuple(entries))
+            shown = [_entry_summary(now, by_uid[uid], now.labels()) for uid in ss.ids]
             # The browser drops a radio's selection when its option texts change (a new surface
             # changes every learning rate), so new texts make a new widget, seeded with the entry
             # being edited.
             signature = zlib.crc32("\n".join(shown).encode())
-            chosen = st.radio(
+            ss.entry_list_key = keys.entry_list(gen, ss.ids, signature)
+            slot.radio(
                 "Edit",
                 ss.ids,
-                index=ss.ids.index(editing),
-                key=keys.entry_list(gen, ss.ids, signature),
+                index=ss.ids.index(chosen),
+                key=ss.entry_list_key,
                 format_func=dict(zip(ss.ids, shown, strict=True)).get,
                 label_visibility="collapsed",
             )
             ss.editing = chosen
-            i = by_uid[chosen]
-            with st.container(border=True):
-                entries[i] = entry_controls(exp, i, exp.entries[i], chosen, colors[i], labels[i])
         st.button(
             "Add optimizer",
             icon=":material/add:",

@@ -61,6 +61,7 @@ def _new_id() -> int:
 def _follow(action: actions.Action, before: Experiment, after: Experiment) -> None:
     """Keep the widget keys in step with what the action did to the experiment."""
     ss = st.session_state
+    editing = ss.get("editing")
     if actions.starts_afresh(action):
         ss.gen += 1
         ss.ids = [_new_id() for _ in after.entries]
@@ -78,6 +79,8 @@ def _follow(action: actions.Action, before: Experiment, after: Experiment) -> No
         del ss.ids[action.index]
         if ss.ids:
             ss.editing = ss.ids[min(action.index, len(ss.ids) - 1)]
+    if ss.get("editing") != editing:
+        ss.pop("entry_list_key", None)  # the list follows the entry the action opened, not its last click
     if isinstance(action, actions.SetStart) and after.start != before.start:
         for i, c in enumerate(after.start):  # the start boxes are seeded from session state
             ss[keys.start(i, ss.gen, after.surface_key)] = c

@@ -1,4 +1,4 @@
-"""Lessons 10–13: surfaces made from data (regression, classification, an online problem)."""
+"""Lessons 10–14: surfaces made from data (regression, classification, an online problem)."""
 
 from __future__ import annotations
 
@@ -30,8 +30,33 @@ LESSONS: tuple[Lesson, ...] = (
         ),
     ),
     lesson(
+        "batch-size",
+        "11. Batch size: the noise of small batches",
+        surface="linear_regression", steps=300, seeds=16,
+        runs={
+            "one": run("sgd", "GD, batches of 1", said="gradient descent on batches of 1", batch=1, lr=0.1),
+            "eight": run("sgd", "GD, batches of 8", said="gradient descent on batches of 8", batch=8, lr=0.1),
+            "all": run("sgd", "GD, all points", said="gradient descent on all the points", batch=0, lr=0.1),
+        },
+        numbers={"n": 64.0, "seeds": 16.0, "rate": 0.1, "path": about(4.6, 0.05), "wider": about(27, 0.05)},
+        explanation=(
+            "Every run here takes plain downhill steps at learning rate {rate}, fitting the same line to {n} "
+            "points; only the number of points behind each step differs. A mini-batch is drawn without "
+            "replacement and the points are reshuffled on every pass, so a batch's gradient points downhill on "
+            "average but not exactly. Near the fit the full gradient is small and the batch-to-batch noise is "
+            "not, so the small batches never settle: they keep circling the fit. Over {seeds} seeds of the batches, the last positions of "
+            "{one} lie about {path} times further apart than those of {eight}, and their final losses spread about "
+            "{wider} times more. {all} is exact: every seed gives the same path. The next lesson keeps the "
+            "small batches and lets the learning rate shrink instead."
+        ),
+        watch=(
+            "{one} zig-zags around the fit while {all} glides in. Open Curves to see the {seeds} seeds as bands "
+            "that narrow as the batch grows."
+        ),
+    ),
+    lesson(
         "minibatch-noise",
-        "11. Mini-batch noise",
+        "12. Mini-batch noise and a decaying rate",
         surface="linear_regression", steps=300, batch_size=8, seeds=16, view="curves",
         runs={
             "const": run("sgd", "Gradient descent, constant learning rate",
@@ -39,8 +64,7 @@ LESSONS: tuple[Lesson, ...] = (
             "decay": run("sgd", "Gradient descent, decaying learning rate",
                          said="gradient descent with a decaying learning rate", schedule=Schedule("inv_sqrt"), lr=0.1),
         },
-        numbers={"batch": 8.0, "n": 64.0, "seeds": 16.0, "one": 1.0, "wider": about(27, 0.05),
-                 "settle": about(6, 0.1)},
+        numbers={"batch": 8.0, "n": 64.0, "seeds": 16.0, "settle": about(6, 0.1)},
         explanation=(
             "Each step's gradient comes from a mini-batch of {batch} of the {n} points, drawn without "
             "replacement and reshuffled on every pass through the data. It points downhill on average but not "
@@ -48,8 +72,7 @@ LESSONS: tuple[Lesson, ...] = (
             "therefore never settles: it keeps wandering around the fit by an amount set by the learning rate. "
             "{decay} shrinks its learning rate like 1/√t, and its wandering shrinks with it: over the last steps "
             "it stays about {settle} times closer to the fit. The curves show {seeds} seeds of the batches as a "
-            "band. Smaller batches are noisier: at a batch of {one} the final loss spreads about {wider} times "
-            "more across seeds than at {batch}, and with all {n} points every seed runs the same path."
+            "band: a wide one that levels off, and a narrow one that keeps falling."
         ),
         watch=(
             "The loss band of {const} levels off above the minimum and stays wide; the band of {decay} keeps "
@@ -58,7 +81,7 @@ LESSONS: tuple[Lesson, ...] = (
     ),
     lesson(
         "adam-fails-online",
-        "12. {adam} can fail to converge",
+        "13. {adam} can fail to converge",
         surface="reddi", params={"C": 3.0}, steps=1000,
         runs={
             "adam": run("adam", "Adam", schedule=Schedule("inv_sqrt"), beta1=0.0, beta2=0.1, lr=0.5),
@@ -81,7 +104,7 @@ LESSONS: tuple[Lesson, ...] = (
     ),
     lesson(
         "separable-classes",
-        "13. Separable classes: weights that grow without end",
+        "14. Separable classes: weights that grow without end",
         surface="logistic_regression", params={"separation": 6.0, "l2": 0.0}, steps=2000,
         runs={
             "gd": run("sgd", "Gradient descent", said="gradient descent", lr=1.0),

@@ -1,4 +1,4 @@
-"""Lessons 14–19: the newer optimizers (full-matrix scaling, Newton, Schedule-Free, Prodigy, …)."""
+"""Lessons 15–20: the newer optimizers (full-matrix scaling, Newton, Schedule-Free, Prodigy, …)."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from playground.model.lessons.writing import Lesson, about, lesson, run
 LESSONS: tuple[Lesson, ...] = (
     lesson(
         "turned-bowl",
-        "14. A turned bowl: scaling per coordinate loses its edge, the full matrix does not",
+        "15. A turned bowl: scaling per coordinate loses its edge, the full matrix does not",
         surface="bowl", params={"a": 1.0, "b": 25.0, "angle": 45.0}, steps=300,
         runs={
             "rms": run("rmsprop", "RMSprop", lr=0.03),
@@ -30,7 +30,7 @@ LESSONS: tuple[Lesson, ...] = (
     ),
     lesson(
         "newton-rosenbrock",
-        "15. {newton} in the banana valley",
+        "16. {newton} in the banana valley",
         surface="rosenbrock", start=(-1.2, 1.0), steps=60,
         runs={
             "newton": run("newton", "Newton", lr=1.0),
@@ -51,7 +51,7 @@ LESSONS: tuple[Lesson, ...] = (
     ),
     lesson(
         "sharp-flat",
-        "16. A sharp and a flat minimum of equal depth",
+        "17. A sharp and a flat minimum of equal depth",
         surface="sharp_flat", steps=3000, start=(-0.2, 1.5),
         runs={
             "mom": run("momentum", "SGD + momentum", said="SGD with momentum", lr=0.02, momentum=0.9),
@@ -72,7 +72,7 @@ LESSONS: tuple[Lesson, ...] = (
     ),
     lesson(
         "schedule-free",
-        "17. Schedule-free: a constant learning rate, and still it settles",
+        "18. Schedule-free: a constant learning rate, and still it settles",
         surface="bowl", params={"a": 1.0, "b": 25.0, "angle": 0.0}, steps=2000, noise=1.0, seed=0,
         runs={
             "sf": run("schedule_free_sgd", "Schedule-Free SGD", lr=0.03, beta=0.9),
@@ -91,7 +91,7 @@ LESSONS: tuple[Lesson, ...] = (
     ),
     lesson(
         "prodigy",
-        "18. {prodigy} learns its own step size",
+        "19. {prodigy} learns its own step size",
         surface="bowl", params={"a": 1.0, "b": 25.0, "angle": 0.0}, steps=300,
         runs={
             "prodigy": run("prodigy", "Prodigy", lr=1.0),
@@ -110,7 +110,7 @@ LESSONS: tuple[Lesson, ...] = (
     ),
     lesson(
         "adabelief-slope",
-        "19. {belief} speeds up on a steady slope",
+        "20. {belief} speeds up on a steady slope",
         surface="slope", steps=1000, start=(2.0,),
         runs={
             "belief": run("adabelief", "AdaBelief", lr=1e-4),

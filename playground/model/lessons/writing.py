@@ -33,8 +33,10 @@ class Run:
     said: str
 
 
-def run(optimizer: str, label: str = "", said: str = "", schedule: Schedule | None = None, **hyper: Any) -> Run:
-    return Run(Entry(optimizer, tuple(sorted(hyper.items())), label, schedule=schedule or Schedule()), said or label)
+def run(optimizer: str, label: str = "", said: str = "", schedule: Schedule | None = None, batch: int | None = None,
+        **hyper: Any) -> Run:
+    entry = Entry(optimizer, tuple(sorted(hyper.items())), label, schedule=schedule or Schedule(), batch=batch)
+    return Run(entry, said or label)
 
 
 def show(value: float) -> str:
