@@ -17,9 +17,11 @@ from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from PIL import Image
 
+from playground.model.datapanel import data_panel
 from playground.model.simulate import Simulation
 
 from ._common import Theme, equalised, iso_lines, surface_grid
+from .data_drawing import DataPanelDrawing
 from .picture_text import SEPARATOR, StepCounter, fit_lines, title_lines, wrap_label
 from .scene import scene
 
@@ -87,6 +89,7 @@ class RaceDrawing:
         self.animated = animated
         self.moving: list = []
         self._background = None
+        self.data: DataPanelDrawing | None = None  # the data panel, on a data surface
         surface = race.surface
         self.scene = scene(race)
         self.paths = [np.asarray(tr.path)[:, : surface.dim] for tr in race.trajectories]
@@ -149,6 +152,10 @@ class RaceDrawing:
                           ls="none", zorder=8, clip_on=False)
             ax.add_line(self._mark(tail))
             ax.add_line(self._mark(head))
+        panel = data_panel(race)
+        if panel is not None:
+            self.data = DataPanelDrawing(self.figure, panel, race.colors, theme, _FONT_TICK, marks.tail_width * PT,
+                                         self._mark)
         self.axes = [ax]
         ratio = (y1 - y0) / (x1 - x0)
         self._box_ratio = ratio if 0.5 <= ratio <= 2.0 else None
@@ -246,8 +253,9 @@ class RaceDrawing:
         title = fig.text(self._fx(24 * s), 1 - self._fy(16 * s), "", fontsize=_FONT_TITLE, fontweight="bold",
                          color=theme.ink, ha="left", va="top")
         title.set_text(fit_lines([name], title, renderer, W - 48 * s, max_lines=1)[0])
-        sub = fig.text(self._fx(24 * s), 1 - self._fy(54 * s), "", fontsize=_FONT_SUB, color=(0.35, 0.35, 0.4),
-                       ha="left", va="top", linespacing=1.35)
+        muted = (*css_color(theme.ink)[:3], 0.72)
+        sub = fig.text(self._fx(24 * s), 1 - self._fy(54 * s), "", fontsize=_FONT_SUB, color=muted, ha="left",
+                       va="top", linespacing=1.35)
         lines = fit_lines(details, sub, renderer, W - 48 * s)
         sub.set_text("\n".join(lines))
         # Room for tick labels left of and below the plot, and for axis labels in 1-D.
@@ -260,7 +268,9 @@ class RaceDrawing:
                                 fontsize=_FONT_LEGEND, handlelength=2.2, numpoints=1, labelspacing=0.7,
                                 borderaxespad=0, labelcolor=theme.ink)
             legend_w = legend.get_window_extent(renderer).width
-            avail_w = W - left_pad - right_px - gap - legend_w
+            # The data panel goes under the legend: the column is at least as wide as it needs.
+            column_w = legend_w if self.data is None else max(legend_w, 250 * s)
+            avail_w = W - left_pad - right_px - gap - column_w
             # Long labels are wrapped when they would take width the plot needs.
             needed = 0.5 * W if self._box_ratio is None else min(avail_h / self._box_ratio, 0.62 * W)
             if wrap or avail_w >= needed:
@@ -272,7 +282,7 @@ class RaceDrawing:
             box_h = box_w * self._box_ratio
         else:
             box_w, box_h = avail_w, avail_h
-        block = left_pad + box_w + gap + legend_w
+        block = left_pad + box_w + gap + column_w
         x_left = max((W - right_px - block) / 2, 0) + left_pad
         y_bottom = bottom_pad + (avail_h - box_h) / 2
         # Whole pixels, so that the background image meets the frame exactly.
@@ -294,8 +304,15 @@ class RaceDrawing:
         legend_top = y_bottom + box_h
         legend.set_bbox_to_anchor((self._fx(legend_x), self._fy(legend_top)), transform=fig.transFigure)
         legend_h = legend.get_window_extent(renderer).height
-        self.counter = StepCounter(fig, legend_x + 4 * s, legend_top - legend_h - 22 * s, _FONT_STEP, theme.ink)
+        counter_top = legend_top - legend_h - 22 * s
+        self.counter = StepCounter(fig, legend_x + 4 * s, counter_top, _FONT_STEP, theme.ink)
         self._mark(self.counter.patch)
+        if self.data is not None:
+            # Under the counter, its title and tick labels around it, no lower than the plot's bottom.
+            top = counter_top - (34 + 19 * self.data.title_lines) * s
+            width = column_w - 42 * s
+            height = max(min(top - (y_bottom + 24 * s), 1.1 * width), 40 * s)
+            self.data.place(legend_x + 42 * s, top - height, width, height, W, H)
 
     def show(self, f: int) -> list:
         """Move the moving artists to frame ``f``; returns them (FuncAnimation's convention)."""
@@ -321,6 +338,8 @@ class RaceDrawing:
             head.set_data([hx], [hy])
             if dim == 1:
                 next(arts).set_data([now], [hx])
+        if self.data is not None:
+            self.data.show([view.head_index(r, self.shown[f]) for r in range(len(self.paths))])
         last = int(self.shown[-1])
         self.counter.set_text(f"step {int(self.shown[f]):>{len(str(last))}} / {last}")
         return self.moving
