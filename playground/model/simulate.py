@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import threading
+from collections import OrderedDict
 from dataclasses import dataclass
 
 import numpy as np
@@ -36,14 +38,58 @@ class Simulation:
         return size is not None and self.surface.data is not None and size < len(self.surface.data.y)
 
 
+class RunCache:
+    """Finished runs, each under everything that fixes its numbers, most recent last (at most ``size``).
+
+    A race's rows never interact (:func:`optimizers.race` gives each optimizer the run it would have
+    alone), so a change to one entry leaves the other entries' runs as they were: a new learning
+    rate reruns one optimizer, not eight. The arrays are made read-only, as they are shared.
+    """
+
+    def __init__(self, size: int = 256) -> None:
+        self.size = size
+        self._runs: OrderedDict[tuple, optimizers.Trajectory] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key: tuple) -> optimizers.Trajectory | None:
+        with self._lock:
+            found = self._runs.get(key)
+            if found is not None:
+                self._runs.move_to_end(key)
+            return found
+
+    def put(self, key: tuple, run: optimizers.Trajectory) -> None:
+        for array in (run.path, run.loss, run.grads, *run.state.values()):
+            array.flags.writeable = False
+        with self._lock:
+            self._runs[key] = run
+            self._runs.move_to_end(key)
+            while len(self._runs) > self.size:
+                self._runs.popitem(last=False)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._runs.clear()
+
+
+RUNS = RunCache()
+
+
 def _race(exp: Experiment, surface: surfaces.Surface, start, opts, facs, batches, seed, record_state: bool):
-    """One vectorised pass of the core per distinct mini-batch size, back in entry order."""
-    out: list = [None] * len(opts)
-    for size in dict.fromkeys(batches):
-        rows = [i for i, b in enumerate(batches) if b == size]
+    """The entries' runs, in entry order: those not run before in one vectorised pass of the core per
+    distinct mini-batch size, the others from :data:`RUNS`."""
+    where = (exp.surface_key, exp.surface_params, exp.formula, exp.bounds, tuple(start), exp.steps, exp.noise,
+             tuple(np.atleast_1d(seed).tolist()), np.ndim(seed), record_state)
+    keys = [(where, o.key, tuple(sorted(o.hyper.items())), e.schedule, b)
+            for o, e, b in zip(opts, exp.entries, batches, strict=True)]
+    out: list = [RUNS.get(k) for k in keys]
+    missing = [i for i, tr in enumerate(out) if tr is None]
+    for size in dict.fromkeys(batches[i] for i in missing):
+        rows = [i for i in missing if batches[i] == size]
         got = optimizers.race([opts[i] for i in rows], surface, start, steps=exp.steps, noise=exp.noise, seed=seed,
                               record_state=record_state, lr_factors=[facs[i] for i in rows], batch_size=size)
         for i, tr in zip(rows, got, strict=True):
+            RUNS.put(keys[i], tr)
             out[i] = tr
     return out
 

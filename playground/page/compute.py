@@ -19,6 +19,10 @@ from playground.model.experiment import (
 from playground.model.simulate import Simulation, simulate
 from playground.page import player
 
+#: How the caches hash an experiment: its repr (every field, floats written exactly) is one string,
+#: where Streamlit's generic hasher walks the dataclass field by field (tens of ms for eight entries).
+KEYED = {Experiment: repr}
+
 
 def race_key(exp: Experiment) -> Experiment:
     """The part of the experiment that fixes the race: how it is shown (view, presentation, speed,
@@ -26,18 +30,18 @@ def race_key(exp: Experiment) -> Experiment:
     return replace(exp, view="race", present=False, speed=1.0, lesson="")
 
 
-@st.cache_resource(max_entries=32, ttl=3600, show_spinner=False)
+@st.cache_resource(max_entries=32, ttl=3600, show_spinner=False, hash_funcs=KEYED)
 def cached_race(key: Experiment) -> Simulation:
     return simulate(key)
 
 
-@st.cache_data(max_entries=32, ttl=3600, show_spinner=False)
+@st.cache_data(max_entries=32, ttl=3600, show_spinner=False, hash_funcs=KEYED)
 def cached_backdrop(key: Experiment, side: bool, dark: bool, present: bool) -> figures.Backdrop:
     theme = figures.Theme(dark=dark, present=present)
     return figures.backdrop(key.build_surface(), theme, **(figures.SIDE_BACKDROP if side else {}))
 
 
-@st.cache_data(max_entries=48, ttl=3600, show_spinner=False)
+@st.cache_data(max_entries=48, ttl=3600, show_spinner=False, hash_funcs=KEYED)
 def cached_figure(key: Experiment, view: str, speed: float, dark: bool, present: bool) -> dict:
     """The Plotly figure of an analysis view: ``3d`` (a 2-D surface) or ``curves``. The race, side by
     side and 1-D layouts are the player's."""
@@ -50,7 +54,7 @@ def cached_figure(key: Experiment, view: str, speed: float, dark: bool, present:
     return figures.curves_figure(race, theme, height=height + 80)
 
 
-@st.cache_data(max_entries=48, ttl=3600, show_spinner=False)
+@st.cache_resource(max_entries=48, ttl=3600, show_spinner=False, hash_funcs=KEYED)
 def cached_player_data(key: Experiment, view: str, speed: float, dark: bool, present: bool, arrows: bool) -> dict:
     """The race player's data (every step, typed arrays), built once per race and look."""
     race = cached_race(key)

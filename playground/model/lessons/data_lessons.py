@@ -44,10 +44,10 @@ LESSONS: tuple[Lesson, ...] = (
             "points; only the number of points behind each step differs. A mini-batch is drawn without "
             "replacement and the points are reshuffled on every pass, so a batch's gradient points downhill on "
             "average but not exactly. Near the fit the full gradient is small and the batch-to-batch noise is "
-            "not, so the small batches never settle: they keep circling the fit. Over {seeds} seeds of the batches, the last positions of "
-            "{one} lie about {path} times further apart than those of {eight}, and their final losses spread about "
-            "{wider} times more. {all} is exact: every seed gives the same path. The next lesson keeps the "
-            "small batches and lets the learning rate shrink instead."
+            "not, so the small batches never settle: they keep circling the fit. Over {seeds} seeds of the "
+            "batches, the last positions of {one} lie about {path} times further apart than those of {eight}, "
+            "and their final losses spread about {wider} times more. {all} is exact: every seed gives the "
+            "same path. The next lesson keeps the small batches and lets the learning rate shrink instead."
         ),
         watch=(
             "{one} zig-zags around the fit while {all} glides in. Open Curves to see the {seeds} seeds as bands "
