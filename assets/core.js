@@ -10,8 +10,40 @@ export function base64Bytes(text) {
   return out;
 }
 
-/** A little-endian float32 array sent as base64 (NaN stays NaN: it marks breaks in a polyline). */
+/**
+ * The component's message back as the payload (see playground/page/transport.py): a uint32 header
+ * length, a JSON header in which each array is {"$": kind, "o": offset, "n": bytes}, then the arrays.
+ * Arrays come back typed (f32 as Float32Array, u16 as Uint16Array), a PNG as its data URL.
+ */
+export function unpack(message) {
+  const bytes = message instanceof Uint8Array ? message : new Uint8Array(message.buffer ?? message,
+    message.byteOffset ?? 0, message.byteLength);
+  const size = new DataView(bytes.buffer, bytes.byteOffset, 4).getUint32(0, true);
+  const body = bytes.subarray(4 + size);
+  const header = JSON.parse(new TextDecoder().decode(bytes.subarray(4, 4 + size)));
+  const array = ({ $: kind, o, n }) => {
+    const part = body.slice(o, o + n); // a copy, so the typed view starts aligned
+    if (kind === "f32") return new Float32Array(part.buffer);
+    if (kind === "u16") return new Uint16Array(part.buffer);
+    let text = "";
+    for (let i = 0; i < part.length; i += 8192) text += String.fromCharCode(...part.subarray(i, i + 8192));
+    return `data:image/png;base64,${btoa(text)}`;
+  };
+  const walk = (v) => {
+    if (Array.isArray(v)) return v.map(walk);
+    if (v && typeof v === "object") {
+      const keys = Object.keys(v);
+      if (keys.length === 3 && "$" in v && "o" in v && "n" in v) return array(v);
+      return Object.fromEntries(keys.map((k) => [k, walk(v[k])]));
+    }
+    return v;
+  };
+  return walk(header);
+}
+
+/** A little-endian float32 array sent as base64, or already unpacked (NaN stays NaN: it marks breaks). */
 export function decodeFloat32(text) {
+  if (text instanceof Float32Array) return text;
   const bytes = base64Bytes(text);
   if (bytes.length % 4) throw new Error(`float32 data of ${bytes.length} bytes is not a whole number of values`);
   const view = new DataView(bytes.buffer);
@@ -25,11 +57,12 @@ export function decodeFloat32(text) {
  * 0..65534 spanning [lo, hi] of each axis, 65535 marking a break in the polyline (NaN).
  */
 export function decodeQuantized(text, bounds) {
-  const bytes = base64Bytes(text);
-  const view = new DataView(bytes.buffer);
-  const out = new Float32Array(bytes.length / 2);
+  const raw = text instanceof Uint16Array ? text : null;
+  const bytes = raw ? null : base64Bytes(text);
+  const view = raw ? null : new DataView(bytes.buffer);
+  const out = new Float32Array(raw ? raw.length : bytes.length / 2);
   for (let i = 0; i < out.length; i++) {
-    const q = view.getUint16(i * 2, true);
+    const q = raw ? raw[i] : view.getUint16(i * 2, true);
     const [lo, hi] = bounds[i % 2];
     out[i] = q === 65535 ? NaN : lo + (q / 65534) * (hi - lo);
   }

@@ -3,7 +3,7 @@
 // pinned, the marks' sizes); the player only decodes, lays out and draws.
 // `mount(parent, data, options)` builds it into any element (the standalone HTML export uses that);
 // the default export is the Streamlit component's entry point.
-import { clockEnd, clockStep, decodeFloat32, decodeQuantized, decodeRun, defaultSpeed, formatValue, roundToWindow, runIndex, stepToSlider } from "./core.js";
+import { clockEnd, clockStep, decodeFloat32, decodeQuantized, decodeRun, defaultSpeed, formatValue, roundToWindow, runIndex, stepToSlider, unpack } from "./core.js";
 import { palette, sizes } from "./draw.js";
 import { canvasSize, panelsFor, roomFor } from "./layout.js";
 import { paintFrame, paintStatic } from "./paint.js";
@@ -21,6 +21,24 @@ function scroller(node) {
     }
   }
   return null;
+}
+
+// Backdrops this page has been sent, by id: the server sends a surface's picture and iso-lines once a
+// page, and later races on the same surface name it only. Kept for the page's life, a few at a time.
+const BACKDROPS = new Map();
+const KEEP_BACKDROPS = 6;
+
+/** `d` with its backdrop: as sent (and kept), or the one kept under its id; null when neither. */
+export function withBackdrop(d) {
+  if (!d.backdrop) return d;
+  if (d.image) {
+    BACKDROPS.delete(d.backdrop);
+    BACKDROPS.set(d.backdrop, { image: d.image, iso: d.iso });
+    while (BACKDROPS.size > KEEP_BACKDROPS) BACKDROPS.delete(BACKDROPS.keys().next().value);
+    return d;
+  }
+  const kept = BACKDROPS.get(d.backdrop);
+  return kept ? { ...d, image: kept.image, iso: kept.iso } : null;
 }
 
 export function mount(parent, data, options = {}) {
@@ -48,12 +66,17 @@ export function mount(parent, data, options = {}) {
 
   // --- data -------------------------------------------------------------------------------------
 
-  function setData(d) {
-    if (d && d.id === s.id) return;
+  function setData(sent) {
+    if (sent && sent.id === s.id) return;
+    const d = withBackdrop(sent);
+    if (!d) { // a backdrop this page was never given (it cannot keep one across reloads): ask again
+      options.onMissingBackdrop?.(sent.backdrop);
+      return;
+    }
     s.data = d;
     s.id = d.id;
     s.runs = d.runs.map((r) => decodeRun(r, d.dim));
-    const isoKey = `${JSON.stringify(d.bounds)}:${d.iso || ""}`;
+    const isoKey = `${JSON.stringify(d.bounds)}:${d.iso_id ?? d.iso ?? ""}`;
     if (isoKey !== s.isoKey) {
       s.iso = d.iso ? decodeQuantized(d.iso, d.bounds) : null;
       s.isoKey = isoKey;
@@ -338,14 +361,18 @@ export function mount(parent, data, options = {}) {
 
 /** Streamlit's entry point: called with new data on every run; one player per component instance. */
 export default function (component) {
-  const { data, parentElement, setTriggerValue } = component;
+  const { parentElement, setTriggerValue } = component;
+  // The page sends the payload packed as bytes; the standalone export embeds it as JSON.
+  const data = ArrayBuffer.isView(component.data) || component.data instanceof ArrayBuffer
+    ? unpack(component.data) : component.data;
   const onStart = (xy) => setTriggerValue("start", xy);
+  const onMissingBackdrop = (id) => setTriggerValue("backdrop", id);
   let player = parentElement.__racePlayer;
   if (!player) {
-    player = mount(parentElement, data, { onStart });
+    player = mount(parentElement, data, { onStart, onMissingBackdrop });
     parentElement.__racePlayer = player;
   } else {
-    player.setOptions({ onStart });
+    player.setOptions({ onStart, onMissingBackdrop });
     player.setData(data);
   }
   return () => {

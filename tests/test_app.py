@@ -19,7 +19,7 @@ from playground.model import defaults, lessons
 from playground.model.experiment import VIEWS, Entry, Experiment, Schedule, default_experiment
 from playground.model.link import decode, encode
 from playground.model.simulate import simulate
-from playground.page import keys
+from playground.page import keys, transport
 
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
 TIMEOUT = 60
@@ -52,7 +52,7 @@ def player_data(at: AppTest) -> dict:
     """The data the race player was sent (race, side by side and 1-D views)."""
     found = [c for c in at.get("bidi_component") if c.proto.component_name == "race_player"]
     assert len(found) == 1, f"expected one race player, found {len(found)}"
-    return json.loads(found[0].proto.json)
+    return transport.unpack(found[0].proto.bytes)
 
 
 def runs(at: AppTest) -> list[dict]:

@@ -4,15 +4,13 @@ values, and the small display rules (code-formatted formulas, swatches, flags in
 
 from __future__ import annotations
 
-import json
-
 import pytest
 from streamlit.testing.v1 import AppTest
 
 import surfaces
 from playground import figures
 from playground.model.link import decode
-from playground.page import keys
+from playground.page import keys, transport
 from tests.test_app import new_app, no_exception
 
 
@@ -20,13 +18,35 @@ def player(at: AppTest) -> dict:
     """The data the race player was sent (what it draws)."""
     found = at.get("bidi_component")
     assert len(found) == 1, f"expected one race player, found {len(found)}"
-    return json.loads(found[0].proto.json)
+    return transport.unpack(found[0].proto.bytes)
+
+
+#: Backdrops by id, as the page's player keeps them: a page is sent a surface's picture once.
+SEEN: dict[str, str] = {}
 
 
 def background(at: AppTest) -> str:
-    image = player(at).get("image")
-    assert image, "the player has no shaded backdrop"
-    return image
+    """The picture the player draws: sent now, or named by the id of one this page was sent."""
+    data = player(at)
+    assert data.get("backdrop"), "the player has no shaded backdrop"
+    if data.get("image"):
+        SEEN[data["backdrop"]] = data["image"]
+    else:
+        assert data["backdrop"] in at.session_state["backdrops_sent"], "a backdrop this page was never sent"
+    return SEEN[data["backdrop"]]
+
+
+def test_a_page_is_sent_a_surface_s_backdrop_once():
+    at = new_app(surface="bowl", opt="adam:lr=0.05")
+    first = player(at)
+    assert first["image"] and first["iso"] and first["backdrop"]
+    at.slider(key=keys.steps(0)).set_value(120).run()
+    again = player(at)
+    assert again["backdrop"] == first["backdrop"] and again["image"] is None and again["iso"] is None
+    assert again["id"] != first["id"], "a new race"
+    at.selectbox(key=keys.surface(0)).set_value("himmelblau").run()
+    other = player(at)
+    assert other["image"] and other["backdrop"] != first["backdrop"]
 
 
 FORMULAS = [

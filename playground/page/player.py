@@ -1,28 +1,30 @@
 """The race player: a Streamlit component (``st.components.v2``) that plays a simulated race in the
 browser, and the payload it is sent.
 
-The payload carries every step of every run once, as compact typed arrays: positions as float32
-(base64, ``[x0, y0, x1, y1, …]``), the loss at each step likewise, the shaded backdrop as the
-server-made PNG and its iso-lines as 16-bit points broken by gaps. With each run goes its part of
+The payload carries every step of every run once, as compact typed arrays
+(:mod:`playground.page.transport`: raw bytes to the page, base64 in the JSON of the HTML export):
+positions as float32 (``[x0, y0, x1, y1, …]``), the loss at each step likewise, the shaded backdrop as
+the server-made PNG and its iso-lines as 16-bit points broken by gaps (a page is sent a surface's
+backdrop once; later races name it by ``backdrop``, its id). With each run goes its part of
 the race's scene (:mod:`playground.figures.scene`: where its faint path ends, the edge points its
 head is pinned to, its head's size, the cross), and with the race the marks' sizes: the GIF/MP4
 drawing reads the same scene. Some runs carry more: each run's gradient evaluations a step (``evals``,
 when runs differ, for the clock by evaluations), Schedule-Free's ``trails`` (z and y), Newton's
 ``indefinite`` positions, and on a data surface ``data`` (the points) with each run's ``segments``
-(its line or boundary at every step) and, with mini-batches, the ``full`` gradient beside the
+(its line or boundary at every step) and, for a run on mini-batches, the ``full`` gradient beside the
 mini-batch one (``grads``). The player decodes, lays out and draws; it never computes optimizer
 maths or where a run leaves the window, so every number shown comes from the server.
 
 The JavaScript and CSS are plain files under ``assets/`` (``core.js`` and ``layout.js`` hold the pure
 parts that the Node tests import; ``draw.js``, ``marks.js``, ``datapanel.js`` and ``paint.js`` draw,
-``controls.js`` builds the controls, ``player.js`` ties them together). They are read as text here
-and handed to Streamlit as strings, so the component works wherever ``app.py`` runs, with nothing installed beyond
-``requirements.txt``. The same text goes into the standalone HTML export.
+``controls.js`` builds the controls, ``player.js`` ties them together). The server serves that folder
+as ``static/`` (a link to it, with ``server.enableStaticServing``), so the page imports the modules
+once and each change carries only the data and a few lines of loader; without static serving the
+modules go inline as one script. The same script goes into the standalone HTML export.
 """
 
 from __future__ import annotations
 
-import base64
 import hashlib
 import json
 import math
@@ -38,6 +40,7 @@ from playground.figures import Backdrop
 from playground.figures.scene import scene
 from playground.model.datapanel import data_panel
 from playground.model.simulate import Simulation
+from playground.page.transport import f32, pack, png, quantized
 
 ASSETS = Path(__file__).resolve().parents[2] / "assets"
 LAYOUTS = ("race", "side", "oned")
@@ -71,22 +74,40 @@ def style() -> str:
     return asset_text("player.css")
 
 
-def f32(values: np.ndarray) -> str:
-    """float32, little-endian, base64: 4 bytes a number (plus a third for base64), NaN kept."""
-    arr = np.ascontiguousarray(np.asarray(values, dtype=np.float64).ravel(), dtype="<f4")
-    return base64.b64encode(arr.tobytes()).decode("ascii")
+#: Where Streamlit serves the app's ``static/`` folder (``server.enableStaticServing``); ``static`` is a
+#: link to ``assets/``, so the page's browser imports the player's modules as they are, once a page.
+STATIC_URL = "app/static/"
+
+_LOADER = """
+// The race player's entry: import its modules once a page (the browser keeps them), then hand each
+// new run's data to them. Only this short text travels with every change, not the player's code.
+const url = new URL("%(path)s?v=%(version)s", window.location.href).href;
+let loading = null;
+export default function (component) {
+  loading ??= import(url);
+  let cleanup = null;
+  let gone = false;
+  loading.then(
+    (module) => { if (!gone) cleanup = module.default(component); },
+    (error) => {
+      const note = document.createElement("p");
+      note.textContent = "The race player could not load its script (" + error.message + "). Reload the page.";
+      component.parentElement.replaceChildren(note);
+      loading = null;
+    },
+  );
+  return () => { gone = true; if (cleanup) cleanup(); };
+}
+"""
 
 
-def quantized(points: np.ndarray, bounds) -> str:
-    """Points as uint16 pairs across the window (65535 for NaN, a break): half the bytes of float32,
-    and 1/65,534 of the window is far below a pixel. Used for the iso-lines only, never for paths."""
-    pts = np.asarray(points, dtype=np.float64).reshape(-1, 2)
-    lo = np.array([b[0] for b in bounds], dtype=np.float64)
-    hi = np.array([b[1] for b in bounds], dtype=np.float64)
-    with np.errstate(invalid="ignore"):
-        q = np.round((pts - lo) / (hi - lo) * 65534)
-    q = np.where(np.isfinite(q), np.clip(q, 0, 65534), 65535).astype("<u2")
-    return base64.b64encode(q.tobytes()).decode("ascii")
+@cache
+def loader() -> str:
+    """The component's script: a few lines that import ``player.js`` from the static folder. Its URL
+    carries a digest of every module, so a new release imports a new entry; the modules it imports
+    are revalidated by the browser as usual (``deploy/`` tells browsers to revalidate every time)."""
+    digest = hashlib.sha1("".join(asset_text(name) for name in MODULES).encode("utf-8")).hexdigest()[:12]
+    return _LOADER % {"path": STATIC_URL + "player.js", "version": digest}
 
 
 def _finite_or_nan(values) -> np.ndarray:
@@ -142,9 +163,11 @@ def payload(race: Simulation, layout: str = "race", backdrop: Backdrop | None = 
         ys = np.where(np.isfinite(ys), ys, np.nan)
         data["curve"] = {"x": f32(xs), "y": f32(ys)}
     elif backdrop is not None:
-        data["image"] = backdrop.image["source"]
+        data["image"] = png(backdrop.image["source"])
         iso = np.stack([_finite_or_nan(backdrop.iso_x), _finite_or_nan(backdrop.iso_y)], axis=-1)
         data["iso"] = quantized(iso, bounds)
+        data["iso_id"] = hashlib.sha1(data["iso"].raw).hexdigest()[:16]  # the player decodes a new one only
+        data["backdrop"] = hashlib.sha1(data["image"].raw + data["iso"].raw).hexdigest()[:16]
     digest = hashlib.sha1(json.dumps(data, sort_keys=True).encode("utf-8")).hexdigest()[:16]
     data["id"] = digest
     return data
@@ -204,7 +227,10 @@ def data_payload(race: Simulation, panel, runs: list[dict]) -> dict:
 
 @cache
 def _component():
-    return st.components.v2.component(NAME, html="", css=style(), js=script(), isolate_styles=True)
+    # Served from the static folder where the server serves it (the project's config turns that on);
+    # anywhere else the modules travel inline, as one script, with every change.
+    js = loader() if st.get_option("server.enableStaticServing") else script()
+    return st.components.v2.component(NAME, html="", css=style(), js=js, isolate_styles=True)
 
 
 def parse_start(value, dim: int = 2) -> tuple[float, ...] | None:
@@ -218,15 +244,35 @@ def parse_start(value, dim: int = 2) -> tuple[float, ...] | None:
     return out if all(math.isfinite(v) for v in out) else None
 
 
+def without_known_backdrop(data: dict, sent: set[str]) -> dict:
+    """``data`` to send to a page that was already sent the backdrops in ``sent``: one it has is
+    named by its id only (the player keeps them); one it has not is sent, and added to ``sent``."""
+    known = data.get("backdrop")
+    if known is None:
+        return data
+    if known in sent:
+        return {**data, "image": None, "iso": None}
+    sent.add(known)
+    return data
+
+
 def show(data: dict, key: str, on_start: Callable[[tuple[float, ...]], None] | None = None):
     """Mount the player with ``data``; a click on the race chart calls ``on_start(point)`` before the
-    rerun it causes (so the sidebar's start inputs are drawn with the new value)."""
+    rerun it causes (so the sidebar's start inputs are drawn with the new value). A surface's
+    backdrop goes to a page once; should the player ever lack one it asks, and the rerun resends it."""
+    sent = st.session_state.setdefault("backdrops_sent", set())
+
+    def value_of(name: str):
+        state = st.session_state.get(key)
+        return state.get(name) if hasattr(state, "get") else getattr(state, name, None)
 
     def started() -> None:
-        state = st.session_state.get(key)
-        value = state.get("start") if hasattr(state, "get") else getattr(state, "start", None)
-        point = parse_start(value, data.get("dim", 2))
+        point = parse_start(value_of("start"), data.get("dim", 2))
         if point is not None and on_start is not None:
             on_start(point)
 
-    return _component()(data=data, key=key, on_start_change=started, width="stretch")
+    def lacks_backdrop() -> None:
+        sent.discard(str(value_of("backdrop")))
+
+    return _component()(data=pack(without_known_backdrop(data, sent)), key=key, on_start_change=started,
+                        on_backdrop_change=lacks_backdrop, width="stretch")
