@@ -116,3 +116,11 @@ def test_the_title_names_the_mini_batch_sizes():
     assert "mini-batches of 1 and 8 of 64 points, seed 5" in details
     _, details = title_lines(_race("surface=linear_regression&opt=sgd&steps=30"))
     assert not any("mini-batch" in d for d in details)
+
+
+def test_the_json_export_names_each_run_s_batch_size():
+    import json
+
+    race = _race("surface=linear_regression&opt=sgd:batch=1;sgd;adam:batch=0&batch=8&steps=20")
+    runs = json.loads(exports.export(race, "json").data)["runs"]
+    assert [r.get("batch_size") for r in runs] == [1, 8, None]

@@ -86,6 +86,8 @@ def race_record(race: Simulation) -> dict:
         }
         if not entry.schedule.is_default() and race.lr is not None:
             run["lr"] = race.lr[i]
+        if race.mini_batched(i):
+            run["batch_size"] = race.batches[i]  # points behind each step's gradient (absent: all of them)
         runs.append(run)
     return _plain({
         "format": "optimizer-playground race",
@@ -106,7 +108,8 @@ def race_record(race: Simulation) -> dict:
 
 def to_json(source: Experiment | Simulation, progress: Progress | None = None) -> ExportResult:
     """The race as JSON: the experiment's link (``query``), and per run its label, colour, resolved
-    hyperparameters, ``path`` (steps+1 × dim), ``loss``, ``grads`` and ``diverged_at``. Floats are
+    hyperparameters, ``path`` (steps+1 × dim), ``loss``, ``grads``, ``diverged_at`` and, for a run on
+    mini-batches, ``batch_size``. Floats are
     written in full (they read back bit for bit); NaN is written as null."""
     race = race_of(source)
     text = json.dumps(race_record(race), ensure_ascii=False, allow_nan=False)
