@@ -18,7 +18,7 @@ st.set_page_config(page_title="Optimizer Playground", page_icon=str(ICON), layou
 state.apply_recorded()
 head, body = st.container(), st.container()
 with body:
-    preload = style.preload_plotly()  # first visit only: the browser starts fetching Plotly now
+    preload = style.preload_plotly(st.session_state.experiment.view)  # a first visit to a Plotly view
 experiment = sidebar.sidebar(st.session_state.experiment)
 style.page_style(experiment.present)
 
