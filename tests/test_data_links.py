@@ -157,3 +157,10 @@ def test_the_sidebar_sets_an_entry_s_own_batch_size():
     assert link["opt"].startswith("sgd:") and link["opt"].endswith("batch=2")
     # The list of entries names the size.
     assert any("batch 2" in str(o) for r in at.radio for o in r.options)
+
+
+def test_an_entry_s_own_batch_size_names_it_in_the_legend():
+    exp, _ = decode("surface=linear_regression&opt=sgd:batch=1;sgd:batch=0;sgd;adam:batch=1,label=Mine")
+    assert exp.labels() == ["Gradient descent, batch 1", "Gradient descent, all points", "Gradient descent", "Mine"]
+    # Off a data surface a batch size changes nothing, and the legend does not mention it.
+    assert decode("surface=bowl&opt=sgd:batch=1;sgd")[0].labels() == ["Gradient descent", "Gradient descent (2)"]

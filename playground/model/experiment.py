@@ -134,8 +134,11 @@ class Experiment:
         """Entry labels, made unique ("Adam", "Adam (2)") so legends and tables stay readable."""
         seen: dict[str, int] = {}
         out = []
+        on_data = self.surface_key in surfaces.REGISTRY and surfaces.spec(self.surface_key).data is not None
         for e in self.entries:
             base = e.display_label()
+            if on_data and e.batch is not None and not e.label:  # its own batch size tells it apart
+                base += f", batch {e.batch}" if e.batch else ", all points"
             seen[base] = seen.get(base, 0) + 1
             out.append(base if seen[base] == 1 else f"{base} ({seen[base]})")
         return out

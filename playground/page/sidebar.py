@@ -223,14 +223,13 @@ def entry_controls(exp: Experiment, i: int, entry: Entry, uid: int, color: str, 
 
 
 def _entry_summary(exp: Experiment, i: int, labels: list[str]) -> str:
-    """One line per entry in the list: its label, learning rate and own mini-batch size."""
+    """One line per entry in the list: its label (which names its own mini-batch size) and learning rate."""
     entry = exp.entries[i]
     try:
         lr = exp.resolve(entry).hyper["lr"]
     except ValueError:
         return labels[i]
-    batch = "" if entry.batch is None else f" · batch {entry.batch or 'all'}"
-    return f"{labels[i]} · lr {lr:g}{batch}"
+    return f"{labels[i]} · lr {lr:g}"
 
 
 def schedule_controls(sched: Schedule, uid: int, opt: str, steps: int) -> Schedule:
