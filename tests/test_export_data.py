@@ -124,3 +124,34 @@ def test_the_json_export_names_each_run_s_batch_size():
     race = _race("surface=linear_regression&opt=sgd:batch=1;sgd;adam:batch=0&batch=8&steps=20")
     runs = json.loads(exports.export(race, "json").data)["runs"]
     assert [r.get("batch_size") for r in runs] == [1, 8, None]
+
+
+def test_runs_on_mini_batches_show_both_gradients_at_their_heads():
+    race = _race("surface=linear_regression&opt=sgd:lr=0.1,batch=2;adam:lr=0.05;sgd:lr=0.1,batch=0&steps=60")
+    shown = np.array([0, 5, 30, 60])
+    drawing = RaceDrawing(race, shown, W, H, animated=False)
+    arrows = drawing.batch_arrows
+    assert arrows is not None and [i for i, *_ in arrows.arrows] == [0], "only the run on mini-batches"
+    panel = data_panel(race)
+    (_, full, used), = arrows.arrows
+    (x0, x1), (y0, y1) = race.surface.bounds
+    reach = 0.08 * np.hypot(x1 - x0, y1 - y0)
+    for f, step in enumerate(shown):
+        drawing.frame(f)
+        k = drawing.scene.head_index(0, step)
+        if k >= len(panel.full_grads[0]):
+            assert not full.get_visible() and not used.get_visible()  # the last position took no step
+            continue
+        at = race.trajectories[0].path[k]
+        g_full, g_used = -panel.full_grads[0][k], -race.trajectories[0].grads[k]
+        scale = reach / max(np.hypot(*g_full), np.hypot(*g_used))
+        for arrow, g in ((full, g_full), (used, g_used)):
+            start, end = arrow._posA_posB
+            np.testing.assert_allclose(start, at)
+            np.testing.assert_allclose(end, at + g * scale)
+            assert arrow.get_visible()
+        # The mini-batch gradient is not the full one: the two arrows differ.
+        assert not np.allclose(g_full, g_used)
+    drawing.close()
+    assert RaceDrawing(_race("surface=linear_regression&opt=sgd&steps=20"), np.arange(21), W, H,
+                       animated=False).batch_arrows is None

@@ -1,6 +1,8 @@
 """The data panel of an exported race (GIF, MP4, PNG) on a data surface: the points, and each run's
 fitted line or decision boundary at the frame's step. It draws what the page's player draws beside
-the race (``assets/datapanel.js``), from the same arrays (:mod:`playground.model.datapanel`).
+the race (``assets/datapanel.js``), from the same arrays (:mod:`playground.model.datapanel`); and, at
+the head of each run on mini-batches, the full gradient beside the mini-batch one, as the page does
+(``drawBatchArrows`` in ``assets/marks.js``).
 """
 
 from __future__ import annotations
@@ -10,6 +12,7 @@ from collections.abc import Callable, Sequence
 import numpy as np
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
+from matplotlib.patches import FancyArrowPatch
 
 from playground.model.datapanel import DataPanel
 
@@ -73,3 +76,41 @@ class DataPanelDrawing:
                 line.set_data([ax, bx], [ay, by])
             else:
                 line.set_data([], [])  # a boundary with w = 0 has no direction
+
+
+class BatchArrows:
+    """At the head of each run on mini-batches: downhill along the gradient over all the points
+    (dotted, in ink) and along the mini-batch gradient the step used (solid, the run's colour), on
+    one scale (the longer is 8% of the window's diagonal) so their lengths compare."""
+
+    def __init__(self, ax, panel: DataPanel, paths: Sequence[np.ndarray], colors: Sequence[str], batched: Sequence[bool],
+                 bounds, ink, width: float, head: float, mark: Callable) -> None:
+        self.panel, self.paths = panel, paths
+        (x0, x1), (y0, y1) = bounds
+        self.reach = 0.08 * float(np.hypot(x1 - x0, y1 - y0))
+        self.arrows = []
+        for i, color in enumerate(colors):
+            if not batched[i]:
+                continue
+            pair = []
+            for c, style in ((ink, (0, (1.5, 2))), (color, "solid")):
+                arrow = FancyArrowPatch((0, 0), (0, 0), arrowstyle="-|>", mutation_scale=head, color=c, lw=width,
+                                        linestyle=style, zorder=9, shrinkA=0, shrinkB=0)
+                ax.add_patch(mark(arrow))
+                pair.append(arrow)
+            self.arrows.append((i, *pair))
+
+    def show(self, heads: Sequence[int]) -> None:
+        for i, full, batch in self.arrows:
+            k = int(heads[i])
+            grads, used = self.panel.full_grads[i], self.panel.batch_grads[i]
+            ok = k < len(grads) and k < len(used) and k < len(self.paths[i]) - 1
+            if ok:
+                at = self.paths[i][k, :2]
+                g_full, g_used = -np.asarray(grads[k], float), -np.asarray(used[k], float)
+                longest = max(np.hypot(*g_full), np.hypot(*g_used))
+                ok = bool(np.isfinite(longest) and longest > 0 and np.isfinite(at).all())
+            for arrow, g in ((full, g_full if ok else None), (batch, g_used if ok else None)):
+                arrow.set_visible(ok)
+                if ok:
+                    arrow.set_positions(tuple(at), tuple(at + g * (self.reach / longest)))

@@ -21,7 +21,7 @@ from playground.model.datapanel import data_panel
 from playground.model.simulate import Simulation
 
 from ._common import Theme, equalised, iso_lines, surface_grid
-from .data_drawing import DataPanelDrawing
+from .data_drawing import BatchArrows, DataPanelDrawing
 from .picture_text import SEPARATOR, StepCounter, fit_lines, title_lines, wrap_label
 from .scene import scene
 
@@ -90,6 +90,7 @@ class RaceDrawing:
         self.moving: list = []
         self._background = None
         self.data: DataPanelDrawing | None = None  # the data panel, on a data surface
+        self.batch_arrows: BatchArrows | None = None  # full and mini-batch gradients at the heads
         surface = race.surface
         self.scene = scene(race)
         self.paths = [np.asarray(tr.path)[:, : surface.dim] for tr in race.trajectories]
@@ -156,6 +157,10 @@ class RaceDrawing:
         if panel is not None:
             self.data = DataPanelDrawing(self.figure, panel, race.colors, theme, _FONT_TICK, marks.tail_width * PT,
                                          self._mark)
+            batched = [race.mini_batched(i) for i in range(len(self.paths))]
+            if any(batched):
+                self.batch_arrows = BatchArrows(ax, panel, self.paths, race.colors, batched, surface.bounds,
+                                                theme.ink, 2.5 * PT, 9 * PT, self._mark)
         self.axes = [ax]
         ratio = (y1 - y0) / (x1 - x0)
         self._box_ratio = ratio if 0.5 <= ratio <= 2.0 else None
@@ -242,6 +247,9 @@ class RaceDrawing:
         if race.surface.dim == 2:
             handles.append(Line2D([], [], ls="none", marker="o", ms=12, mfc="none", mec=theme.ink, mew=2.4))
             labels.append("start")
+        if self.batch_arrows is not None:  # as the page's key says it
+            handles += [Line2D([], [], color=theme.ink, lw=2, ls=(0, (1.5, 2))), Line2D([], [], color="gray", lw=2)]
+            labels += ["downhill, all points", "downhill, mini-batch"]
         return handles, labels
 
     def _layout(self, axes: list) -> None:
@@ -339,7 +347,10 @@ class RaceDrawing:
             if dim == 1:
                 next(arts).set_data([now], [hx])
         if self.data is not None:
-            self.data.show([view.head_index(r, self.shown[f]) for r in range(len(self.paths))])
+            heads = [view.head_index(r, self.shown[f]) for r in range(len(self.paths))]
+            self.data.show(heads)
+            if self.batch_arrows is not None:
+                self.batch_arrows.show(heads)
         last = int(self.shown[-1])
         self.counter.set_text(f"step {int(self.shown[f]):>{len(str(last))}} / {last}")
         return self.moving
