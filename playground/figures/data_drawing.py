@@ -83,8 +83,8 @@ class BatchArrows:
     (dotted, in ink) and along the mini-batch gradient the step used (solid, the run's colour), on
     one scale (the longer is 8% of the window's diagonal) so their lengths compare."""
 
-    def __init__(self, ax, panel: DataPanel, paths: Sequence[np.ndarray], colors: Sequence[str], batched: Sequence[bool],
-                 bounds, ink, width: float, head: float, mark: Callable) -> None:
+    def __init__(self, ax, panel: DataPanel, paths: Sequence[np.ndarray], colors: Sequence[str],
+                 batched: Sequence[bool], bounds, ink, width: float, head: float, mark: Callable) -> None:
         self.panel, self.paths = panel, paths
         (x0, x1), (y0, y1) = bounds
         self.reach = 0.08 * float(np.hypot(x1 - x0, y1 - y0))
