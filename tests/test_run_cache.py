@@ -82,3 +82,14 @@ def test_kept_runs_are_read_only_and_the_cache_is_bounded():
     for k in range(3):
         cache.put(("k", k), optimizers.run(optimizers.make("sgd"), simulate(EXP).surface, steps=5))
     assert cache.get(("k", 0)) is None and cache.get(("k", 2)) is not None
+
+
+def test_the_cache_keeps_to_its_byte_budget():
+    s = simulate(EXP).surface
+    run = optimizers.run(optimizers.make("sgd"), s, steps=100)
+    each = sum(a.nbytes for a in (run.path, run.loss, run.grads, *run.state.values()))
+    cache = RunCache(size=100, budget=int(2.5 * each))
+    for k in range(4):
+        cache.put(("k", k), optimizers.run(optimizers.make("sgd"), s, steps=100))
+    assert cache.nbytes <= 2.5 * each
+    assert cache.get(("k", 0)) is None and cache.get(("k", 1)) is None and cache.get(("k", 3)) is not None

@@ -39,17 +39,24 @@ class Simulation:
 
 
 class RunCache:
-    """Finished runs, each under everything that fixes its numbers, most recent last (at most ``size``).
+    """Finished runs, each under everything that fixes its numbers, most recent last (at most ``size``
+    runs and ``budget`` bytes of arrays, so a busy server's memory stays bounded).
 
     A race's rows never interact (:func:`optimizers.race` gives each optimizer the run it would have
     alone), so a change to one entry leaves the other entries' runs as they were: a new learning
     rate reruns one optimizer, not eight. The arrays are made read-only, as they are shared.
     """
 
-    def __init__(self, size: int = 256) -> None:
-        self.size = size
+    def __init__(self, size: int = 256, budget: int = 256 * 2**20) -> None:
+        self.size, self.budget = size, budget
         self._runs: OrderedDict[tuple, optimizers.Trajectory] = OrderedDict()
+        self._bytes: dict[tuple, int] = {}
         self._lock = threading.Lock()
+
+    @property
+    def nbytes(self) -> int:
+        with self._lock:
+            return sum(self._bytes.values())
 
     def get(self, key: tuple) -> optimizers.Trajectory | None:
         with self._lock:
@@ -59,17 +66,21 @@ class RunCache:
             return found
 
     def put(self, key: tuple, run: optimizers.Trajectory) -> None:
-        for array in (run.path, run.loss, run.grads, *run.state.values()):
+        arrays = (run.path, run.loss, run.grads, *run.state.values())
+        for array in arrays:
             array.flags.writeable = False
         with self._lock:
             self._runs[key] = run
+            self._bytes[key] = sum(a.nbytes for a in arrays)
             self._runs.move_to_end(key)
-            while len(self._runs) > self.size:
-                self._runs.popitem(last=False)
+            while len(self._runs) > 1 and (len(self._runs) > self.size or sum(self._bytes.values()) > self.budget):
+                old, _ = self._runs.popitem(last=False)
+                del self._bytes[old]
 
     def clear(self) -> None:
         with self._lock:
             self._runs.clear()
+            self._bytes.clear()
 
 
 RUNS = RunCache()
