@@ -1,0 +1,73 @@
+"""What a change sends the player, seen in headless chromium: a new race is drawn once, over the
+backdrop the page was sent before (a page gets a surface's picture once); a rerun that leaves the
+race alone redraws nothing; the player's modules load from the static folder."""
+
+from __future__ import annotations
+
+import pytest
+
+from playground.page import keys
+from tests.browser.test_player import PLAYER, assert_clean, attr, open_player, plots, shaded_fraction
+
+pytestmark = pytest.mark.browser
+
+REVISION = (f"r => {{ const h = [...document.querySelectorAll('*')].find(e => e.shadowRoot &&"
+            f" e.shadowRoot.querySelector('{PLAYER}'));"
+            f" return h && Number(h.shadowRoot.querySelector('{PLAYER}').dataset.revision) > r; }}")
+
+
+def type_into(page, key: str, value: str) -> None:
+    box = page.locator(f".st-key-{key} input").first
+    box.fill(value)
+    box.press("Enter")
+
+
+def test_a_new_learning_rate_is_drawn_once_over_the_kept_backdrop(page, app_url):
+    modules = []
+    page.on("request", lambda r: modules.append(r.url) if "/app/static/" in r.url else None)
+    player = open_player(page, app_url, "?surface=bowl&opt=sgd:lr=0.01;adam:lr=0.05&steps=300")
+    assert any(url.split("?")[0].endswith("/app/static/player.js") for url in modules), modules
+    loaded = len(modules)
+    player.scroll_into_view_if_needed()
+    before = shaded_fraction(page.screenshot(), plots(player)[0])
+    assert before > 0.5, f"only {before:.0%} of the plot is shaded"
+    revision = int(attr(player, "revision"))
+    type_into(page, keys.hyper(0, "sgd", "bowl", "lr") + keys.LOG_EXACT, "0.02")
+    page.wait_for_function(REVISION, arg=revision, timeout=60_000)
+    page.wait_for_timeout(1500)  # the rerun has finished: nothing more arrives
+    assert int(attr(player, "revision")) == revision + 1, "one new race, drawn once"
+    after = shaded_fraction(page.screenshot(), plots(player)[0])
+    assert after > 0.9 * before, f"the backdrop was lost with the new race: {before:.0%} → {after:.0%}"
+    assert len(modules) == loaded, "the player's modules are fetched once a page"
+    # Away to another view and back: a new player, the same page, the backdrop still drawn.
+    page.locator('[role="radiogroup"][aria-label="View"] button', has_text="Summary").click()
+    page.wait_for_function(f"() => ![...document.querySelectorAll('*')].some(e => e.shadowRoot &&"
+                           f" e.shadowRoot.querySelector('{PLAYER}'))", timeout=60_000)
+    page.locator('[role="radiogroup"][aria-label="View"] button', has_text="Race").click()
+    player = page.locator(PLAYER)
+    player.wait_for(timeout=60_000)
+    page.wait_for_function(REVISION, arg=0, timeout=60_000)
+    player.scroll_into_view_if_needed()
+    back = shaded_fraction(page.screenshot(), plots(player)[0])
+    assert back > 0.9 * before, f"the backdrop was lost on the way back: {before:.0%} → {back:.0%}"
+    assert_clean(page)
+
+
+def test_a_rerun_that_leaves_the_race_alone_redraws_nothing(page, app_url):
+    frames = []
+    page.on("websocket", lambda ws: ws.on("framereceived", lambda payload: frames.append(len(payload))))
+    player = open_player(page, app_url, "?surface=bowl&opt=adam:lr=0.05&steps=200")
+    player.get_by_role("button", name="Play").click()
+    page.wait_for_timeout(300)
+    player.get_by_role("button", name="Pause").click()
+    held, revision = attr(player, "step"), attr(player, "revision")
+    # The export panel's frame count reruns the page; the race is the same.
+    page.locator("[data-testid=stExpander] summary", has_text="Export").click()
+    page.wait_for_timeout(1000)
+    sent = len(frames)
+    type_into(page, keys.EXPORT_FRAMES, "77")
+    page.wait_for_timeout(1500)
+    assert len(frames) - sent > 10, "the page ran again"
+    assert attr(player, "revision") == revision, "the same race was drawn again"
+    assert attr(player, "step") == held, "the clock moved without a new race"
+    assert_clean(page)
