@@ -30,7 +30,7 @@ def title_lines(race: Simulation) -> tuple[str, list[str]]:
     if surface.params:
         details.append(", ".join(f"{k} = {v:g}" for k, v in surface.params.items()))
     details.append(f"{exp.steps} steps")
-    sizes = sorted({race.batches[i] for i in range(len(race.trajectories)) if race.mini_batched(i)})
+    sizes = race.batch_sizes()
     if sizes:
         said = ", ".join(map(str, sizes[:-1])) + " and " + str(sizes[-1]) if len(sizes) > 1 else str(sizes[0])
         details.append(f"mini-batches of {said} of {len(surface.data.y)} points, seed {exp.seed}")

@@ -37,6 +37,10 @@ class Simulation:
         size = self.batches[i] if i < len(self.batches) else None
         return size is not None and self.surface.data is not None and size < len(self.surface.data.y)
 
+    def batch_sizes(self) -> list[int]:
+        """The distinct mini-batch sizes the race's runs use, smallest first (empty: all use every point)."""
+        return sorted({self.batches[i] for i in range(len(self.trajectories)) if self.mini_batched(i)})
+
 
 class RunCache:
     """Finished runs, each under everything that fixes its numbers, most recent last (at most ``size``

@@ -17,7 +17,7 @@ def show(race: Simulation, dark: bool, present: bool) -> None:
         return
     shown = "fitted line y = w·x + b" if panel.kind == "line" else "decision boundary w·x = 0"
     text = f"Beside the race: the data and each optimizer's {shown} at the current step."
-    sizes = sorted({race.batches[i] for i in range(len(race.labels)) if race.mini_batched(i)})
+    sizes = race.batch_sizes()
     if sizes:
         said = " or ".join(str(k) for k in sizes)
         text += (f" Steps use mini-batches of {said} of the {len(panel.y)} points: at each head the dotted arrow "

@@ -89,8 +89,7 @@ def _surface(exp: Experiment) -> surfaces.Surface:
         return surfaces.get("rosenbrock")
 
 
-def run_controls(exp: Experiment, gen: int) -> Experiment:
-    surface = _surface(exp)
+def run_controls(exp: Experiment, gen: int, surface: surfaces.Surface) -> Experiment:
     start = exp.start_point(surface)
     cols = st.columns(surface.dim)
     coords = []
@@ -292,7 +291,8 @@ def sidebar(exp: Experiment) -> Experiment:
         with st.expander("Surface", expanded=True):
             exp = surface_controls(exp, gen)
         with st.expander("Start and run", expanded=True):
-            exp = run_controls(exp, gen)
+            surface = _surface(exp)  # built once a run, for the start boxes and the batch sizes
+            exp = run_controls(exp, gen, surface)
         st.subheader("Optimizers")
         colors = exp.colors()
         labels = exp.labels()
@@ -311,7 +311,6 @@ def sidebar(exp: Experiment) -> Experiment:
                 chosen = ss.ids[0]
             i = by_uid[chosen]
             with st.container(border=True):
-                surface = _surface(exp)
                 points = len(surface.data.y) if surface.data is not None else 0
                 entries[i] = entry_controls(exp, i, exp.entries[i], chosen, colors[i], labels[i], points)
             now = replace(exp, entries=tuple(entries))
