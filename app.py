@@ -1,7 +1,8 @@
 """Optimizer Playground: watch gradient-descent optimizers race on loss surfaces.
 
 Run with ``make run`` (or ``streamlit run app.py``). The page reads like a script: state from the
-link, widgets, then the chosen view. Everything else lives in the ``playground`` package.
+link, widgets, then the chosen view (a run that only edited a value draws the race player before the
+widgets). Everything else lives in the ``playground`` package.
 """
 
 from pathlib import Path
@@ -15,10 +16,16 @@ ICON = Path(__file__).parent / "assets" / "icon.svg"  # a file, so the tab's ico
 state.init_state()
 st.set_page_config(page_title="Optimizer Playground", page_icon=str(ICON), layout="wide",
                    initial_sidebar_state="collapsed" if st.session_state.experiment.present else "auto")
-state.apply_recorded()
+edits_only = state.apply_recorded()
 head, body = st.container(), st.container()
 with body:
     preload = style.preload_plotly(st.session_state.experiment.view)  # a first visit to a Plotly view
+    places = views.places()
+# A run that only edited values (a learning rate, the steps...) already knows its race: the player
+# goes out first, and the browser draws it while the sidebar and the header follow.
+drawn = st.session_state.experiment if edits_only else None
+if drawn is not None:
+    places = views.draw_first(drawn, places)
 experiment = sidebar.sidebar(st.session_state.experiment)
 style.page_style(experiment.present)
 
@@ -43,6 +50,8 @@ experiment = views.with_view(experiment, view)
 
 st.session_state.experiment = experiment
 state.sync_url(experiment)
+if places.drawn and experiment != drawn:
+    st.rerun()  # the sidebar read back another race than the one drawn first: draw the page again
 preload.empty()
 with body:
-    views.show_view(experiment)
+    views.show_view(experiment, places)

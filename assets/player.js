@@ -217,8 +217,12 @@ export function mount(parent, data, options = {}) {
     const dpr = window.devicePixelRatio || 1;
     Object.assign(s, { dpr, width: w, height: h });
     for (const c of [canvas, staticLayer]) {
-      c.width = Math.round(w * dpr);
-      c.height = Math.round(h * dpr);
+      // Setting a size reallocates the canvas even when it is the same: new data on a player of
+      // the same size repaints into the canvases it has (each paint clears them first).
+      const cw = Math.round(w * dpr);
+      const ch = Math.round(h * dpr);
+      if (c.width !== cw) c.width = cw;
+      if (c.height !== ch) c.height = ch;
     }
     canvas.style.width = `${w}px`;
     canvas.style.height = `${h}px`;

@@ -29,6 +29,7 @@ from loadtest.servers import stop_process
 from playground import figures
 from playground.model.experiment import Entry, Experiment
 from playground.model.simulate import simulate
+from playground.page import views
 
 from ._common import ROOT, best_of, median, ms, quick_mode, row
 
@@ -83,9 +84,20 @@ def _time_reruns(at, key: str, values: list[float]) -> list[float]:
 
 
 def bench_rerun(repeat: int, bare_path: Path) -> dict:
-    from streamlit.testing.v1 import AppTest
 
     _quiet_streamlit()
+    # The page pauses 50 ms after drawing the player first, for the browser's sake (views.FIRST_PAUSE_S);
+    # it holds no CPU, and this row times the server's work.
+    pause, views.FIRST_PAUSE_S = views.FIRST_PAUSE_S, 0.0
+    try:
+        return _bench_rerun(repeat, bare_path)
+    finally:
+        views.FIRST_PAUSE_S = pause
+
+
+def _bench_rerun(repeat: int, bare_path: Path) -> dict:
+    from streamlit.testing.v1 import AppTest
+
     ours = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
     ours.query_params["opt"] = ";".join(RACE)
     ours.query_params["steps"] = "1000"

@@ -7,7 +7,7 @@ from dataclasses import replace
 import pytest
 
 import optimizers
-from playground.model import actions, lessons
+from playground.model import actions, defaults, lessons
 from playground.model.caps import CAPS
 from playground.model.experiment import Entry, Experiment, default_experiment
 
@@ -96,3 +96,46 @@ def test_a_sweep_cell_adds_its_setting_to_the_race_and_shows_the_race():
 def test_anything_else_is_refused():
     with pytest.raises(TypeError, match="not an action"):
         actions.apply(default_experiment(), "add")  # type: ignore[arg-type]
+
+
+def test_set_hyper_keeps_a_value_of_its_own_and_drops_one_equal_to_the_default():
+    exp = race("sgd", "adam")
+    lr = defaults.default_lr("adam", exp.surface_key)
+    after = actions.apply(exp, actions.SetHyper(1, "adam", "lr", lr * 3))
+    assert after.entries[1].hyper_dict == {"lr": lr * 3}
+    assert after.entries[0] == exp.entries[0]
+    back = actions.apply(after, actions.SetHyper(1, "adam", "lr", lr))
+    assert back.entries[1].hyper_dict == {}
+    flag = actions.apply(exp, actions.SetHyper(1, "adam", "amsgrad", True))
+    assert flag.entries[1].hyper_dict == {"amsgrad": True}
+    beta = actions.apply(flag, actions.SetHyper(1, "adam", "beta1", 0.8))
+    assert beta.entries[1].hyper_dict == {"amsgrad": True, "beta1": 0.8}
+
+
+@pytest.mark.parametrize("action", [
+    actions.SetHyper(5, "adam", "lr", 0.1),  # no such entry
+    actions.SetHyper(0, "adam", "lr", 0.1),  # entry 0 runs another optimizer now
+    actions.SetHyper(1, "adam", "nonsense", 0.1),
+    actions.SetRun("colour", 1.0),
+    actions.SetRun("start", 1.0, axis=2),  # a 2-D surface has no third coordinate
+])
+def test_an_edit_that_cannot_apply_leaves_the_race(action):
+    exp = race("sgd", "adam")
+    assert actions.apply(exp, action) == exp
+
+
+def test_set_run_sets_steps_noise_seed_and_one_start_coordinate():
+    exp = race("sgd")
+    assert actions.apply(exp, actions.SetRun("steps", 250.0)).steps == 250
+    assert actions.apply(exp, actions.SetRun("noise", 0.25)).noise == 0.25
+    assert actions.apply(exp, actions.SetRun("seed", 9)).seed == 9
+    own = exp.start_point()
+    moved = actions.apply(exp, actions.SetRun("start", own[0] + 1, axis=0))
+    assert moved.start == (own[0] + 1, own[1])
+    # Typed back to the surface's own start: no start of its own, as the sidebar reads it back.
+    assert actions.apply(moved, actions.SetRun("start", own[0], axis=0)).start == ()
+
+
+def test_only_value_edits_count_as_edits():
+    assert actions.is_edit(actions.SetHyper(0, "sgd", "lr", 0.1)) and actions.is_edit(actions.SetRun("steps", 3))
+    assert not any(actions.is_edit(a) for a in (actions.Add(), actions.Reset(), actions.SetStart((0.0, 0.0))))

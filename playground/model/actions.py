@@ -4,7 +4,9 @@ applies it: ``apply(experiment, action) -> experiment``.
 The page's callbacks only record an action; the page applies the recorded actions at the top of
 the next run, through :func:`apply`, so what a button does is tested here without Streamlit.
 Widgets that edit one value (a learning rate, the steps) are read back into the experiment by the
-sidebar instead.
+sidebar instead. Some of those also record what they set (:class:`SetHyper`, :class:`SetRun`): a
+run with only such edits to apply then knows its race before the sidebar is drawn, and sends the
+race player first (``app.py``).
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 import optimizers
-from playground.model import lessons
+from playground.model import defaults, lessons
 from playground.model.caps import CAPS
 from playground.model.experiment import LABEL_MAX, Entry, Experiment, default_experiment, round_to_window
 
@@ -68,7 +70,36 @@ class AddSweepCell:
         return cls(index, tuple(sorted(values.items())))
 
 
-Action = Add | Remove | Duplicate | LoadLesson | Reset | SetStart | AddSweepCell
+@dataclass(frozen=True)
+class SetHyper:
+    """Entry ``index`` (running ``optimizer``) takes ``value`` for its hyperparameter ``name``: the
+    value its widget now holds. A value equal to the entry's default is not kept as its own, just as
+    the sidebar reads the widgets back, so both give the same experiment."""
+
+    index: int
+    optimizer: str
+    name: str
+    value: float | bool
+
+
+@dataclass(frozen=True)
+class SetRun:
+    """A run setting's widget moved: ``steps``, ``noise``, ``seed``, or coordinate ``axis`` of the
+    start (``start``; a start equal to the surface's own is kept as none, as the sidebar does)."""
+
+    name: str
+    value: float
+    axis: int = 0
+
+
+Action = Add | Remove | Duplicate | LoadLesson | Reset | SetStart | AddSweepCell | SetHyper | SetRun
+
+
+def is_edit(action: Action) -> bool:
+    """Whether ``action`` only mirrors a value a sidebar widget now holds (the sidebar reads it too)."""
+    return isinstance(action, SetHyper | SetRun)
+
+
 
 def starts_afresh(action: Action) -> bool:
     """Whether the sidebar's widgets must start afresh from the experiment after ``action`` (a new
@@ -116,4 +147,39 @@ def apply(exp: Experiment, action: Action) -> Experiment:
         said = ", ".join(f"{k} {v:.3g}" for k, v in values.items())
         entry = replace(src.with_hyper(**values), label=f"{src.display_label()} ({said})"[:LABEL_MAX], color="")
         return replace(exp, entries=(*entries, entry), view="race")
+    if isinstance(action, SetHyper):
+        if not 0 <= action.index < len(entries) or entries[action.index].optimizer != action.optimizer:
+            return exp
+        entry = entries[action.index]
+        spec = optimizers.spec(entry.optimizer)
+        base = {**spec.defaults, "lr": defaults.default_lr(entry.optimizer, exp.surface_key)}
+        if action.name not in base:
+            return exp
+        hyper = entry.hyper_dict
+        if action.value == base[action.name]:
+            hyper.pop(action.name, None)
+        else:
+            hyper[action.name] = action.value
+        entry = replace(entry, hyper=tuple(sorted(hyper.items())))
+        return replace(exp, entries=(*entries[: action.index], entry, *entries[action.index + 1:]))
+    if isinstance(action, SetRun):
+        return _set_run(exp, action)
     raise TypeError(f"not an action: {action!r}")
+
+
+def _set_run(exp: Experiment, action: SetRun) -> Experiment:
+    if action.name in ("steps", "seed"):
+        return replace(exp, **{action.name: int(action.value)})
+    if action.name == "noise":
+        return replace(exp, noise=float(action.value))
+    if action.name != "start":
+        return exp
+    try:
+        surface = exp.build_surface()
+    except ValueError:
+        return exp
+    point = list(exp.start_point(surface))
+    if not 0 <= action.axis < len(point):
+        return exp
+    point[action.axis] = float(action.value)
+    return replace(exp, start=() if tuple(point) == tuple(surface.default_start) else tuple(point))

@@ -3,6 +3,7 @@ editor at a time)."""
 
 from __future__ import annotations
 
+import functools
 import zlib
 from dataclasses import replace
 
@@ -20,7 +21,7 @@ from playground.model.experiment import (
     clean_label,
 )
 from playground.page import keys
-from playground.page.state import on_lesson, record
+from playground.page.state import on_hyper, on_lesson, on_run, record
 from playground.page.style import code_span
 from playground.page.widgets import hyper_widget, linear_number
 
@@ -107,6 +108,8 @@ def run_controls(exp: Experiment, gen: int, surface: surfaces.Surface) -> Experi
                         key=key,
                         min_value=-CAPS.coordinate,
                         max_value=CAPS.coordinate,
+                        on_change=on_run,
+                        args=("start", key, i),
                     )
                 )
             )
@@ -114,7 +117,8 @@ def run_controls(exp: Experiment, gen: int, surface: surfaces.Surface) -> Experi
     if surface.dim == 2:
         st.caption("Or click on the race chart to start there.")
     # Any whole number of steps a link may carry (1 to the cap), so the page runs what the link says.
-    steps = st.slider("Steps", 1, CAPS.steps, int(min(max(exp.steps, 1), CAPS.steps)), step=1, key=keys.steps(gen))
+    steps = st.slider("Steps", 1, CAPS.steps, int(min(max(exp.steps, 1), CAPS.steps)), step=1, key=keys.steps(gen),
+                      on_change=on_run, args=("steps", keys.steps(gen)))
     speed = st.select_slider(
         "Animation speed",
         options=[0.25, 0.5, 1.0, 2.0, 4.0],
@@ -144,9 +148,11 @@ def run_controls(exp: Experiment, gen: int, surface: surfaces.Surface) -> Experi
             step=0.1,
             key=keys.noise(gen),
             format="%g",
+            on_change=on_run,
+            args=("noise", keys.noise(gen)),
         )
         seed = st.number_input("Seed", min_value=0, max_value=2**31 - 1, value=int(exp.seed), step=1,
-                               key=keys.seed(gen))
+                               key=keys.seed(gen), on_change=on_run, args=("seed", keys.seed(gen)))
         seeds = st.slider("Seeds shown as a spread (curves view)", 1, CAPS.seeds, int(exp.seeds), key=keys.seeds(gen))
     return replace(
         exp,
@@ -182,7 +188,7 @@ def entry_controls(exp: Experiment, i: int, entry: Entry, uid: int, color: str, 
     for h in spec.hypers:
         value = overrides.get(h.name, base[h.name])
         wkey = keys.hyper(uid, opt, exp.surface_key, h.name)
-        v = hyper_widget(h, value, wkey)
+        v = hyper_widget(h, value, wkey, functools.partial(on_hyper, i, opt, h.name))
         if v != base[h.name]:
             hyper[h.name] = v
     sched = schedule_controls(entry.schedule if opt == entry.optimizer else Schedule(), uid, opt, exp.steps)

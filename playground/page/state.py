@@ -41,15 +41,25 @@ def record(action: actions.Action) -> None:
     st.session_state.setdefault("recorded", []).append(action)
 
 
-def apply_recorded() -> None:
-    """Apply the actions recorded since the last run, before any widget is drawn."""
+def apply_recorded() -> bool:
+    """Apply the actions recorded since the last run, before any widget is drawn.
+
+    True when they were all edits of a value (:func:`actions.is_edit`: a hyperparameter, the steps,
+    the start...): the experiment is then already the one the sidebar will read back, and the race
+    player may be drawn before it. Mixed with other actions they are dropped, since the sidebar reads
+    those widgets itself and an index recorded before a removal could name the wrong entry.
+    """
     ss = st.session_state
     recorded, ss.recorded = list(ss.get("recorded", [])), []
+    edits = bool(recorded) and all(actions.is_edit(a) for a in recorded)
     for action in recorded:
+        if actions.is_edit(action) and not edits:
+            continue
         before: Experiment = ss.experiment
         after = actions.apply(before, action)
         ss.experiment = after
         _follow(action, before, after)
+    return edits
 
 
 def _new_id() -> int:
@@ -89,6 +99,18 @@ def _follow(action: actions.Action, before: Experiment, after: Experiment) -> No
 def on_lesson() -> None:
     """The lesson list changed: load that lesson ("— choose a lesson —" keeps the race, drops the text)."""
     record(actions.LoadLesson(st.session_state.get(keys.lesson(st.session_state.gen)) or ""))
+
+
+def on_hyper(index: int, optimizer: str, name: str, value: float | bool) -> None:
+    """A hyperparameter's widget moved (its value is what the widget now holds)."""
+    record(actions.SetHyper(index, optimizer, name, value))
+
+
+def on_run(name: str, key: str, axis: int = 0) -> None:
+    """A run setting's widget moved (steps, noise, seed, a start coordinate)."""
+    value = st.session_state.get(key)
+    if value is not None:
+        record(actions.SetRun(name, value, axis))
 
 
 def on_start(point: tuple[float, ...]) -> None:

@@ -4,6 +4,7 @@ slider, and one widget per optimizer hyperparameter."""
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from typing import Any
 
 import streamlit as st
@@ -26,14 +27,27 @@ def _nearest(options: list[float], value: float) -> float:
     return min(options, key=lambda o: abs(math.log10(o) - math.log10(max(value, 1e-300))))
 
 
-def _sync_from_slider(kn: str, ks: str) -> None:
+#: Told a widget's new value in its callback, before the run (the page records it as an action).
+OnSet = Callable[[Any], None] | None
+
+
+def _sync_from_slider(kn: str, ks: str, on_set: OnSet = None) -> None:
     st.session_state[kn] = float(st.session_state[ks])
+    if on_set:
+        on_set(st.session_state[kn])
 
 
-def _sync_from_number(kn: str, ks: str, options: list[float]) -> None:
+def _sync_from_number(kn: str, ks: str, options: list[float], on_set: OnSet = None) -> None:
     value = st.session_state.get(kn)
     if value is not None and value > 0:
         st.session_state[ks] = _nearest(options, value)
+    if value is not None and on_set:
+        on_set(float(value))
+
+
+def _changed(key: str, cast: type, on_set: OnSet) -> None:
+    if on_set and st.session_state.get(key) is not None:
+        on_set(cast(st.session_state[key]))
 
 
 def log_number(
@@ -45,11 +59,12 @@ def log_number(
     help: str,
     min_value: float | None = None,
     max_value: float | None = None,
+    on_set: OnSet = None,
 ) -> float:
     """A log-scale slider of round values plus a number box for the exact value, kept in step.
 
     Both widgets are keyed and seeded through session state (never ``value=`` as well), because
-    each one's callback writes the other's value.
+    each one's callback writes the other's value. ``on_set`` hears the new value from either.
     """
     options = _nice_options(ui_low, ui_high)
     ks, kn = key + keys.LOG_SLIDER, key + keys.LOG_EXACT
@@ -67,7 +82,7 @@ def log_number(
             help=help,
             format_func=lambda v: f"{v:g}",
             on_change=_sync_from_slider,
-            args=(kn, ks),
+            args=(kn, ks, on_set),
         )
     with c2:
         step = 10.0 ** math.floor(math.log10(value)) if value > 0 else 1e-3
@@ -80,12 +95,13 @@ def log_number(
             key=kn,
             label_visibility="hidden",
             on_change=_sync_from_number,
-            args=(kn, ks, options),
+            args=(kn, ks, options, on_set),
         )
     return float(out)
 
 
-def linear_number(label: str, value: float, ui_low: float, ui_high: float, key: str, help: str) -> float:
+def linear_number(label: str, value: float, ui_low: float, ui_high: float, key: str, help: str,
+                  on_set: OnSet = None) -> float:
     lo, hi = min(ui_low, value), max(ui_high, value)
     step = 0.001 if hi - lo <= 2 else round((hi - lo) / 1000, 6) or 0.001
     return float(
@@ -98,19 +114,24 @@ def linear_number(label: str, value: float, ui_low: float, ui_high: float, key: 
             key=key,
             help=help,
             format="%.4g",
+            on_change=_changed,
+            args=(key, float, on_set),
         )
     )
 
 
-def hyper_widget(h: optimizers.Hyper, value: Any, key: str) -> Any:
+def hyper_widget(h: optimizers.Hyper, value: Any, key: str, on_set: OnSet = None) -> Any:
+    """The widget of hyperparameter ``h``; ``on_set`` hears each new value (a float, or a bool for
+    a switch), as the widget returns it."""
     label = h.name
     if h.is_flag:
-        return bool(st.toggle(label, value=bool(value), key=key, help=h.help))
+        return bool(st.toggle(label, value=bool(value), key=key, help=h.help, on_change=_changed,
+                              args=(key, bool, on_set)))
     low = max(h.low, 0.0) if h.low_open else h.low
     if h.log:
         min_value = low if not h.low_open else min(1e-12, h.ui_low or 1e-12)
         max_value = None if math.isinf(h.high) else (h.high if not h.high_open else h.high - 1e-9)
-        return log_number(label, float(value), h.ui_low, h.ui_high, key, h.help, min_value, max_value)
+        return log_number(label, float(value), h.ui_low, h.ui_high, key, h.help, min_value, max_value, on_set)
     return linear_number(
         label,
         float(value),
@@ -118,4 +139,5 @@ def hyper_widget(h: optimizers.Hyper, value: Any, key: str) -> Any:
         h.ui_high if h.ui_high is not None else h.high,
         key,
         h.help,
+        on_set,
     )

@@ -1,0 +1,190 @@
+"""A run that only moves a hyperparameter draws the race player before the sidebar.
+
+The callbacks of an optimizer's widgets record :class:`actions.SetHyper`; the next run applies it,
+knows its race at once, and sends the player ahead of the sidebar and the header. These checks drive
+the page headless (AppTest) and spy on the page's own functions: which runs drew the player first,
+how many times the sidebar ran (a second time means the page had to draw itself again), and that
+the player sent is the race the sidebar reads back, in the place it always has.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from streamlit.testing.v1 import AppTest
+from test_app import APP, TIMEOUT, edit, f32, no_exception, player_data, url_experiment
+
+from playground.model import actions, defaults
+from playground.model.link import encode
+from playground.model.simulate import simulate
+from playground.page import keys, sidebar, views
+
+
+@pytest.fixture
+def spy(monkeypatch):
+    """Counts the sidebar's runs and records whether each run drew the player first."""
+    seen = {"sidebar": 0, "first": []}
+    draw_first, run_sidebar = views.draw_first, sidebar.sidebar
+
+    def first(exp, at):
+        out = draw_first(exp, at)
+        seen["first"].append(out.drawn)
+        return out
+
+    def side(exp):
+        seen["sidebar"] += 1
+        return run_sidebar(exp)
+
+    monkeypatch.setattr(views, "draw_first", first)
+    monkeypatch.setattr(sidebar, "sidebar", side)
+    return seen
+
+
+def started() -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=TIMEOUT).run()
+    no_exception(at)
+    return at
+
+
+def players(at: AppTest) -> list:
+    return [c for c in at.get("bidi_component") if c.proto.component_name == "race_player"]
+
+
+def place(at: AppTest) -> tuple:
+    """The player's address in the main column (the keys of the blocks down to it): it must stay
+    the same whichever order a run draws things in, or the browser would remount the player."""
+    target = players(at)[0]
+
+    def find(node, path):
+        if node is target:
+            return path
+        for k, child in getattr(node, "children", {}).items():
+            found = find(child, (*path, k))
+            if found is not None:
+                return found
+        return None
+
+    return find(at.main, ())
+
+
+def drawn_race_is_read_back(at: AppTest) -> None:
+    """The player holds exactly the race of the experiment the page ends on (and the link names)."""
+    exp = url_experiment(at)
+    assert at.session_state.experiment == exp
+    sent = player_data(at)
+    fresh = simulate(exp)
+    assert [r["label"] for r in sent["runs"]] == fresh.labels
+    for run, tr in zip(sent["runs"], fresh.trajectories, strict=True):
+        want = np.asarray(tr.path, dtype=np.float64)[:, : fresh.surface.dim]
+        assert np.array_equal(f32(run["path"]), want.astype("<f4").ravel(), equal_nan=True)
+    assert len(players(at)) == 1
+
+
+def test_a_typed_learning_rate_draws_the_player_first(spy):
+    at = started()
+    before_place = place(at)
+    spy["first"].clear()
+    spy["sidebar"] = 0
+    at.number_input(key=keys.hyper(0, "sgd", "rosenbrock", "lr") + keys.LOG_EXACT).set_value(0.0013).run()
+    no_exception(at)
+    assert spy["first"] == [True], "the run that only moved a learning rate should draw the player first"
+    assert spy["sidebar"] == 1, "the page drew itself twice: the sidebar read back another race"
+    assert url_experiment(at).entries[0].hyper_dict["lr"] == 0.0013
+    assert place(at) == before_place
+    drawn_race_is_read_back(at)
+
+
+def test_each_kind_of_hyperparameter_widget_draws_first(spy):
+    at = started()
+    cases = [
+        # (entry to open, how to move its widget, what the entry then holds)
+        (0, lambda: at.select_slider(key=keys.hyper(0, "sgd", "rosenbrock", "lr") + keys.LOG_SLIDER)
+         .set_value(0.002), ("lr", 0.002)),
+        (1, lambda: at.slider(key=keys.hyper(1, "momentum", "rosenbrock", "momentum")).set_value(0.5),
+         ("momentum", 0.5)),
+        (3, lambda: at.toggle(key=keys.hyper(3, "adam", "rosenbrock", "amsgrad")).set_value(True),
+         ("amsgrad", True)),
+    ]
+    for uid, move, (name, value) in cases:
+        edit(at, uid)
+        spy["first"].clear()
+        spy["sidebar"] = 0
+        move().run()
+        no_exception(at)
+        assert spy["first"] == [True], f"{name}: the player was not drawn first"
+        assert spy["sidebar"] == 1, f"{name}: the page had to draw itself again"
+        assert url_experiment(at).entries[uid].hyper_dict[name] == value
+        drawn_race_is_read_back(at)
+
+
+def test_a_value_moved_back_to_the_default_leaves_no_override(spy):
+    at = started()
+    box = keys.hyper(0, "sgd", "rosenbrock", "lr") + keys.LOG_EXACT
+    default = defaults.default_lr("sgd", "rosenbrock")
+    at.number_input(key=box).set_value(default * 2).run()
+    spy["first"].clear()
+    spy["sidebar"] = 0
+    at.number_input(key=box).set_value(default).run()
+    no_exception(at)
+    assert spy["first"] == [True] and spy["sidebar"] == 1
+    assert "lr" not in url_experiment(at).entries[0].hyper_dict
+    assert "sgd:lr" not in encode(url_experiment(at))["opt"]
+
+
+def test_run_settings_draw_the_player_first(spy):
+    at = started()
+    cases = [
+        (lambda: at.number_input(key=keys.start(0, 0, "rosenbrock")).set_value(-1.1), lambda e: e.start[0] == -1.1),
+        (lambda: at.number_input(key=keys.start(1, 0, "rosenbrock")).set_value(1.9), lambda e: e.start == (-1.1, 1.9)),
+        (lambda: at.slider(key=keys.steps(0)).set_value(300), lambda e: e.steps == 300),
+        (lambda: at.number_input(key=keys.noise(0)).set_value(0.3), lambda e: e.noise == 0.3),
+        (lambda: at.number_input(key=keys.seed(0)).set_value(7), lambda e: e.seed == 7),
+    ]
+    for n, (move, holds) in enumerate(cases):
+        spy["first"].clear()
+        spy["sidebar"] = 0
+        move().run()
+        no_exception(at)
+        assert spy["first"] == [True], f"case {n}: the player was not drawn first"
+        assert spy["sidebar"] == 1, f"case {n}: the page had to draw itself again"
+        assert holds(url_experiment(at)), f"case {n}: {url_experiment(at)}"
+        drawn_race_is_read_back(at)
+
+
+def test_a_start_typed_back_to_the_surfaces_own_keeps_none(spy):
+    at = started()
+    box = keys.start(0, 0, "rosenbrock")
+    own = at.number_input(key=box).value
+    at.number_input(key=box).set_value(own + 0.5).run()
+    spy["first"].clear()
+    spy["sidebar"] = 0
+    at.number_input(key=box).set_value(own).run()
+    no_exception(at)
+    assert spy["first"] == [True] and spy["sidebar"] == 1
+    assert url_experiment(at).start == ()
+
+
+def test_other_controls_take_the_usual_order(spy):
+    at = started()
+    spy["first"].clear()
+    at.slider(key=keys.surface_param(0, "rosenbrock", "b")).set_value(50.0).run()
+    no_exception(at)
+    assert spy["first"] == [], "a change outside the optimizers and the run settings reads the sidebar first"
+    assert dict(url_experiment(at).surface_params) == {"b": 50.0}
+    drawn_race_is_read_back(at)
+
+
+def test_a_wrong_guess_draws_the_page_again_with_the_race_read_back(spy):
+    """If the race drawn first ever differs from what the sidebar reads, the page runs again."""
+    at = started()
+    # An edit recorded with a value no widget holds: the sidebar reads the widget's own value back.
+    at.session_state["recorded"] = [actions.SetHyper(0, "sgd", "lr", 0.0042)]
+    spy["first"].clear()
+    spy["sidebar"] = 0
+    at.run()
+    no_exception(at)
+    assert spy["first"] == [True]
+    assert spy["sidebar"] == 2, "the page should have drawn itself again"
+    assert "lr" not in url_experiment(at).entries[0].hyper_dict
+    drawn_race_is_read_back(at)
+
