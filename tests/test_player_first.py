@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from streamlit.runtime.scriptrunner_utils.script_run_context import ScriptRunContext
 from streamlit.testing.v1 import AppTest
 from test_app import APP, TIMEOUT, edit, f32, no_exception, player_data, url_experiment
 
@@ -38,6 +39,27 @@ def spy(monkeypatch):
     monkeypatch.setattr(views, "draw_first", first)
     monkeypatch.setattr(sidebar, "sidebar", side)
     return seen
+
+
+@pytest.fixture
+def sent(monkeypatch):
+    """The elements each run sends, in order, as (root, kind): root 0 is the main column, 1 the sidebar."""
+    out = []
+    enqueue = ScriptRunContext.enqueue
+
+    def spy(self, msg):
+        if msg.WhichOneof("type") == "delta" and msg.delta.WhichOneof("type") == "new_element":
+            out.append((msg.metadata.delta_path[0], msg.delta.new_element.WhichOneof("type")))
+        return enqueue(self, msg)
+
+    monkeypatch.setattr(ScriptRunContext, "enqueue", spy)
+    return out
+
+
+def player_before_sidebar(sent: list) -> bool:
+    player = next(i for i, (_, kind) in enumerate(sent) if kind == "bidi_component")
+    sidebar = next(i for i, (root, _) in enumerate(sent) if root == 1)
+    return player < sidebar
 
 
 def started() -> AppTest:
@@ -80,14 +102,17 @@ def drawn_race_is_read_back(at: AppTest) -> None:
     assert len(players(at)) == 1
 
 
-def test_a_typed_learning_rate_draws_the_player_first(spy):
+def test_a_typed_learning_rate_draws_the_player_first(spy, sent):
     at = started()
+    assert not player_before_sidebar(sent), "a first visit draws the sidebar first"
     before_place = place(at)
     spy["first"].clear()
     spy["sidebar"] = 0
+    sent.clear()
     at.number_input(key=keys.hyper(0, "sgd", "rosenbrock", "lr") + keys.LOG_EXACT).set_value(0.0013).run()
     no_exception(at)
     assert spy["first"] == [True], "the run that only moved a learning rate should draw the player first"
+    assert player_before_sidebar(sent), "the player's data should go out before any of the sidebar"
     assert spy["sidebar"] == 1, "the page drew itself twice: the sidebar read back another race"
     assert url_experiment(at).entries[0].hyper_dict["lr"] == 0.0013
     assert place(at) == before_place
@@ -164,12 +189,14 @@ def test_a_start_typed_back_to_the_surfaces_own_keeps_none(spy):
     assert url_experiment(at).start == ()
 
 
-def test_other_controls_take_the_usual_order(spy):
+def test_other_controls_take_the_usual_order(spy, sent):
     at = started()
     spy["first"].clear()
+    sent.clear()
     at.slider(key=keys.surface_param(0, "rosenbrock", "b")).set_value(50.0).run()
     no_exception(at)
     assert spy["first"] == [], "a change outside the optimizers and the run settings reads the sidebar first"
+    assert not player_before_sidebar(sent)
     assert dict(url_experiment(at).surface_params) == {"b": 50.0}
     drawn_race_is_read_back(at)
 

@@ -29,10 +29,10 @@ from playground.page.style import dark_theme
 @dataclass(frozen=True)
 class Places:
     """The top of the main column, made before the sidebar is drawn: notes on the race (a diverged
-    run, the player's own switch), then the race player. A run that only moved a hyperparameter
-    draws both there before the sidebar (:func:`draw_first`), so the browser gets the new race ahead
-    of the rest of the page. Every run makes them in the same place, so the player is never remounted.
-    ``drawn``: whether this run drew them already."""
+    run, the player's own switch), then the race player. A run that only edited a value (a
+    hyperparameter, a run setting) draws both there before the sidebar (:func:`draw_first`), so the
+    browser gets the new race ahead of the rest of the page. Every run makes them in the same place,
+    so the player is never remounted. ``drawn``: whether this run drew them already."""
 
     notes: Any
     player: Any
@@ -78,7 +78,7 @@ def with_view(exp: Experiment, view: str) -> Experiment:
 #: After the player is drawn first, the run waits this long before the rest of the page. The browser
 #: then draws the player in a commit of its own; otherwise the ~80 unchanged elements of the sidebar
 #: and header arrive with it, and it re-renders them all before the player sees its data. Measured
-#: with benchmarks/bench_player.py: 217 ms median to the new race without the pause, ~125-155 ms with
+#: with benchmarks/bench_player.py: 217 ms median to the new race without the pause, 111-155 ms with
 #: it. The wait holds no CPU and no lock; only this session's page comes 50 ms later.
 FIRST_PAUSE_S = 0.05
 
@@ -147,8 +147,9 @@ def _player(exp: Experiment, key: Experiment, race: Simulation, at: Places) -> N
         at.notes.caption("A 1-D surface has no 3-D view; here is the curve instead.")
         view = "race"
     elif view == "side" and race.surface.dim == 1:
-        at.notes.caption("On a 1-D surface every run moves on the same curve, so one panel per optimizer would "
-                   "repeat it: the runs share the curve here, and x over the steps below keeps them apart.")
+        at.notes.caption("On a 1-D surface every run moves on the same curve, so one panel per optimizer "
+                         "would repeat it: the runs share the curve here, and x over the steps below keeps "
+                         "them apart.")
     arrows = False
     if view == "race" and race.surface.dim == 2 and not exp.present:  # the chart keeps the room
         arrows = at.notes.toggle(
