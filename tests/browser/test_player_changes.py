@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 
 from playground.page import keys
-from tests.browser.test_player import PLAYER, assert_clean, attr, open_player, plots, shaded_fraction
+from tests.browser.test_player import PLAYER, assert_clean, attr, open_player, plots, readout, shaded_fraction
 
 pytestmark = pytest.mark.browser
 
@@ -50,6 +50,21 @@ def test_a_new_learning_rate_is_drawn_once_over_the_kept_backdrop(page, app_url)
     player.scroll_into_view_if_needed()
     back = shaded_fraction(page.screenshot(), plots(player)[0])
     assert back > 0.9 * before, f"the backdrop was lost on the way back: {before:.0%} → {back:.0%}"
+    assert_clean(page)
+
+
+def test_a_typed_start_is_drawn_once_from_there(page, app_url):
+    """A start typed in the sidebar (drawn before the sidebar, like a learning rate): one new race,
+    in the same player, beginning where it was typed."""
+    player = open_player(page, app_url, "?surface=bowl&opt=sgd:lr=0.01;adam:lr=0.05&steps=300")
+    revision = int(attr(player, "revision"))
+    assert attr(player, "step") == "0"
+    type_into(page, keys.start(0, 0, "bowl"), "0.5")
+    page.wait_for_function(REVISION, arg=revision, timeout=60_000)
+    page.wait_for_timeout(1500)
+    assert int(attr(player, "revision")) == revision + 1, "one new race, drawn once, by the same player"
+    assert attr(player, "step") == "0"
+    assert [row[0] for row in readout(player)] == [0.5, 0.5], "both runs start at the typed x"
     assert_clean(page)
 
 
