@@ -7,10 +7,13 @@ import streamlit as st
 from playground import figures
 
 # On a narrow screen the view picker's buttons wrap onto a second row instead of running off the
-# right edge (a phone shows five of eight otherwise).
+# right edge (a phone shows five of eight otherwise), and a formula is set a little smaller and
+# scrolls sideways when it is still wider than the screen (the oblong bowl's is, on a phone).
 _NARROW = """
 @media (max-width: 640px) {
   [data-testid="stButtonGroup"] > div {flex-wrap: wrap; row-gap: 0.25rem;}
+  .katex-display {overflow-x: auto; overflow-y: hidden;}
+  .katex-display > .katex {font-size: 1em;}
 }
 """
 
