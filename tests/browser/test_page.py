@@ -141,3 +141,19 @@ def test_on_a_phone_every_view_is_on_screen_and_reachable(page, app_url):
         assert box is not None and box["x"] >= 0 and box["x"] + box["width"] <= 390, (title, box)
     picker.locator("button").filter(has_text=re.compile(f"^{views.TITLES['table']}$")).click()
     page.locator('[data-testid="stTable"]').wait_for(timeout=LOAD)
+
+
+def test_on_a_phone_a_formula_fits_or_scrolls_sideways(page, app_url):
+    """A display formula never runs off a phone's screen: it fits (the oblong bowl's, set at the
+    phone's size), or it scrolls inside its own box (Beale's is wider than any phone)."""
+    page.set_viewport_size({"width": 390, "height": 844})
+    for surface, fits in (("bowl", True), ("beale", False)):
+        page.goto(f"{app_url}/?surface={surface}")
+        wait_for_player(page)
+        formula = page.locator(".katex-display").first
+        box = formula.bounding_box()
+        assert box is not None and box["x"] >= 0 and box["x"] + box["width"] <= 390, (surface, box)
+        scroll, client, overflow = formula.evaluate(
+            "e => [e.scrollWidth, e.clientWidth, getComputedStyle(e).overflowX]")
+        assert (scroll <= client) == fits, (surface, scroll, client)
+        assert overflow == "auto", f"{surface}: a formula wider than the box must scroll, not be cut"
