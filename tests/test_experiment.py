@@ -589,3 +589,9 @@ def test_a_view_window_travels_in_the_link_and_frames_the_surface():
     assert decode(to_query_string(exp)) == (exp, [])
     # Changing the surface in a link drops a window that belonged to another one.
     assert decode("surface=slope&opt=adam")[0].bounds == ()
+
+
+@pytest.mark.parametrize("table", ["²", "¹", "٣٣", " 9 ", "1e1"])
+def test_an_odd_lrtable_falls_back_to_table_one_without_raising(table):
+    exp, _ = decode({"opt": "adam", "lrtable": table})
+    assert exp == decode({"opt": "adam"})[0]

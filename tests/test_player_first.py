@@ -68,6 +68,17 @@ def started() -> AppTest:
     return at
 
 
+def drawn_first(spy, change, what: str = "the change") -> None:
+    """Make ``change`` (a widget move; its ``.run()`` reruns the page) and check that the run drew
+    the player first and ran the sidebar once (it did not have to draw the page again)."""
+    spy["first"].clear()
+    spy["sidebar"] = 0
+    at = change.run()
+    no_exception(at)
+    assert spy["first"] == [True], f"{what}: the player was not drawn first"
+    assert spy["sidebar"] == 1, f"{what}: the page had to draw itself again"
+
+
 def players(at: AppTest) -> list:
     return [c for c in at.get("bidi_component") if c.proto.component_name == "race_player"]
 
@@ -106,14 +117,9 @@ def test_a_typed_learning_rate_draws_the_player_first(spy, sent):
     at = started()
     assert not player_before_sidebar(sent), "a first visit draws the sidebar first"
     before_place = place(at)
-    spy["first"].clear()
-    spy["sidebar"] = 0
     sent.clear()
-    at.number_input(key=keys.hyper(0, "sgd", "rosenbrock", "lr") + keys.LOG_EXACT).set_value(0.0013).run()
-    no_exception(at)
-    assert spy["first"] == [True], "the run that only moved a learning rate should draw the player first"
+    drawn_first(spy, at.number_input(key=keys.hyper(0, "sgd", "rosenbrock", "lr") + keys.LOG_EXACT).set_value(0.0013))
     assert player_before_sidebar(sent), "the player's data should go out before any of the sidebar"
-    assert spy["sidebar"] == 1, "the page drew itself twice: the sidebar read back another race"
     assert url_experiment(at).entries[0].hyper_dict["lr"] == 0.0013
     assert place(at) == before_place
     drawn_race_is_read_back(at)
@@ -132,12 +138,7 @@ def test_each_kind_of_hyperparameter_widget_draws_first(spy):
     ]
     for uid, move, (name, value) in cases:
         edit(at, uid)
-        spy["first"].clear()
-        spy["sidebar"] = 0
-        move().run()
-        no_exception(at)
-        assert spy["first"] == [True], f"{name}: the player was not drawn first"
-        assert spy["sidebar"] == 1, f"{name}: the page had to draw itself again"
+        drawn_first(spy, move(), name)
         assert url_experiment(at).entries[uid].hyper_dict[name] == value
         drawn_race_is_read_back(at)
 
@@ -147,11 +148,7 @@ def test_a_value_moved_back_to_the_default_leaves_no_override(spy):
     box = keys.hyper(0, "sgd", "rosenbrock", "lr") + keys.LOG_EXACT
     default = defaults.default_lr("sgd", "rosenbrock")
     at.number_input(key=box).set_value(default * 2).run()
-    spy["first"].clear()
-    spy["sidebar"] = 0
-    at.number_input(key=box).set_value(default).run()
-    no_exception(at)
-    assert spy["first"] == [True] and spy["sidebar"] == 1
+    drawn_first(spy, at.number_input(key=box).set_value(default))
     assert "lr" not in url_experiment(at).entries[0].hyper_dict
     assert "sgd:lr" not in encode(url_experiment(at))["opt"]
 
@@ -166,12 +163,7 @@ def test_run_settings_draw_the_player_first(spy):
         (lambda: at.number_input(key=keys.seed(0)).set_value(7), lambda e: e.seed == 7),
     ]
     for n, (move, holds) in enumerate(cases):
-        spy["first"].clear()
-        spy["sidebar"] = 0
-        move().run()
-        no_exception(at)
-        assert spy["first"] == [True], f"case {n}: the player was not drawn first"
-        assert spy["sidebar"] == 1, f"case {n}: the page had to draw itself again"
+        drawn_first(spy, move(), f"case {n}")
         assert holds(url_experiment(at)), f"case {n}: {url_experiment(at)}"
         drawn_race_is_read_back(at)
 
@@ -181,11 +173,7 @@ def test_a_start_typed_back_to_the_surfaces_own_keeps_none(spy):
     box = keys.start(0, 0, "rosenbrock")
     own = at.number_input(key=box).value
     at.number_input(key=box).set_value(own + 0.5).run()
-    spy["first"].clear()
-    spy["sidebar"] = 0
-    at.number_input(key=box).set_value(own).run()
-    no_exception(at)
-    assert spy["first"] == [True] and spy["sidebar"] == 1
+    drawn_first(spy, at.number_input(key=box).set_value(own))
     assert url_experiment(at).start == ()
 
 

@@ -16,7 +16,7 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 import optimizers
-from playground.model import defaults, lessons
+from playground.model import lessons
 from playground.model.caps import CAPS
 from playground.model.experiment import LABEL_MAX, Entry, Experiment, default_experiment, round_to_window
 
@@ -151,8 +151,7 @@ def apply(exp: Experiment, action: Action) -> Experiment:
         if not 0 <= action.index < len(entries) or entries[action.index].optimizer != action.optimizer:
             return exp
         entry = entries[action.index]
-        spec = optimizers.spec(entry.optimizer)
-        base = {**spec.defaults, "lr": defaults.default_lr(entry.optimizer, exp.surface_key)}
+        base = exp.entry_defaults(entry.optimizer)
         if action.name not in base:
             return exp
         hyper = entry.hyper_dict
@@ -182,4 +181,4 @@ def _set_run(exp: Experiment, action: SetRun) -> Experiment:
     if not 0 <= action.axis < len(point):
         return exp
     point[action.axis] = float(action.value)
-    return replace(exp, start=() if tuple(point) == tuple(surface.default_start) else tuple(point))
+    return exp.with_start(tuple(point), surface)

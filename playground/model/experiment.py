@@ -103,6 +103,17 @@ class Experiment:
             return self.start
         return surface.default_start
 
+    def with_start(self, point: tuple[float, ...], surface: surfaces.Surface) -> Experiment:
+        """The experiment starting at ``point``; the surface's own start is kept as none, so a link
+        leaves it out."""
+        point = tuple(point)
+        return replace(self, start=() if point == tuple(surface.default_start) else point)
+
+    def entry_defaults(self, optimizer: str) -> dict[str, float | bool]:
+        """What an entry of ``optimizer`` with no settings of its own races with here: the optimizer's
+        defaults and the suggested learning rate. An entry keeps as its own only values that differ."""
+        return {**optimizers.spec(optimizer).defaults, "lr": self.suggested_lr(optimizer)}
+
     def suggested_lr(self, optimizer: str) -> float:
         """The learning rate an entry of ``optimizer`` without one of its own races with here: the
         current suggestion (a link means the rate of the table it names, see :mod:`playground.model.link`)."""

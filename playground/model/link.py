@@ -86,7 +86,8 @@ def _lr_as_meant(exp: Experiment, entry: Entry, version: int) -> Entry:
 
 def _link_version(raw: Mapping[str, str]) -> int:
     text = raw.get("lrtable", "1").strip()
-    return int(text) if text.isdigit() and int(text) in defaults.LR_TABLES else 1
+    # isdecimal, not isdigit: "²" is a digit that int() refuses.
+    return int(text) if text.isdecimal() and int(text) in defaults.LR_TABLES else 1
 
 
 # --- the table --------------------------------------------------------------------------------------

@@ -155,8 +155,7 @@ def run_controls(exp: Experiment, gen: int, surface: surfaces.Surface) -> Experi
                                key=keys.seed(gen), on_change=on_run, args=("seed", keys.seed(gen)))
         seeds = st.slider("Seeds shown as a spread (curves view)", 1, CAPS.seeds, int(exp.seeds), key=keys.seeds(gen))
     return replace(
-        exp,
-        start=() if new_start == tuple(surface.default_start) else new_start,
+        exp.with_start(new_start, surface),
         steps=int(steps),
         speed=float(speed),
         noise=float(noise),
@@ -183,7 +182,7 @@ def entry_controls(exp: Experiment, i: int, entry: Entry, uid: int, color: str, 
     name = st.text_input("Label", value=entry.label, key=keys.entry(uid, "label"), max_chars=LABEL_MAX,
                          placeholder=label)
     overrides = entry.hyper_dict if opt == entry.optimizer else {}
-    base = {**spec.defaults, "lr": defaults.default_lr(opt, exp.surface_key)}
+    base = exp.entry_defaults(opt)
     hyper = {}
     for h in spec.hypers:
         value = overrides.get(h.name, base[h.name])
