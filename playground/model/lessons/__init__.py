@@ -30,9 +30,9 @@ view, …), exactly as :class:`~playground.model.experiment.Experiment` names th
 from __future__ import annotations
 
 from playground.model.lessons import classics, data_lessons, newer
-from playground.model.lessons.writing import Lesson, Number, Run, about, lesson, run, show
+from playground.model.lessons.writing import Lesson, Number, Picture, Run, about, lesson, run, show
 
-__all__ = ["LESSONS", "Lesson", "Number", "Run", "about", "find", "lesson", "names", "run", "show"]
+__all__ = ["LESSONS", "Lesson", "Number", "Picture", "Run", "about", "find", "lesson", "names", "run", "show"]
 
 # Their order is the order of the lesson list and of the lesson numbers in the titles.
 LESSONS: tuple[Lesson, ...] = (*classics.LESSONS, *data_lessons.LESSONS, *newer.LESSONS)

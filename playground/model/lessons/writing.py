@@ -79,12 +79,35 @@ def _capitalise_sentences(text: str) -> str:
 
 
 @dataclass(frozen=True)
+class Picture:
+    """What a student must see as the lesson opens for its claim to show, checked in the browser at
+    1440×900 and at 1280×720 in presentation mode (``tests/browser/test_lesson_pictures.py``).
+
+    ``view`` is the view the lesson opens on (the experiment's own). ``panel`` names the part of it the
+    text points at: ``"map"`` (a 2-D race), ``"steps"`` (the 1-D view's x over steps), ``"curve"``
+    (the 1-D curve), ``"data"`` (the data panel), or the title of a Plotly view's panel (Internals,
+    Curves). ``step`` is the step the text speaks of (None: the end). ``apart`` = (run, run, px): at
+    that step the two runs' heads are at least px apart on the 1440×900 canvas. ``outside`` names the
+    runs allowed to leave the window (a run that diverges, the lesson's point), with ``why`` saying so;
+    every other run stays inside the window for the whole race.
+    """
+
+    view: str = "race"
+    panel: str = "map"
+    step: int | None = None
+    apart: tuple[str, str, float] | None = None
+    outside: tuple[str, ...] = ()
+    why: str = ""
+
+
+@dataclass(frozen=True)
 class Lesson:
     key: str
     experiment: Experiment
     runs: Mapping[str, Run]
     numbers: Mapping[str, Number]
     templates: Mapping[str, str] = field(default_factory=dict)  # title, explanation, watch
+    picture: Picture = field(default_factory=Picture)
 
     def write(self, template: str) -> str:
         return _capitalise_sentences(_Writer(self.runs, self.numbers).format(template))
@@ -113,7 +136,7 @@ class Lesson:
 
 def lesson(key: str, title: str, *, runs: Mapping[str, Run], explanation: str, watch: str,
            numbers: Mapping[str, float | Number] | None = None, surface: str,
-           params: Mapping[str, float] | None = None, **experiment: Any) -> Lesson:
+           params: Mapping[str, float] | None = None, picture: Picture | None = None, **experiment: Any) -> Lesson:
     """A lesson from its data; ``experiment`` holds the remaining :class:`Experiment` fields."""
     nums = {name: n if isinstance(n, Number) else Number(float(n)) for name, n in (numbers or {}).items()}
     overlap = set(nums) & set(runs)
@@ -122,7 +145,14 @@ def lesson(key: str, title: str, *, runs: Mapping[str, Run], explanation: str, w
     exp = Experiment(surface_key=surface, surface_params=tuple(sorted((params or {}).items())),
                      entries=tuple(r.entry for r in runs.values()), lesson=key, **experiment)
     templates = {"title": title, "explanation": explanation, "watch": watch}
-    made = Lesson(key, exp, MappingProxyType(dict(runs)), MappingProxyType(nums), MappingProxyType(templates))
+    picture = picture or Picture(view=exp.view, panel="steps" if exp.surface_key == "slope" else "map")
+    if picture.view != exp.view:
+        raise ValueError(f"{key}: the picture names the view {picture.view!r}, the lesson opens on {exp.view!r}")
+    for name in (*picture.outside, *(picture.apart or ())[:2]):
+        if name not in runs:
+            raise ValueError(f"{key}: the picture names {name!r}, which is not a run of the lesson")
+    made = Lesson(key, exp, MappingProxyType(dict(runs)), MappingProxyType(nums), MappingProxyType(templates),
+                  picture)
     for template in templates.values():
         made.write(template)  # a misspelt placeholder fails at import, not in front of a class
     return made
