@@ -30,12 +30,11 @@ experiment = sidebar.sidebar(st.session_state.experiment)
 style.page_style(experiment.present)
 
 with head:
-    if not experiment.present:
+    # A lesson is the page's heading: the map beside its words keeps the first screen.
+    if not experiment.present and not experiment.lesson:
         st.title("Optimizer Playground")
         st.caption("Pick a surface and some optimizers in the sidebar, then press ▶ Play. Every optimizer runs the "
                    "exact update rule shown under Equations, in float64.")
-    header.show_warnings()
-    header.surface_error(experiment)
     if experiment.present:
         header.present_header(experiment)
     else:
@@ -47,6 +46,9 @@ with head:
     with top[1]:
         header.share_box(experiment)
 experiment = views.with_view(experiment, view)
+with places.notes:  # under the player: a warning never moves it
+    header.show_warnings()
+    header.surface_error(experiment)
 
 st.session_state.experiment = experiment
 state.sync_url(experiment)

@@ -81,10 +81,11 @@ export function decodeRun(run, dim) {
     label: run.label, color: run.color, dim, path, loss, length,
     divergedAt: run.diverged_at ?? null,
     grads: run.grads ? decodeFloat32(run.grads) : null,
-    // The scene (see pinAt): a payload without one draws every position and pins nothing.
+    // The scene (see outsideSince): a payload without one draws every position as inside.
     last: Number.isInteger(run.last) ? Math.min(run.last, length - 1) : length - 1,
     exit: run.exit ?? null,
-    pins: run.pins ?? [],
+    outside: run.outside ?? [],
+    shape: run.shape ?? "circle",
     cross: run.cross ?? null,
     head: run.head ?? null,
     dot: run.dot ?? null,
@@ -244,20 +245,56 @@ export function equalAspect(bounds) {
 /**
  * The scene of a run, as the server worked it out (playground/figures/scene.py): the faint path goes
  * through positions 0..last and then on to `exit` (where a diverged run left the window for good);
- * `pins` holds stretches of steps, four numbers each (first, last, x, y), during which the head is
- * drawn on the window's edge instead of at its position outside.
+ * `outside` holds stretches of steps, two numbers each (first, last), during which the run is outside
+ * the window: no head is drawn then, an edge marker points to it instead. Returns the first step of
+ * the stretch holding index k, or null while the run is inside.
  */
-export function pinAt(run, k) {
-  const p = run.pins;
-  for (let i = 0; i + 3 < p.length; i += 4) if (p[i] <= k && k <= p[i + 1]) return [p[i + 2], p[i + 3]];
+export function outsideSince(run, k) {
+  const p = run.outside;
+  for (let i = 0; i + 1 < p.length; i += 2) if (p[i] <= k && k <= p[i + 1]) return p[i];
   return null;
 }
 
-/** Where a run's head is drawn at index k: its pin, or its position ([x, y], or [x, loss] in 1-D). */
+/** Where a run's head is at index k: its position ([x, y], or [x, loss] in 1-D). */
 export function headPoint(run, k) {
-  const pin = pinAt(run, k);
-  if (pin) return pin;
   return run.dim === 1 ? [run.path[k], run.loss[k]] : [run.path[2 * k], run.path[2 * k + 1]];
+}
+
+/**
+ * Where a run outside the window is shown and which way it lies (scene.py's edge_marker): the
+ * window's nearest point to `point` (each coordinate clamped) and the unit vector from there to it.
+ */
+export function edgeMarker(bounds, point) {
+  const at = point.map((v, i) => {
+    const [lo, hi] = bounds[i];
+    const w = Number.isNaN(v) ? (lo + hi) / 2 : v;
+    return Math.min(hi, Math.max(lo, w));
+  });
+  const infinite = point.some((v) => v === Infinity || v === -Infinity);
+  const away = point.map((v, i) => (infinite ? (Number.isFinite(v) || Number.isNaN(v) ? 0 : Math.sign(v))
+    : (Number.isNaN(v) ? 0 : v - at[i])));
+  const norm = Math.hypot(...away);
+  return { at, direction: norm > 0 ? away.map((v) => v / norm) : away.map(() => 0) };
+}
+
+/**
+ * Heads that would hide each other: for canvas points `points` ([x, y] or null), each one's rank
+ * among the earlier heads within `radius` px of it (0: drawn as usual; 1, 2, ...: drawn as a ring that
+ * much wider) and the index of the first head it meets (or -1).
+ */
+export function coincident(points, radius) {
+  const out = points.map(() => ({ rank: 0, with: -1 }));
+  for (let i = 0; i < points.length; i++) {
+    if (!points[i]) continue;
+    for (let j = 0; j < i; j++) {
+      if (!points[j]) continue;
+      if (Math.hypot(points[i][0] - points[j][0], points[i][1] - points[j][1]) <= radius) {
+        if (out[i].with < 0) out[i].with = out[j].with < 0 ? j : out[j].with;
+        out[i].rank += 1;
+      }
+    }
+  }
+  return out;
 }
 
 /**
@@ -277,10 +314,12 @@ export function tailSpan(run, k, tail) {
  * the side column (legend and readout) goes to the right on a wide screen and under the plot on a
  * narrow one; the plot takes what remains above the controls.
  */
-export function playerLayout(width, height, runs, { present = false, controls = 56, minPlot = 220, side = null, wide = null } = {}) {
+export function playerLayout(width, height, runs, { present = false, controls = 56, minPlot = 220, side = null, wide = null, lesson = false } = {}) {
   wide = wide ?? width >= 720;
   const rowHeight = present ? 34 : 26;
-  const sideWidth = wide ? Math.min(present ? 420 : 340, Math.round(width * 0.3)) : width;
+  // The readout keeps each number on one line; a lesson's words share the column.
+  const most = (present ? 460 : 380) + (lesson ? 40 : 0);
+  const sideWidth = wide ? Math.min(most, Math.round(width * (lesson ? 0.36 : 0.33))) : width;
   // Under the plot, the side column takes its measured height when the caller knows it.
   const sideHeight = wide ? 0 : side ?? rowHeight * (runs + 1) + 12;
   const plotWidth = wide ? width - sideWidth - 12 : width;

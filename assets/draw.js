@@ -49,12 +49,16 @@ export function drawAxes(g, t, bounds, panel, z, c) {
   g.fillStyle = c.ink;
   g.font = `${z.font}px system-ui, sans-serif`;
   const xt = niceTicks(bounds[0][0], bounds[0][1], Math.max(3, Math.floor(t.width / (z.font * 5))));
-  g.textAlign = "center";
   g.textBaseline = "top";
+  const right = g.canvas.width / (g.getTransform().a || 1) - (panel.ox ?? 0);
   for (const v of xt.values) {
     const x = t.px(v);
     g.fillRect(x - 0.5, t.top + t.height, 1, 4);
-    g.fillText(tickLabel(v, xt.step), x, t.top + t.height + 6);
+    // A label at the right end would be cut by the canvas's edge: it ends at its tick instead.
+    const label = tickLabel(v, xt.step);
+    const half = g.measureText(label).width / 2;
+    g.textAlign = x + half > right - 1 ? "right" : "center";
+    g.fillText(label, g.textAlign === "right" ? Math.min(x + half, right - 1) : x, t.top + t.height + 6);
   }
   const yt = niceTicks(bounds[1][0], bounds[1][1], Math.max(3, Math.floor(t.height / (z.font * 3.5))));
   g.textAlign = "right";
@@ -109,17 +113,86 @@ export function drawDiverged(g, t, run, marks, font, halo) {
   return [x, y];
 }
 
-/** A run's head: a disc in its colour with a white rim (earlier runs get larger ones, so heads on one
- *  spot show as rings). */
-export function drawHead(g, x, y, r, color) {
-  if (!Number.isFinite(x) || !Number.isFinite(y)) return;
+/** The outline of a mark shape (scene.py's SHAPES) of radius r around (x, y): each covers about the
+ *  area of a disc of radius r, so no shape looks larger than another. */
+export function shapePath(g, kind, x, y, r) {
   g.beginPath();
-  g.arc(x, y, r, 0, 2 * Math.PI);
+  const polygon = (n, start, scale = 1) => {
+    for (let i = 0; i < n; i++) {
+      const a = start + (i * 2 * Math.PI) / n;
+      g.lineTo(x + scale * r * Math.cos(a), y + scale * r * Math.sin(a));
+    }
+    g.closePath();
+  };
+  if (kind === "square") g.rect(x - 0.89 * r, y - 0.89 * r, 1.78 * r, 1.78 * r);
+  else if (kind === "diamond") polygon(4, -Math.PI / 2, 1.25);
+  else if (kind === "triangle") polygon(3, -Math.PI / 2, 1.35);
+  else if (kind === "triangle-down") polygon(3, Math.PI / 2, 1.35);
+  else if (kind === "pentagon") polygon(5, -Math.PI / 2, 1.1);
+  else if (kind === "hexagon") polygon(6, 0, 1.05);
+  else if (kind === "star") {
+    for (let i = 0; i < 10; i++) {
+      const a = -Math.PI / 2 + (i * Math.PI) / 5;
+      const rr = (i % 2 ? 0.6 : 1.35) * r;
+      g.lineTo(x + rr * Math.cos(a), y + rr * Math.sin(a));
+    }
+    g.closePath();
+  } else g.arc(x, y, r, 0, 2 * Math.PI);
+}
+
+/** A run's head: its shape filled in its colour with a white rim; `ring` > 0 draws it instead as an
+ *  outline that much wider (a head on the same spot as an earlier one shows as a ring around it). */
+export function drawHead(g, x, y, r, color, shape = "circle", ring = 0) {
+  if (!Number.isFinite(x) || !Number.isFinite(y)) return;
+  if (ring > 0) {
+    shapePath(g, shape, x, y, r + ring);
+    g.lineWidth = 5;
+    g.strokeStyle = "#ffffff";
+    g.stroke();
+    g.lineWidth = 2.8;
+    g.strokeStyle = color;
+    g.stroke();
+    return;
+  }
+  shapePath(g, shape, x, y, r);
   g.fillStyle = color;
   g.fill();
   g.lineWidth = 2;
   g.strokeStyle = "#ffffff";
   g.stroke();
+}
+
+/** A run outside the window: an arrowhead in its colour on the window's edge at (x, y), pointing
+ *  along (dx, dy) (canvas px, y down) towards where the run is, and its true coordinates beside it,
+ *  inside the plot. Returns the label's text. */
+export function drawEdgeMarker(g, t, x, y, dx, dy, r, color, text, font, halo) {
+  const a = Math.atan2(dy, dx);
+  const tip = [x + Math.cos(a) * r * 0.9, y + Math.sin(a) * r * 0.9];
+  g.beginPath();
+  g.moveTo(tip[0], tip[1]);
+  g.lineTo(tip[0] - 2.2 * r * Math.cos(a - 0.5), tip[1] - 2.2 * r * Math.sin(a - 0.5));
+  g.lineTo(tip[0] - 2.2 * r * Math.cos(a + 0.5), tip[1] - 2.2 * r * Math.sin(a + 0.5));
+  g.closePath();
+  g.fillStyle = color;
+  g.fill();
+  g.lineWidth = 1.5;
+  g.strokeStyle = halo;
+  g.stroke();
+  g.font = `bold ${font}px system-ui, sans-serif`;
+  const w = g.measureText(text).width;
+  // Beside the arrow, on the inside of the window.
+  let tx = x - Math.cos(a) * (2.6 * r) - w / 2;
+  let ty = y - Math.sin(a) * (2.6 * r) + font / 3;
+  tx = Math.max(t.left + 3, Math.min(tx, t.left + t.width - w - 3));
+  ty = Math.max(t.top + font, Math.min(ty, t.top + t.height - 4));
+  g.textAlign = "left";
+  g.textBaseline = "alphabetic";
+  g.lineWidth = 3;
+  g.strokeStyle = halo;
+  g.strokeText(text, tx, ty);
+  g.fillStyle = color;
+  g.fillText(text, tx, ty);
+  return text;
 }
 
 /** At step k: the downhill direction (dotted, ink) and the step taken (solid, the run's colour), both

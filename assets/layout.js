@@ -24,13 +24,12 @@ export function sideGrid(bounds, n, width, height, z) {
 
 /**
  * The height the player may take, for a window `viewport` px high with the player's top `top` px
- * below the page's top: what is left of the first screen when that is at least half of it or 340 px
- * (Play then shows without scrolling); otherwise, with a lesson's text or warnings above it, a
- * screenful (the player fills the window once scrolled to, instead of shrinking to a strip).
+ * below the page's top: what is left of the first screen, so Play shows without scrolling (the page
+ * keeps notes and warnings under the player, and a lesson's words beside the map, so the room left
+ * is large), and never less than `least` px, where a phone scrolls anyway.
  */
-export function roomFor(viewport, top) {
-  const left = viewport - Math.max(0, top) - 6;
-  return left >= Math.min(0.5 * viewport, 340) ? left : viewport - 24;
+export function roomFor(viewport, top, least = 260) {
+  return Math.max(least, viewport - Math.max(0, top) - 6);
 }
 
 /**
@@ -41,7 +40,7 @@ export function roomFor(viewport, top) {
  */
 export function canvasSize(data, runs, width, room, { controls = 56, side = null, viewport = 800, under = false } = {}) {
   const narrow = width < 640;
-  const options = { present: !!data.present, controls, minPlot: narrow ? 260 : 240, side };
+  const options = { present: !!data.present, controls, minPlot: narrow ? 260 : 240, side, lesson: !!data.lesson };
   const L = playerLayout(width, room, runs, under ? { ...options, wide: false } : options);
   // The height the plot would like at this width: a map drawn at equal scales needs no more.
   let ideal = Math.round(L.plotWidth * ({ oned: 0.9, side: 1.05 }[data.layout] ?? 0.8));
@@ -74,7 +73,9 @@ export function panelsFor(data, runs, curve, width, height, z) {
       t: plotTransform(data.bounds, cw, ch, m, equal) }));
   }
   if (data.layout === "oned") {
-    const top = Math.round(height * 0.58);
+    // The curve above, x over the steps below: the lower panel is where a race's speed shows, so it
+    // gets nearly half the height.
+    const top = Math.round(height * 0.52);
     const [[x0, x1]] = data.bounds;
     let lo = Infinity;
     let hi = -Infinity;

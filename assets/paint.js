@@ -1,8 +1,8 @@
 // Painting the race player's canvas: the static layer (backdrop, iso-lines, faint paths, markers,
 // axes) once per layout, and each frame's moving parts (tails, heads, arrows) over it. What is
-// drawn where comes from the data and its scene (see core.js's pinAt); nothing is computed here.
-import { headPoint, tailSpan } from "./core.js";
-import { drawArrows, drawAxes, drawDiverged, drawHead, drawStar, polyline, sizes } from "./draw.js";
+// drawn where comes from the data and its scene (see core.js's outsideSince); nothing is computed here.
+import { coincident, edgeMarker, formatValue, headPoint, outsideSince, tailSpan } from "./core.js";
+import { drawArrows, drawAxes, drawDiverged, drawEdgeMarker, drawHead, drawStar, polyline, sizes } from "./draw.js";
 import { drawBatchArrows, drawIndefinite, drawTrailMarks, drawTrails } from "./marks.js";
 
 /** A run's faint path on a map: positions 0..last, then on to where it left the window for good;
@@ -75,10 +75,10 @@ export function paintStatic(g, s) {
       g.lineWidth = marks.start_width;
       g.stroke();
       g.restore();
-      const crosses = p.runs.map((i) => drawDiverged(g, t, s.runs[i], marks, z.font, c.halo));
+      // The cross of a diverged run is drawn by the frame from its step on; here only where it goes.
       const px = ([x, y]) => [p.ox + t.px(x), p.oy + t.py(y)];
-      ends.push(p.runs.map((i, j) => ({ run: i, end: px(end[j]), cross: crosses[j] && [p.ox + crosses[j][0], p.oy + crosses[j][1]],
-        triangles: triangles[j].map(([x, y]) => [p.ox + x, p.oy + y]) })));
+      ends.push(p.runs.map((i, j) => ({ run: i, end: px(end[j]), cross: s.runs[i].cross && s.runs[i].divergedAt !== null
+        ? px(s.runs[i].cross) : null, triangles: triangles[j].map(([x, y]) => [p.ox + x, p.oy + y]) })));
       drawAxes(g, t, d.bounds, p, z, c);
     } else {
       drawAxes(g, t, p.bounds, p, z, c);
@@ -109,6 +109,7 @@ export function paintStatic(g, s) {
 export function paintFrame(ctx, staticLayer, s, step) {
   const d = s.data;
   const marks = d.marks;
+  const z = sizes(!!d.present);
   const extras = [];
   ctx.setTransform(1, 0, 0, 1, 0, 0);
   ctx.clearRect(0, 0, ctx.canvas.width, ctx.canvas.height);
@@ -118,7 +119,6 @@ export function paintFrame(ctx, staticLayer, s, step) {
     ctx.save();
     ctx.translate(p.ox, p.oy);
     const t = p.t;
-    const alone = p.runs.length === 1;
     // Tails stay inside the plot; heads may overhang its edge by their size (one pinned there shows whole).
     ctx.save();
     clipTo(ctx, t);
@@ -147,21 +147,42 @@ export function paintFrame(ctx, staticLayer, s, step) {
     ctx.restore();
     ctx.save();
     clipTo(ctx, t, 2 * marks.head + 4);
-    for (const i of p.runs) {
+    // Where each head goes, first: heads that would hide each other are drawn as rings.
+    const at = p.runs.map((i) => {
       const run = s.runs[i];
       const k = s.at(run, step);
+      const gone = diverged(s, run, step);
+      const since = gone ? null : outsideSince(run, k);
       const [hx, hy] = headPoint(run, k);
-      if (p.kind === "steps") {
-        drawHead(ctx, t.px(k), t.py(hx), alone ? 0.8 * marks.head : run.dot, run.color);
-      } else {
-        drawHead(ctx, t.px(hx), t.py(hy), alone ? marks.head : run.head, run.color);
-        const at = p.kind === "map" ? drawTrailMarks(ctx, t, run, k, marks) : {};
-        if (p.kind === "map" && run.full) at.arrows = drawBatchArrows(ctx, t, run, k, d.bounds, s.colors.ink);
-        else if (p.kind === "map" && d.arrows && run.grads) drawArrows(ctx, t, run, k, d.bounds, s.colors.ink);
-        for (const v of Object.values(at)) if (v) for (const xy of Array.isArray(v) ? [v] : Object.values(v)) { xy[0] += p.ox; xy[1] += p.oy; }
-        if (p.kind === "map") extras.push({ run: i, ...at });
+      const xy = p.kind === "steps" ? [t.px(k), t.py(hx)] : [t.px(hx), t.py(hy)];
+      return { i, run, k, gone, since, xy: gone || since !== null ? null : xy };
+    });
+    const rings = coincident(at.map((a) => a.xy), 0.9 * marks.head);
+    at.forEach((a, j) => {
+      const { i, run, k } = a;
+      if (a.gone) {
+        if (p.kind !== "steps") {
+          const cross = drawDiverged(ctx, t, run, marks, z.font, s.colors.halo);
+          if (cross) extras.push({ run: i, cross: [p.ox + cross[0], p.oy + cross[1]] });
+        }
+        return;
       }
-    }
+      if (a.since !== null) {
+        const edge = outsideMark(ctx, t, p, run, k, s, marks, z);
+        if (p.kind === "map") extras.push({ run: i, outside: { since: a.since, at: [p.ox + edge[0], p.oy + edge[1]] } });
+        return;
+      }
+      const [x, y] = a.xy;
+      const r = p.kind === "steps" ? run.dot : marks.head;
+      drawHead(ctx, x, y, r, run.color, run.shape, rings[j].rank * marks.ring);
+      if (p.kind === "map") {
+        const extra = drawTrailMarks(ctx, t, run, k, marks);
+        if (run.full) extra.arrows = drawBatchArrows(ctx, t, run, k, d.bounds, s.colors.ink);
+        else if (d.arrows && run.grads) drawArrows(ctx, t, run, k, d.bounds, s.colors.ink);
+        for (const v of Object.values(extra)) if (v) for (const xy of Array.isArray(v) ? [v] : Object.values(v)) { xy[0] += p.ox; xy[1] += p.oy; }
+        extras.push({ run: i, head: [p.ox + x, p.oy + y], ...(rings[j].rank ? { ring: rings[j].rank, with: rings[j].with } : {}), ...extra });
+      }
+    });
     if (p.kind === "steps" && !s.byEvals) {
       ctx.strokeStyle = s.colors.soft;
       ctx.lineWidth = 1;
@@ -174,4 +195,34 @@ export function paintFrame(ctx, staticLayer, s, step) {
     ctx.restore();
   }
   return extras;
+}
+
+/** Whether `run` has diverged by clock tick `step` (its cross shows from then on, never before). */
+export function diverged(s, run, step) {
+  if (run.divergedAt === null) return false;
+  return s.byEvals && run.evals ? step > run.evals[run.length - 1] : step >= run.divergedAt;
+}
+
+/** The edge marker of a run outside the window at index k, with its true coordinates; returns where
+ *  the arrow sits (panel CSS px). In 1-D the curve's panel points left or right at the curve's end,
+ *  and the steps panel up or down at the step. */
+function outsideMark(g, t, p, run, k, s, marks, z) {
+  const map = p.kind === "map";
+  const point = map ? [run.path[2 * k], run.path[2 * k + 1]] : [run.path[k]];
+  const m = edgeMarker(map ? s.data.bounds : [s.data.bounds[0]], point);
+  let where;
+  let towards;
+  if (map) {
+    where = [t.px(m.at[0]), t.py(m.at[1])];
+    towards = [m.direction[0], -m.direction[1]];
+  } else if (p.kind === "curve") {
+    where = [t.px(m.at[0]), t.py(s.curve.y[m.direction[0] > 0 ? s.curve.y.length - 1 : 0])];
+    towards = [m.direction[0], 0];
+  } else {
+    where = [t.px(k), t.py(m.at[0])];
+    towards = [0, -m.direction[0]];
+  }
+  const text = map ? `(${formatValue(point[0])}, ${formatValue(point[1])})` : `x = ${formatValue(point[0])}`;
+  drawEdgeMarker(g, t, where[0], where[1], towards[0], towards[1], 0.8 * marks.head, run.color, text, z.font, s.colors.halo);
+  return where;
 }

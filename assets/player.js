@@ -3,10 +3,10 @@
 // pinned, the marks' sizes); the player only decodes, lays out and draws.
 // `mount(parent, data, options)` builds it into any element (the standalone HTML export uses that);
 // the default export is the Streamlit component's entry point.
-import { clockEnd, clockStep, decodeFloat32, decodeQuantized, decodeRun, defaultSpeed, formatValue, roundToWindow, runIndex, stepToSlider, unpack } from "./core.js";
-import { palette, sizes } from "./draw.js";
+import { clockEnd, clockStep, decodeFloat32, decodeQuantized, decodeRun, defaultSpeed, formatValue, outsideSince, roundToWindow, runIndex, stepToSlider, unpack } from "./core.js";
+import { palette, shapePath, sizes } from "./draw.js";
 import { canvasSize, panelsFor, roomFor } from "./layout.js";
-import { paintFrame, paintStatic } from "./paint.js";
+import { diverged, paintFrame, paintStatic } from "./paint.js";
 import { paintData } from "./datapanel.js";
 import { buildControls, el, keyAction } from "./controls.js";
 
@@ -117,27 +117,33 @@ export function mount(parent, data, options = {}) {
 
   function buildSide() {
     side.replaceChildren();
+    // A lesson's "what to watch" heads the side column, beside the map it speaks of.
+    if (s.data.lesson) {
+      side.append(el("div", { class: "rp-lesson", "data-testid": "race-player-lesson", "aria-label": s.data.lesson.title },
+        el("p", {}, el("strong", { text: "What to watch: " }), s.data.lesson.watch)));
+    }
     const table = el("table", { class: "rp-readout" });
+    const axes = s.data.axes ?? (s.data.dim === 1 ? ["x"] : ["x", "y"]);
     const head = el("tr", {}, el("th", { text: "" }), el("th", { text: "optimizer" }),
-      el("th", { text: s.data.dim === 1 ? "x" : "(x, y)" }), el("th", { text: "loss" }));
+      el("th", { class: "rp-num", text: s.data.dim === 1 ? axes[0] : `(${axes.join(", ")})` }), el("th", { class: "rp-num", text: "loss" }));
     table.append(el("thead", {}, head));
     const body = el("tbody");
     s.readout = s.runs.map((run) => {
       const pos = el("td", { class: "rp-num" });
       const loss = el("td", { class: "rp-num" });
       const note = el("div", { class: "rp-note" });
+      const state = el("div", { class: "rp-state" });
       const at = el("div", { class: "rp-at" });
-      const name = el("td", { class: "rp-name" }, el("span", { text: run.label }), at, note);
-      const sw = el("span", { class: "rp-swatch" });
-      sw.style.background = run.color;
-      const row = el("tr", { "data-run": run.label }, el("td", {}, sw), name, pos, loss);
+      const name = el("td", { class: "rp-name" }, el("span", { text: run.label }), at, note, state);
+      const row = el("tr", { "data-run": run.label }, el("td", {}, swatch(run)), name, pos, loss);
       body.append(row);
-      return { pos, loss, note, at, row };
+      return { pos, loss, note, state, at, row };
     });
     table.append(body);
     const keys = el("div", { class: "rp-keys" }, ...(s.data.layout !== "oned" ? [el("span", { text: "○ start" })] : []),
       ...(s.data.minima && s.data.minima.length ? [el("span", { text: "★ minimum" })] : []),
       ...(s.data.layout !== "oned" ? [el("span", { text: "faint: the path" })] : []),
+      ...(s.runs.some((r) => r.outside.length) ? [el("span", { text: "▶ on the edge: a run outside the window" })] : []),
       ...extraKeys());
     side.append(table, keys);
     // On a data surface, the data panel follows the race's clock under the readout.
@@ -146,6 +152,26 @@ export function mount(parent, data, options = {}) {
       s.dataCanvas = el("canvas", { class: "rp-data", "data-testid": "race-player-data", "aria-label": "The data and each fitted line" });
       side.append(s.dataCanvas);
     }
+  }
+
+  /** The run's mark (its shape in its colour), as the map draws its head. */
+  function swatch(run) {
+    const size = 18;
+    const c = el("canvas", { class: "rp-swatch", "data-shape": run.shape, "aria-hidden": "true" });
+    const dpr = window.devicePixelRatio || 1;
+    c.width = Math.round(size * dpr);
+    c.height = Math.round(size * dpr);
+    c.style.width = `${size}px`;
+    c.style.height = `${size}px`;
+    const g = c.getContext("2d");
+    g.setTransform(dpr, 0, 0, dpr, 0, 0);
+    shapePath(g, run.shape, size / 2, size / 2, 5.6);
+    g.fillStyle = run.color;
+    g.fill();
+    g.lineWidth = 1.5;
+    g.strokeStyle = "#ffffff";
+    g.stroke();
+    return c;
   }
 
   /** The data panel's size: the side column's width (at most 560 px under the plot), 0.7 as high. */
@@ -204,7 +230,10 @@ export function mount(parent, data, options = {}) {
     let L = canvasSize(s.data, s.runs.length, width, availableHeight(), opts);
     root.classList.toggle("rp-narrow", L.narrow);
     root.classList.toggle("rp-wide", L.wide);
-    side.style.width = L.wide ? `${L.sideWidth}px` : "100%";
+    // Beside a map bound by the height, the side column takes the width the map leaves (up to a
+    // readable measure), and never grows taller than the map: Play stays under both.
+    side.style.width = L.wide ? `${Math.max(L.sideWidth, Math.min(width - L.width - 12, 620))}px` : "100%";
+    side.style.maxHeight = L.wide ? `${L.height}px` : "";
     sizeData(L.wide ? L.sideWidth : Math.min(width, 560));
     if (!L.wide) {
       const measured = Math.ceil(side.getBoundingClientRect().height) + 8;
@@ -248,6 +277,7 @@ export function mount(parent, data, options = {}) {
     if (step === s.step && !force) return;
     s.step = step;
     const extras = paintFrame(ctx, staticLayer, s, step);
+    s.extras = extras;
     const panel = s.dataCanvas ? paintData(s.dataCanvas.getContext("2d"), s, step, s.dataW, s.dataH) : null;
     // While playing, the readout's text follows at most every 100 ms: changing two dozen table
     // cells each frame costs the browser a layout per frame for numbers nobody can read that fast.
@@ -268,6 +298,8 @@ export function mount(parent, data, options = {}) {
   }
 
   function readout(step) {
+    // Heads drawn on top of one another this frame (see paintFrame): the readout names them.
+    const ringOf = new Map((s.extras ?? []).filter((m) => m.ring).map((m) => [m.run, m.with]));
     s.runs.forEach((run, i) => {
       const k = s.at(run, step);
       const r = s.readout[i];
@@ -279,9 +311,14 @@ export function mount(parent, data, options = {}) {
       const notes = [];
       if (run.negative.has(k)) notes.push("H negative definite at this step");
       else if (run.indefinite.has(k)) notes.push("H indefinite at this step");
-      const past = s.byEvals && run.evals ? step > run.evals[run.length - 1] : step >= run.divergedAt;
-      if (run.divergedAt !== null && past) notes.push(`diverged at step ${run.divergedAt}`);
+      const gone = diverged(s, run, step);
+      const since = outsideSince(run, k);
+      if (gone) notes.push(`diverged at step ${run.divergedAt}`);
       r.note.textContent = notes.join(" · ");
+      // States that are no alarm: outside the window, or drawn on another run's point.
+      r.state.textContent = gone ? "" : since !== null ? `outside the window since step ${since}`
+        : ringOf.has(i) ? `same point as ${s.runs[ringOf.get(i)].label} (a ring)` : "";
+      r.row.dataset.state = gone ? "diverged" : since !== null ? "outside" : "inside";
     });
   }
 

@@ -10,12 +10,14 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from playground.figures.drawing import PT, RaceDrawing
+from playground.figures.drawing import MARKERS, PT, RaceDrawing
 from playground.figures.scene import (
     DENSE,
     PRESENT_SCALE,
+    SHAPES,
     THINNEST,
     Marks,
+    edge_marker,
     edge_point,
     ink,
     outside_stretches,
@@ -45,27 +47,40 @@ def test_stretches_outside_the_window():
     assert outside_stretches(path[:1], BOX) == []
 
 
-def test_a_diverged_run_ends_where_it_left_for_good_and_its_head_is_pinned_while_outside():
+def test_a_diverged_run_ends_where_it_left_for_good_and_is_outside_while_outside():
     # Out at step 1 (back at 3), out for good from step 5 on, diverged at step 7.
     path = np.array([[0, 0], [2, 0], [3, 0], [0.5, 0], [0.5, 0.5], [1.5, 2.5], [-40, -90]])
     run = run_scene(path, BOX, 7, "a", "#000", head=9.5, dot=6.8)
     assert run.last == 4
     assert run.exit == (0.75, 1.0)
     assert run.cross == (0.75, 1.0)
-    assert run.pins == ((1, 2, 1.0, 0.0), (5, 6, 0.75, 1.0))
-    assert run.as_dict()["pins"] == [1, 2, 1, 0, 5, 6, 0.75, 1]
-    # A run that never diverged is drawn whole, its pins kept for the head.
+    assert run.outside == ((1, 2), (5, 6))
+    assert run.as_dict()["outside"] == [1, 2, 5, 6]
+    # A run that never diverged is drawn whole; its stretches outside are kept for the edge marker.
     calm = run_scene(path[:5], BOX, None, "b", "#000", head=7, dot=5.6)
     assert (calm.last, calm.exit, calm.cross) == (4, None, None)
-    assert calm.pins == ((1, 2, 1.0, 0.0),)
+    assert calm.outside == ((1, 2),)
     # Diverged inside the window: the cross is at the last position.
     inside = run_scene(path[:4], BOX, 4, "c", "#000", head=7, dot=5.6)
     assert (inside.last, inside.exit, inside.cross) == (3, None, (0.5, 0.0))
 
 
-def test_a_start_outside_the_window_is_pinned_to_its_nearest_point():
+def test_a_start_outside_the_window_is_outside_from_step_0():
     run = run_scene(np.array([[3.0, -0.5], [0.5, 0.0]]), BOX, None, "a", "#000", head=7, dot=5.6)
-    assert run.pins == ((0, 0, 1.0, -0.5),)
+    assert run.outside == ((0, 0),)
+
+
+def test_the_edge_marker_sits_on_the_nearest_edge_and_points_to_the_run():
+    # BOX is [-1, 1]²: (3, -0.5) is right of it; its nearest point is (1, -0.5), and the run lies along +x.
+    assert edge_marker((3.0, -0.5), BOX) == ((1.0, -0.5), (1.0, 0.0))
+    # Beyond a corner: the corner, and the unit vector from it to the run (3-4-5 triangle).
+    at, towards = edge_marker((4.0, 5.0), BOX)
+    assert at == (1.0, 1.0) and towards == pytest.approx((0.6, 0.8))
+    # An infinite coordinate points straight out of its side; a NaN one stays mid-window.
+    assert edge_marker((-np.inf, 0.25), BOX) == ((-1.0, 0.25), (-1.0, 0.0))
+    assert edge_marker((np.nan, 7.0), BOX) == ((0.0, 1.0), (0.0, 1.0))
+    # Inside: itself, with no direction.
+    assert edge_marker((0.5, 0.5), BOX) == ((0.5, 0.5), (0.0, 0.0))
 
 
 def test_one_dimensional_points_are_on_the_curve():
@@ -74,7 +89,7 @@ def test_one_dimensional_points_are_on_the_curve():
     # Out for good at step 2: the segment 0.5 -> 4 meets x = 2; there f = 12.
     assert run.last == 1
     assert run.exit == (2.0, 12.0)
-    assert run.pins == ((2, 3, 2.0, 12.0),)
+    assert run.outside == ((2, 3),)
 
 
 @pytest.fixture(scope="module")
@@ -100,10 +115,12 @@ def test_lesson_5s_large_rate_ends_on_the_windows_edge(lesson5):
     assert run.last == first_out - 1
     np.testing.assert_allclose(run.exit, want, rtol=0, atol=1e-12)
     assert run.cross == run.exit
-    assert view.pin(2, 150) == run.exit  # past its end the head stays on the edge
-    assert view.pin(2, first_out - 1) is None
-    # The others never leave: drawn whole, never pinned.
-    assert [(r.last, r.exit, r.pins) for r in view.runs[:2]] == [(200, None, ()), (200, None, ())]
+    # Outside from the step it left on; the cross and "diverged at step k" only from step k.
+    assert view.outside_since(2, first_out) == first_out and view.outside_since(2, first_out - 1) is None
+    assert not view.crossed(2, tr.diverged_at - 1) and view.crossed(2, tr.diverged_at)
+    assert first_out < tr.diverged_at, "it leaves the window well before it diverges"
+    # The others never leave: drawn whole, never outside.
+    assert [(r.last, r.exit, r.outside) for r in view.runs[:2]] == [(200, None, ()), (200, None, ())]
 
 
 def test_tails_stop_at_the_exit_and_are_gone_a_tail_later(lesson5):
@@ -120,10 +137,11 @@ def test_tails_stop_at_the_exit_and_are_gone_a_tail_later(lesson5):
     assert idx[0] == frames[20 - tail] and idx[-1] == 100 and edge is None
 
 
-def test_heads_of_earlier_runs_are_larger_and_presentation_scales_every_mark(lesson5):
+def test_heads_are_of_one_size_each_run_has_its_shape_and_presentation_scales_every_mark(lesson5):
     view = scene(lesson5)
     m = Marks()
-    assert [r.head for r in view.runs] == [m.head + 2 * m.grow, m.head + m.grow, m.head]
+    assert [r.head for r in view.runs] == [m.head] * 3
+    assert [r.shape for r in view.runs] == list(SHAPES[:3]) and len(set(SHAPES)) == 8
     big = scene(lesson5, present=True)
     assert big.marks.head == pytest.approx(PRESENT_SCALE * m.head)
     assert big.marks.cross == pytest.approx(PRESENT_SCALE * m.cross)
@@ -146,19 +164,21 @@ def test_the_player_and_the_gif_draw_the_same_scene(lesson5):
         assert len(faint) == 1
         np.testing.assert_allclose(faint[0].get_xydata()[-1], run["exit"], atol=1e-12)
         assert len(faint[0].get_xydata()) == run["last"] + 2
-        # The cross is drawn where the payload says.
-        cross = [ln for ln in ax.get_lines() if ln.get_marker() == "x"]
-        assert len(cross) == 1
-        np.testing.assert_allclose(cross[0].get_xydata()[0], run["cross"], atol=1e-12)
-        assert cross[0].get_markersize() == pytest.approx(2 * data["marks"]["cross"] * PT)
-        # Heads: the payload's sizes, and at the last frame the diverged one sits on its pin.
+        # The cross is drawn where the payload says, and only from the step the run diverged.
+        cross = drawing.run_artists[2]["cross"]
+        np.testing.assert_allclose(cross.get_xydata()[0], run["cross"], atol=1e-12)
+        assert cross.get_markersize() == pytest.approx(2 * data["marks"]["cross"] * PT)
+        drawing.show(run["diverged_at"] - 1)
+        assert not cross.get_visible() and drawing.run_artists[2]["edge"].get_xydata().size == 2
+        assert drawing.run_artists[2]["head"].get_xydata().size == 0, "no head while outside the window"
+        # Heads: the payload's sizes and shapes; at the last frame the diverged one has none, its cross shows.
         drawing.show(len(frames) - 1)
-        heads = drawing.moving[1:6:2]
+        heads = [a["head"] for a in drawing.run_artists]
         for head, sent in zip(heads, data["runs"], strict=True):
             assert head.get_markersize() == pytest.approx(2 * sent["head"] * PT)
-        pins = run["pins"]
-        np.testing.assert_allclose(heads[2].get_xydata()[0], pins[-2:], atol=1e-12)
-        tail = drawing.moving[4].get_xydata()
+            assert head.get_marker() == MARKERS[sent["shape"]]
+        assert heads[2].get_xydata().size == 0 and cross.get_visible()
+        tail = drawing.run_artists[2]["tail"].get_xydata()
         assert len(tail) == 0, "a tail long gone past the edge"
         # Minima and start: the same points and sizes.
         star = next(ln for ln in ax.get_lines() if ln.get_marker() == "*")

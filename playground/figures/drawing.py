@@ -23,7 +23,7 @@ from playground.model.simulate import Simulation
 from ._common import Theme, equalised, iso_lines, surface_grid
 from .data_drawing import BatchArrows, DataPanelDrawing
 from .picture_text import SEPARATOR, StepCounter, fit_lines, title_lines, wrap_label
-from .scene import scene
+from .scene import edge_marker, scene
 
 __all__ = ["PT", "SEPARATOR", "RaceDrawing", "css_color", "shaded_surface", "title_lines"]
 
@@ -35,6 +35,9 @@ _FONT_TITLE, _FONT_SUB, _FONT_LEGEND, _FONT_TICK, _FONT_STEP = 21, 12.5, 14, 12,
 # The scene's sizes are CSS pixels of a 960 × 720 picture; at 100 dpi × scale one of them is
 # `scale` device pixels, which is 0.72 points.
 PT = 72 / 100
+#: matplotlib's marker for each of the scene's shapes.
+MARKERS = {"circle": "o", "square": "s", "diamond": "D", "triangle": "^", "triangle-down": "v", "pentagon": "p",
+           "hexagon": "h", "star": "*"}
 
 
 def css_color(css: str) -> tuple[float, float, float, float]:
@@ -91,6 +94,7 @@ class RaceDrawing:
         self._background = None
         self.data: DataPanelDrawing | None = None  # the data panel, on a data surface
         self.batch_arrows: BatchArrows | None = None  # full and mini-batch gradients at the heads
+        self.run_artists: list[dict] = []  # each run's moving artists, by name (see _moving_marks)
         surface = race.surface
         self.scene = scene(race)
         self.paths = [np.asarray(tr.path)[:, : surface.dim] for tr in race.trajectories]
@@ -143,16 +147,12 @@ class RaceDrawing:
                     drawn = np.vstack([drawn, run.exit])
                 ax.plot(drawn[:, 0], drawn[:, 1], color=run.color, lw=marks.path_width * run.ink * PT,
                         alpha=marks.path_alpha * run.ink, zorder=3, solid_joinstyle="round")
-            if run.cross is not None:
-                self._cross(ax, run, y1)
         self._landmarks(ax)
         for run in self.scene.runs:
             tail = Line2D([], [], color=run.color, lw=marks.tail_width * PT, solid_capstyle="round",
                           solid_joinstyle="round", zorder=7)
-            head = Line2D([], [], color=run.color, marker="o", ms=2 * run.head * PT, mfc=run.color, mec="white", mew=2,
-                          ls="none", zorder=8, clip_on=False)
             ax.add_line(self._mark(tail))
-            ax.add_line(self._mark(head))
+            self.run_artists.append({"tail": tail, **self._moving_marks(ax, run, y1)})
         panel = data_panel(race)
         if panel is not None:
             self.data = DataPanelDrawing(self.figure, panel, race.colors, theme, _FONT_TICK, marks.tail_width * PT,
@@ -166,16 +166,32 @@ class RaceDrawing:
         self._box_ratio = ratio if 0.5 <= ratio <= 2.0 else None
         return [ax]
 
-    def _cross(self, ax, run, top: float) -> None:
-        """A diverged run's cross where the scene puts it, "diverged at step k" above it (under it
-        when the cross is on the window's top edge)."""
+    def _moving_marks(self, ax, run, top: float) -> dict:
+        """A run's moving marks: its head (its shape), the edge marker and true coordinates shown while
+        it is outside the window, and for a diverged run its cross with "diverged at step k" (above
+        the cross, under it on the window's top edge), shown from that step on."""
         marks = self.scene.marks
-        (px, py), under = run.cross, run.cross[1] >= top
-        ax.plot([px], [py], marker="x", ms=2 * marks.cross * PT, mew=marks.cross_width * PT, color=run.color,
-                zorder=4, ls="none", clip_on=False)
-        ax.annotate(f"diverged at step {run.diverged_at}", (px, py), xytext=(0, -14 if under else 12),
-                    textcoords="offset points", ha="center", va="top" if under else "bottom", color=run.color,
-                    fontsize=_FONT_TICK, fontweight="bold", annotation_clip=False, zorder=4)
+        out = {
+            "head": Line2D([], [], color=run.color, marker=MARKERS[run.shape], ms=2 * run.head * PT, mfc=run.color,
+                           mec="white", mew=2, ls="none", zorder=8, clip_on=False),
+            "edge": Line2D([], [], color=run.color, marker=(3, 0, 0), ms=2.2 * marks.head * PT, mfc=run.color,
+                           mec="white", mew=1.2, ls="none", zorder=8, clip_on=False),
+        }
+        for artist in out.values():
+            ax.add_line(self._mark(artist))
+        out["where"] = self._mark(ax.annotate("", (0, 0), xytext=(0, 0), textcoords="offset points", ha="center",
+                                              va="center", color=run.color, fontsize=_FONT_TICK, fontweight="bold",
+                                              annotation_clip=False, zorder=8))
+        if run.cross is not None:
+            (px, py), under = run.cross, run.cross[1] >= top
+            out["cross"] = self._mark(ax.plot([px], [py], marker="x", ms=2 * marks.cross * PT,
+                                              mew=marks.cross_width * PT, color=run.color, zorder=4, ls="none",
+                                              clip_on=False)[0])
+            out["diverged"] = self._mark(ax.annotate(
+                f"diverged at step {run.diverged_at}", (px, py), xytext=(0, -14 if under else 12),
+                textcoords="offset points", ha="center", va="top" if under else "bottom", color=run.color,
+                fontsize=_FONT_TICK, fontweight="bold", annotation_clip=False, zorder=4))
+        return out
 
     def _landmarks(self, ax, start: bool = True) -> None:
         marks = self.scene.marks
@@ -217,19 +233,16 @@ class RaceDrawing:
         for path, run in zip(self.paths, self.scene.runs, strict=True):
             bottom.plot(np.arange(len(path)), path[:, 0], color=run.color, lw=marks.path_width * PT,
                         alpha=marks.path_alpha, zorder=3)
-            if run.diverged_at is not None and len(path):
-                bottom.plot([len(path) - 1], [path[-1, 0]], marker="x", ms=2 * marks.cross * PT,
-                            mew=marks.cross_width * PT, color=run.color, ls="none", zorder=4)
+        (_, y_top) = top.get_ylim()
         for run in self.scene.runs:
             color = run.color
             tail = Line2D([], [], color=color, lw=marks.tail_width * PT, solid_capstyle="round", zorder=7)
-            ball = Line2D([], [], color=color, marker="o", ms=2 * run.head * PT, mfc=color, mec="white", mew=2,
-                          ls="none", zorder=8)
-            dot = Line2D([], [], color=color, marker="o", ms=2 * run.dot * PT, mfc=color, mec="white", mew=1.8,
-                         ls="none", zorder=8, clip_on=False)
+            dot = Line2D([], [], color=color, marker=MARKERS[run.shape], ms=2 * run.dot * PT, mfc=color, mec="white",
+                         mew=1.8, ls="none", zorder=8, clip_on=False)
             top.add_line(self._mark(tail))
-            top.add_line(self._mark(ball))
+            self.run_artists.append({"tail": tail, **self._moving_marks(top, run, y_top)})
             bottom.add_line(self._mark(dot))
+            self.run_artists[-1]["dot"] = dot
         self.axes = [top, bottom]
         self._box_ratio = None
         return [top, bottom]
@@ -237,8 +250,9 @@ class RaceDrawing:
     def _legend_handles(self, wrap: bool) -> tuple[list, list[str]]:
         race, theme = self.race, self.theme
         handles, labels = [], []
-        for tr, label, color in zip(race.trajectories, race.labels, race.colors, strict=True):
-            handles.append(Line2D([], [], color=color, lw=4, marker="o", ms=11, mfc=color, mec="white", mew=1.8))
+        for tr, label, color, run in zip(race.trajectories, race.labels, race.colors, self.scene.runs, strict=True):
+            handles.append(Line2D([], [], color=color, lw=4, marker=MARKERS[run.shape], ms=11, mfc=color, mec="white",
+                                  mew=1.8))
             text = wrap_label(label) if wrap else label
             labels.append(text if tr.diverged_at is None else f"{text}\ndiverged at step {tr.diverged_at}")
         if race.surface.minima:
@@ -324,36 +338,64 @@ class RaceDrawing:
 
     def show(self, f: int) -> list:
         """Move the moving artists to frame ``f``; returns them (FuncAnimation's convention)."""
-        arts = iter(self.moving)
         dim = self.race.surface.dim
         view = self.scene
+        step = int(self.shown[f])
         for r, path in enumerate(self.paths):
-            tail, head = next(arts), next(arts)
+            art = self.run_artists[r]
             # The tail follows every step since the frame the scene's tail reaches back to (not only
             # the frames' positions), so a zig-zag between two frames still shows as one.
             idx, edge = view.tail(r, self.shown, f)
-            now = view.head_index(r, self.shown[f])
-            pin = view.pin(r, self.shown[f])
+            now = view.head_index(r, step)
             xs = path[idx, 0]
             ys = path[idx, 1] if dim == 2 else self.path_values[r][idx]
             if edge is not None:
                 xs, ys = np.append(xs, edge[0]), np.append(ys, edge[1])
-            tail.set_data(xs, ys)
-            if pin is not None:
-                hx, hy = pin
-            else:
-                hx, hy = path[now, 0], (path[now, 1] if dim == 2 else self.path_values[r][now])
-            head.set_data([hx], [hy])
-            if dim == 1:
-                next(arts).set_data([now], [hx])
+            art["tail"].set_data(xs, ys)
+            gone = view.crossed(r, step)
+            since = None if gone else view.outside_since(r, step)
+            hx, hy = path[now, 0], (path[now, 1] if dim == 2 else self.path_values[r][now])
+            shown = not gone and since is None and len(path)
+            art["head"].set_data([hx], [hy]) if shown else art["head"].set_data([], [])
+            if "dot" in art:
+                art["dot"].set_data([now], [hx]) if shown else art["dot"].set_data([], [])
+            self._outside(art, path[now] if len(path) else None, since)
+            for name in ("cross", "diverged"):
+                if name in art:
+                    art[name].set_visible(bool(gone))
         if self.data is not None:
             heads = [view.head_index(r, self.shown[f]) for r in range(len(self.paths))]
             self.data.show(heads)
             if self.batch_arrows is not None:
                 self.batch_arrows.show(heads)
         last = int(self.shown[-1])
-        self.counter.set_text(f"step {int(self.shown[f]):>{len(str(last))}} / {last}")
+        self.counter.set_text(f"step {step:>{len(str(last))}} / {last}")
         return self.moving
+
+    def _outside(self, art: dict, position, since: int | None) -> None:
+        """The edge marker of a run outside the window (or none): a triangle on the edge pointing to
+        the run, and its true coordinates beside it, inside the window."""
+        if since is None or position is None:
+            art["edge"].set_data([], [])
+            art["where"].set_visible(False)
+            return
+        surface = self.race.surface
+        at, direction = edge_marker(position, surface.bounds)
+        if surface.dim == 1:
+            with np.errstate(all="ignore"):
+                at = (at[0], float(surface.value(np.array([[at[0]]]))[0]))
+            direction = (direction[0], 0.0)
+            text = f"x = {position[0]:.4g}"
+        else:
+            text = f"({position[0]:.4g}, {position[1]:.4g})"
+        angle = float(np.degrees(np.arctan2(direction[1], direction[0]))) - 90.0
+        art["edge"].set_marker((3, 0, angle))
+        art["edge"].set_data([at[0]], [at[1]])
+        where = art["where"]
+        where.xy = at
+        where.set_text(text)
+        where.set_position((-26 * direction[0], -26 * direction[1]))
+        where.set_visible(True)
 
     def _static(self):
         if not self.animated:

@@ -13,8 +13,10 @@ The window is the surface's plot bounds. For each run:
   follows (ever longer steps far outside) is not drawn: clipped to the window, each of those steps
   is a line straight across it, and a hundred of them paint the window over.
 * **the head** at step *k* sits at the run's position at *k* (a run that stopped early holds its last
-  one), except while the run is outside the window: then it is *pinned* to the point on the edge
-  where it went out. ``pins`` lists those stretches as ``(first step, last step, x, y)``.
+  one): a head is never drawn at a point its run did not visit. While the run is outside the window
+  (``outside`` lists those stretches as ``(first step, last step)``) no head is drawn; instead an
+  **edge marker** points from the window's nearest point towards the run (:func:`edge_marker`), and
+  the run's true coordinates are written beside it: the run is "outside the window since step j".
 * **the tail** at a frame joins the positions of the steps since the frame ``tail`` frames back (the
   player shows every step, so there it is the last ``tail`` steps), never past ``last``; once the run
   has left for good it ends at ``exit``.
@@ -23,13 +25,16 @@ The window is the surface's plot bounds. For each run:
   :data:`DENSE` window diagonals, width and opacity shrink with the square root of the excess, down
   to :data:`THINNEST` of the usual, so the zig-zag stays a readable hatch instead of a solid block.
 * **a diverged run** ends at a cross with "diverged at step k": at ``exit`` when it left the window,
-  else at its last position.
+  else at its last position. The cross shows from step k on, never before (a run that has only left
+  the window has not diverged yet).
 
 In 1-D the window is the x range, and a point of the scene is ``(x, f(x))`` (the curve's coordinates).
 
 Sizes are in CSS pixels of a screen (an export of 960 × 720 pixels is drawn at the same sizes) and
-grow by :data:`PRESENT_SCALE` in presentation mode. Heads of earlier runs are larger, so runs on one
-spot show as rings instead of hiding one another.
+grow by :data:`PRESENT_SCALE` in presentation mode. Every head has the same size, and each run has a
+mark shape of its own (:data:`SHAPES`, by its place in the race), so two runs are never told apart by
+colour alone. Heads that meet at a frame are drawn as rings around the first of them (the renderer
+knows where its pixels are; see ``assets/core.js``'s ``coincident``), and the readout says so.
 """
 
 from __future__ import annotations
@@ -38,6 +43,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+#: Each run's mark shape, by its place in the race (eight runs at most).
+SHAPES = ("circle", "square", "diamond", "triangle", "triangle-down", "pentagon", "hexagon", "star")
 #: How much larger every mark is in presentation mode.
 PRESENT_SCALE = 1.4
 #: A tail covers the steps of this many frames back.
@@ -52,8 +59,8 @@ THINNEST = 0.35
 class Marks:
     """Sizes of what is drawn, in CSS pixels (radii for round marks, half the width of a cross)."""
 
-    head: float = 7.0  # the last run's head
-    grow: float = 2.5  # each earlier run's head is this much larger
+    head: float = 7.5  # every run's head
+    ring: float = 4.0  # a head that meets another is a ring this much wider than the one before
     tail_width: float = 3.2
     path_width: float = 1.6
     path_alpha: float = 0.6
@@ -81,19 +88,21 @@ class RunScene:
     length: int  # positions in the path (steps run + 1)
     last: int  # the last position the faint path goes through
     exit: tuple[float, float] | None  # where it left the window for good, if it did
-    pins: tuple[tuple[int, int, float, float], ...]  # (first, last step, x, y): head on the edge
+    outside: tuple[tuple[int, int], ...]  # (first, last step): outside the window, shown by an edge marker
     diverged_at: int | None
-    cross: tuple[float, float] | None  # where "diverged at step k" is marked
+    cross: tuple[float, float] | None  # where "diverged at step k" is marked, from step k on
     head: float  # the head's radius
     dot: float  # the radius of its dot in the 1-D view's x-over-steps panel
     ink: float = 1.0  # the faint path's width and opacity, as a fraction of the usual
+    shape: str = "circle"  # its mark shape, one of SHAPES
 
     def as_dict(self) -> dict:
-        """The JSON the player reads: ``pins`` as one flat list of numbers, four a stretch."""
+        """The JSON the player reads: ``outside`` as one flat list of numbers, two a stretch."""
         return {
             "last": self.last,
             "exit": None if self.exit is None else [float(v) for v in self.exit],
-            "pins": [float(v) for pin in self.pins for v in pin],
+            "outside": [int(v) for stretch in self.outside for v in stretch],
+            "shape": self.shape,
             "cross": None if self.cross is None else [float(v) for v in self.cross],
             "head": round(self.head, 3),
             "dot": round(self.dot, 3),
@@ -115,13 +124,19 @@ class Scene:
         """The index into run ``r``'s path shown at ``step`` (a run that stopped holds its last one)."""
         return max(0, min(int(step), self.runs[r].length - 1))
 
-    def pin(self, r: int, step: int) -> tuple[float, float] | None:
-        """Where run ``r``'s head is pinned at ``step``, or None when it is drawn at its position."""
+    def outside_since(self, r: int, step: int) -> int | None:
+        """The step since which run ``r`` has been outside the window at ``step``, or None while it
+        is inside (its head is drawn)."""
         k = self.head_index(r, step)
-        for first, last, x, y in self.runs[r].pins:
+        for first, last in self.runs[r].outside:
             if first <= k <= last:
-                return (x, y)
+                return first
         return None
+
+    def crossed(self, r: int, step: int) -> bool:
+        """Whether run ``r`` has diverged by ``step`` (its cross and "diverged at step k" show)."""
+        at = self.runs[r].diverged_at
+        return at is not None and step >= at
 
     def tail(self, r: int, frame_steps, f: int) -> tuple[np.ndarray, tuple[float, float] | None]:
         """The tail of run ``r`` at frame ``f`` (``frame_steps`` holds each frame's step): the indices
@@ -165,6 +180,21 @@ def edge_point(a, b, bounds) -> tuple[float, ...]:
     return tuple(float(np.clip(v, lo, hi)) for v, (lo, hi) in zip(p, bounds, strict=True))
 
 
+def edge_marker(point, bounds) -> tuple[tuple[float, ...], tuple[float, ...]]:
+    """Where a run outside the window is shown, and which way it lies: the window's nearest point to
+    ``point`` (each coordinate clamped to its range) and the unit vector from there towards ``point``.
+    A non-finite coordinate counts as lying beyond the side its sign points to."""
+    p = np.asarray(point, dtype=np.float64)
+    lo = np.array([b[0] for b in bounds], dtype=np.float64)
+    hi = np.array([b[1] for b in bounds], dtype=np.float64)
+    p = np.where(np.isnan(p), 0.5 * (lo + hi), p)
+    at = np.clip(p, lo, hi)
+    away = np.where(np.isinf(p), np.sign(p), 0.0) if np.isinf(p).any() else p - at
+    norm = float(np.linalg.norm(away))
+    direction = away / norm if norm > 0 else np.zeros_like(away)
+    return tuple(float(v) for v in at), tuple(float(v) for v in direction)
+
+
 def outside_stretches(path: np.ndarray, bounds) -> list[tuple[int, int]]:
     """The maximal stretches ``(first, last)`` of consecutive positions outside the window."""
     out = ~inside(path, bounds)
@@ -201,26 +231,22 @@ def _point(p, value) -> tuple[float, float]:
     return (float(p[0]), float(p[1]))
 
 
-def run_scene(path, bounds, diverged_at, label: str, color: str, head: float, dot: float, value=None) -> RunScene:
+def run_scene(path, bounds, diverged_at, label: str, color: str, head: float, dot: float, value=None,
+              shape: str = "circle") -> RunScene:
     """One run's part of the scene (``value`` is the surface's function, needed in 1-D only)."""
     path = np.asarray(path, dtype=np.float64)
     n = len(path)
-    pins = []
-    for first, last in outside_stretches(path, bounds) if n else []:
-        if first == 0:  # it started outside: pinned to the nearest point of the window
-            at = tuple(float(np.clip(v, lo, hi)) for v, (lo, hi) in zip(path[0], bounds, strict=True))
-        else:
-            at = edge_point(path[first - 1], path[first], bounds)
-        pins.append((first, last, *_point(np.array(at), value)))
+    outside = outside_stretches(path, bounds) if n else []
     last, exit_ = n - 1, None
-    if diverged_at is not None and pins and pins[-1][1] == n - 1:
-        last, exit_ = max(pins[-1][0] - 1, 0), pins[-1][2:]
+    if diverged_at is not None and outside and outside[-1][1] == n - 1 and outside[-1][0] > 0:
+        first = outside[-1][0]
+        last, exit_ = first - 1, _point(np.array(edge_point(path[first - 1], path[first], bounds)), value)
     cross = None
     if diverged_at is not None and n:
         cross = exit_ if exit_ is not None else _point(path[-1], value)
-    return RunScene(label=label, color=color, length=n, last=last, exit=exit_, pins=tuple(pins),
+    return RunScene(label=label, color=color, length=n, last=last, exit=exit_, outside=tuple(outside),
                     diverged_at=None if diverged_at is None else int(diverged_at), cross=cross, head=head, dot=dot,
-                    ink=ink(path, last, exit_, bounds) if n else 1.0)
+                    ink=ink(path, last, exit_, bounds) if n else 1.0, shape=shape)
 
 
 def steps_run(race) -> int:
@@ -237,12 +263,10 @@ def scene(race, present: bool = False) -> Scene:
     bounds = tuple((float(a), float(b)) for a, b in surface.bounds)
     dim = surface.dim
     value = surface.value if dim == 1 else None
-    n = len(race.trajectories)
     runs = []
     for i, (tr, label, color) in enumerate(zip(race.trajectories, race.labels, race.colors, strict=True)):
-        grow = marks.grow * (n - 1 - i)
         runs.append(run_scene(np.asarray(tr.path)[:, :dim], bounds, tr.diverged_at, label, color,
-                              head=marks.head + grow, dot=0.8 * marks.head + grow / 2, value=value))
+                              head=marks.head, dot=0.8 * marks.head, value=value, shape=SHAPES[i % len(SHAPES)]))
     minima = [_point(np.asarray(m, dtype=np.float64)[:dim], surface.value) for m in surface.minima]
     minima = [m for m in minima if all(np.isfinite(m))]
     start = _point(np.asarray(race.start, dtype=np.float64)[:dim], surface.value)

@@ -55,12 +55,14 @@ def cached_figure(key: Experiment, view: str, speed: float, dark: bool, present:
 
 
 @st.cache_resource(max_entries=48, ttl=3600, show_spinner=False, hash_funcs=KEYED)
-def cached_player_data(key: Experiment, view: str, speed: float, dark: bool, present: bool, arrows: bool) -> dict:
-    """The race player's data (every step, typed arrays), built once per race and look."""
+def cached_player_data(key: Experiment, view: str, speed: float, dark: bool, present: bool, arrows: bool,
+                       lesson: tuple[str, str] | None = None) -> dict:
+    """The race player's data (every step, typed arrays), built once per race and look; ``lesson``
+    (title, what to watch) goes beside the map."""
     race = cached_race(key)
     race = replace(race, experiment=replace(race.experiment, speed=speed))
     layout = player.layout_for(race, view)
     backdrop = None
     if layout != "oned":
         backdrop = cached_backdrop(surface_only(race.experiment), layout == "side", dark, present)
-    return player.payload(race, layout, backdrop, dark=dark, present=present, arrows=arrows)
+    return player.payload(race, layout, backdrop, dark=dark, present=present, arrows=arrows, lesson=lesson)

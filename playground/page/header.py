@@ -76,8 +76,8 @@ def surface_header(exp: Experiment) -> None:
 
 
 def present_header(exp: Experiment) -> None:
-    """Presentation mode: the lesson (folded to its title) beside the surface and its formula, one row,
-    so the player below keeps three quarters of a projector's screen."""
+    """Presentation mode: the lesson's title beside the surface and its formula, one row, so the player
+    below keeps most of a projector's screen (what to watch is beside the map, the explanation under it)."""
     lesson = lessons.find(exp.lesson) if exp.lesson else None
     if lesson is None:
         surface_header(exp)
@@ -89,29 +89,49 @@ def present_header(exp: Experiment) -> None:
         surface_header(exp)
 
 
+#: The views whose race player shows a lesson's "what to watch" beside its map.
+BESIDE_PLAYER = ("race", "side")
+
+
+def beside_player(exp: Experiment) -> bool:
+    return exp.view in BESIDE_PLAYER
+
+
+def _edited(exp: Experiment, lesson: lessons.Lesson) -> bool:
+    try:
+        return exp.race_signature() != lesson.experiment.race_signature()
+    except ValueError:
+        return True
+
+
 def lesson_box(exp: Experiment) -> None:
+    """The lesson above the view: its title (and a note when its settings were changed). Beside the
+    race player, what to watch goes into the player's side column and the explanation under it, so
+    the map keeps the first screen; above any other view both stay here."""
     lesson = lessons.find(exp.lesson) if exp.lesson else None
     if lesson is None:
         return
-    try:
-        edited = exp.race_signature() != lesson.experiment.race_signature()
-    except ValueError:
-        edited = True
+    edited = _edited(exp, lesson)
     title = lesson.title + (" — edited" if edited else "")
-    # The lesson stays short above the race (title and what to watch); the explanation folds open
-    # on demand, so the player keeps the first screen. Presentation mode folds the whole lesson.
-    box = st.expander(title, expanded=False) if exp.present else st.container(border=True)
-    with box:
-        if not exp.present:
-            st.markdown(f"**{title}**")
-        if edited:
-            st.warning("You have changed this lesson's settings: the text below describes the lesson's own race, "
-                       "which may no longer be what the chart shows.", icon=":material/edit:")
-            st.button("Restore the lesson's settings", key=keys.RESTORE_LESSON, on_click=record,
-                      args=(actions.LoadLesson(lesson.key),))
+    st.markdown(f"**{title}**")
+    if edited:
+        st.warning("You have changed this lesson's settings: the text below describes the lesson's own race, "
+                   "which may no longer be what the chart shows.", icon=":material/edit:")
+        st.button("Restore the lesson's settings", key=keys.RESTORE_LESSON, on_click=record,
+                  args=(actions.LoadLesson(lesson.key),))
+    if not beside_player(exp):
         st.markdown(f"**What to watch:** {lesson.watch}")
-        if exp.present:
-            st.markdown(lesson.explanation)
-        else:
-            with st.expander("Why this happens", expanded=False):
-                st.markdown(lesson.explanation)
+        _explanation(lesson)
+
+
+def lesson_explanation(exp: Experiment) -> None:
+    """Under the race player: why the lesson's race does what it does, folded."""
+    lesson = lessons.find(exp.lesson) if exp.lesson else None
+    if lesson is not None and beside_player(exp):
+        _explanation(lesson)
+
+
+def _explanation(lesson: lessons.Lesson) -> None:
+    with st.expander("Why this happens", expanded=False):
+        # One paragraph a sentence group, as written; Markdown keeps them apart.
+        st.markdown(lesson.explanation)

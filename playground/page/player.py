@@ -121,8 +121,9 @@ def layout_for(race: Simulation, view: str) -> str:
 
 
 def payload(race: Simulation, layout: str = "race", backdrop: Backdrop | None = None, *, dark: bool = False,
-            present: bool = False, arrows: bool = False) -> dict:
-    """Everything the player draws for one race, as plain JSON-ready data.
+            present: bool = False, arrows: bool = False, lesson: tuple[str, str] | None = None) -> dict:
+    """Everything the player draws for one race, as plain JSON-ready data. ``lesson`` is a lesson's
+    title and "what to watch", which the player shows at the head of its side column, beside the map.
 
     ``id`` is a digest of the content: the player replaces its data (and bumps ``data-revision``)
     only when it changes, so reruns that leave the race alone redraw nothing.
@@ -151,7 +152,10 @@ def payload(race: Simulation, layout: str = "race", backdrop: Backdrop | None = 
         "start": [float(c) for c in race.start], "speed": float(exp.speed),
         "dark": bool(dark), "present": bool(present), "arrows": bool(arrows and dim == 2), "runs": runs,
         "marks": view.marks.as_dict(), "minima": [list(m) for m in view.minima],
+        "axes": list(getattr(surface, "axes", None) or (("x",) if dim == 1 else ("x", "y"))),
     }
+    if lesson is not None:
+        data["lesson"] = {"title": lesson[0], "watch": lesson[1]}
     panel = data_panel(race) if dim == 2 else None
     if panel is not None:
         data["data"] = data_payload(race, panel, runs)

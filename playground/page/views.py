@@ -14,13 +14,13 @@ import streamlit as st
 
 import optimizers
 from playground import figures
-from playground.model import metrics, schedules, views
+from playground.model import lessons, metrics, schedules, views
 from playground.model.experiment import (
     COLOR_RE,
     Experiment,
 )
 from playground.model.simulate import Simulation
-from playground.page import data_view, export_panel, internals_view, keys, player, sweep_view
+from playground.page import data_view, export_panel, header, internals_view, keys, player, sweep_view
 from playground.page.compute import cached_figure, cached_player_data, cached_race, race_key
 from playground.page.state import on_start
 from playground.page.style import dark_theme
@@ -28,8 +28,9 @@ from playground.page.style import dark_theme
 
 @dataclass(frozen=True)
 class Places:
-    """The top of the main column, made before the sidebar is drawn: notes on the race (a diverged
-    run, the player's own switch), then the race player. A run that only edited a value (a
+    """The top of the main column, made before the sidebar is drawn: the race player, then the notes
+    on the race under it (a diverged run, a link's warnings, the player's own switch), so a note
+    never moves the player. A run that only edited a value (a
     hyperparameter, a run setting) draws both there before the sidebar (:func:`draw_first`), so the
     browser gets the new race ahead of the rest of the page. Every run makes them in the same place,
     so the player is never remounted. ``drawn``: whether this run drew them already."""
@@ -40,7 +41,9 @@ class Places:
 
 
 def places() -> Places:
-    return Places(st.container(), st.container())
+    # The player comes first and the notes under it: a warning never moves the player.
+    player_place = st.container()
+    return Places(st.container(), player_place)
 
 
 # (experiment, its race key, its race, the places above the view)
@@ -134,10 +137,17 @@ def show_player(exp: Experiment, key: Experiment, race: Simulation, at: Places) 
         + ("Faint lines are the whole paths; ★ marks the known minima, ○ the start. Click the map to start "
            "there." if race.surface.dim == 2 else "Below the curve: each run's x over the steps.")
     )
+    header.lesson_explanation(exp)
     if race.surface.data is not None and exp.view == "race":
         data_view.show(race, dark_theme(), exp.present)
     if not exp.present:
         export_panel.show(exp, race)
+
+
+def lesson_beside(exp: Experiment) -> tuple[str, str] | None:
+    """A lesson's title and what to watch, shown in the player's side column beside the map."""
+    found = lessons.find(exp.lesson) if exp.lesson and header.beside_player(exp) else None
+    return (found.title, found.watch) if found is not None else None
 
 
 def _player(exp: Experiment, key: Experiment, race: Simulation, at: Places) -> None:
@@ -156,7 +166,7 @@ def _player(exp: Experiment, key: Experiment, race: Simulation, at: Places) -> N
             "Show the downhill direction (dotted) and the step taken (solid) at the current step",
             key=keys.arrows(st.session_state.gen),
         )
-    data = cached_player_data(key, view, exp.speed, dark_theme(), exp.present, arrows)
+    data = cached_player_data(key, view, exp.speed, dark_theme(), exp.present, arrows, lesson_beside(exp))
     with at.player:
         player.show(data, key=keys.player(st.session_state.gen), on_start=on_start)
 

@@ -4,7 +4,7 @@ import { test } from "node:test";
 
 import {
   clockStep, decodeFloat32, decodeQuantized, decodeRun, defaultSpeed, equalAspect, formatValue,
-  headPoint, indexAt, niceTicks, pinAt, playerLayout, plotTransform, roundToWindow, sliderToStep, stepToSlider,
+  coincident, edgeMarker, headPoint, indexAt, niceTicks, outsideSince, playerLayout, plotTransform, roundToWindow, sliderToStep, stepToSlider,
   tailSpan, tickLabel,
 } from "../../assets/core.js";
 
@@ -113,9 +113,12 @@ test("a run without a scene draws every position; with one, it ends where the sc
   const plain = decodeRun({ label: "a", color: "#000", path, loss, diverged_at: null }, 2);
   assert.equal(plain.last, 1);
   assert.equal(plain.exit, null);
-  assert.deepEqual(plain.pins, []);
+  assert.deepEqual(plain.outside, []);
+  assert.equal(plain.shape, "circle");
   const cut = decodeRun({ label: "b", color: "#000", path, loss, diverged_at: 2, last: 0, exit: [0.5, -1],
-    pins: [1, 1, 0.5, -1], cross: [0.5, -1], head: 9.5, dot: 6.8 }, 2);
+    outside: [1, 1], shape: "diamond", cross: [0.5, -1], head: 9.5, dot: 6.8 }, 2);
+  assert.deepEqual(cut.outside, [1, 1]);
+  assert.equal(cut.shape, "diamond");
   assert.equal(cut.last, 0);
   assert.deepEqual(cut.exit, [0.5, -1]);
   assert.deepEqual(cut.cross, [0.5, -1]);
@@ -124,21 +127,37 @@ test("a run without a scene draws every position; with one, it ends where the sc
   assert.equal(decodeRun({ label: "c", path, loss, last: 7 }, 2).last, 1);
 });
 
-test("heads: at their position, or pinned to the edge during the stretches the scene lists", () => {
-  // Positions (0,0) (2,0) (3,0) (0.5,0) (9,9); pinned at (1,0) for steps 1-2 and at (1,1) for step 4.
-  const run = { dim: 2, length: 5, path: [0, 0, 2, 0, 3, 0, 0.5, 0, 9, 9], pins: [1, 2, 1, 0, 4, 4, 1, 1] };
-  assert.equal(pinAt(run, 0), null);
-  assert.deepEqual(pinAt(run, 1), [1, 0]);
-  assert.deepEqual(pinAt(run, 2), [1, 0]);
-  assert.equal(pinAt(run, 3), null);
-  assert.deepEqual(headPoint(run, 0), [0, 0]);
-  assert.deepEqual(headPoint(run, 2), [1, 0]);
-  assert.deepEqual(headPoint(run, 3), [0.5, 0]);
-  assert.deepEqual(headPoint(run, 4), [1, 1]);
-  // In 1-D a head is (x, loss) unless pinned.
-  const line = { dim: 1, length: 2, path: [0.5, 7], loss: [2, 50], pins: [1, 1, 3, 9] };
+test("heads: always at their position; outside the window, the stretch says since when", () => {
+  // Positions (0,0) (2,0) (3,0) (0.5,0) (9,9) in the window [-1, 1]²: outside for steps 1-2 and step 4.
+  const run = { dim: 2, length: 5, path: [0, 0, 2, 0, 3, 0, 0.5, 0, 9, 9], outside: [1, 2, 4, 4] };
+  assert.equal(outsideSince(run, 0), null);
+  assert.equal(outsideSince(run, 1), 1);
+  assert.equal(outsideSince(run, 2), 1);
+  assert.equal(outsideSince(run, 3), null);
+  assert.equal(outsideSince(run, 4), 4);
+  assert.deepEqual(headPoint(run, 2), [3, 0]); // never a point the run did not visit
+  assert.deepEqual(headPoint(run, 4), [9, 9]);
+  // In 1-D a head is (x, loss).
+  const line = { dim: 1, length: 2, path: [0.5, 7], loss: [2, 50], outside: [1, 1] };
   assert.deepEqual(headPoint(line, 0), [0.5, 2]);
-  assert.deepEqual(headPoint(line, 1), [3, 9]);
+  assert.deepEqual(headPoint(line, 1), [7, 50]);
+});
+
+test("edge markers: the window's nearest point and the way to the run (as scene.py's edge_marker)", () => {
+  const box = [[-1, 1], [-1, 1]];
+  assert.deepEqual(edgeMarker(box, [3, -0.5]), { at: [1, -0.5], direction: [1, 0] });
+  const corner = edgeMarker(box, [4, 5]);
+  assert.deepEqual(corner.at, [1, 1]);
+  assert.ok(Math.abs(corner.direction[0] - 0.6) < 1e-12 && Math.abs(corner.direction[1] - 0.8) < 1e-12);
+  assert.deepEqual(edgeMarker(box, [-Infinity, 0.25]), { at: [-1, 0.25], direction: [-1, 0] });
+  assert.deepEqual(edgeMarker(box, [NaN, 7]), { at: [0, 1], direction: [0, 1] });
+  assert.deepEqual(edgeMarker([[-1, 2]], [5]), { at: [2], direction: [1] });
+});
+
+test("heads that would hide each other: ranked rings around the first one they meet", () => {
+  const got = coincident([[10, 10], [100, 100], [12, 10], null, [11, 11], [100, 130]], 5);
+  assert.deepEqual(got.map((g) => g.rank), [0, 0, 1, 0, 2, 0]);
+  assert.deepEqual(got.map((g) => g.with), [-1, -1, 0, -1, 0, -1]);
 });
 
 test("tails: the last steps, never past the scene's last position; then to the exit point", () => {
@@ -158,8 +177,11 @@ test("tails: the last steps, never past the scene's last position; then to the e
 test("layout: side column beside the plot when wide, under it when narrow; the plot keeps the rest", () => {
   const wide = playerLayout(1200, 700, 4, { controls: 50 });
   assert.ok(wide.wide);
-  assert.equal(wide.sideWidth, 340);
-  assert.equal(wide.plotWidth, 1200 - 340 - 12);
+  assert.equal(wide.sideWidth, 380); // a third of 1200 is 396, capped at 380: room for numbers on one line
+  assert.equal(wide.plotWidth, 1200 - 380 - 12);
+  // A lesson's words share the column: wider, up to 36% and 420 px.
+  assert.equal(playerLayout(1000, 700, 4, { controls: 50, lesson: true }).sideWidth, 360);
+  assert.equal(playerLayout(1400, 700, 4, { controls: 50, lesson: true }).sideWidth, 420);
   assert.equal(wide.plotHeight, 650);
   const phone = playerLayout(390, 700, 4, { controls: 90, minPlot: 200 });
   assert.ok(!phone.wide);

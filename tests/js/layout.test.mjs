@@ -10,8 +10,8 @@ const Z = { font: 12, margin: { left: 40, right: 10, top: 10, bottom: 30 } };
 
 test("a square map on a wide screen: as tall as the room allows, and no wider than it needs", () => {
   const data = { layout: "race", dim: 2, bounds: [[-3, 3], [-3, 3]], present: false };
-  // 1200 wide: side column 340 (30% is 360, capped at 340), plot 1200 - 340 - 12 = 848 wide.
-  // Room 600 less 50 of controls: 550 high; a square map at 848 wide would like (848-70)+60 = 838.
+  // 1200 wide: side column 380 (a third is 396, capped at 380), plot 1200 - 380 - 12 = 808 wide.
+  // Room 600 less 50 of controls: 550 high; a square map at 808 wide would like (808-70)+60 = 798.
   const L = canvasSize(data, 3, 1200, 600, { controls: 50 });
   assert.ok(L.wide);
   assert.equal(L.height, 550);
@@ -19,8 +19,8 @@ test("a square map on a wide screen: as tall as the room allows, and no wider th
   assert.equal(L.width, 580);
   // With room to spare the map takes its ideal height at the full plot width.
   const tall = canvasSize(data, 3, 1200, 2000, { controls: 50 });
-  assert.equal(tall.height, 838);
-  assert.equal(tall.width, 848);
+  assert.equal(tall.height, 798);
+  assert.equal(tall.width, 808);
 });
 
 test("a phone: the plot takes the width, and a square's worth of height even with little room", () => {
@@ -47,7 +47,8 @@ test("panels: one map, a grid side by side titled by label, the curve over the s
   assert.deepEqual([side[3].t.left, side[3].t.top, side[3].t.width, side[3].t.height], [43, 26, 344, 344]);
   const curve = { x: [0, 1, 2], y: [4, NaN, 0] };
   const oned = panelsFor({ layout: "oned", bounds: [[0, 2]], steps: 50 }, runs.slice(0, 2), curve, 600, 500, Z);
-  assert.deepEqual(oned.map((p) => [p.kind, p.oy]), [["curve", 0], ["steps", 290]]);
+  // The steps panel, where a race's speed shows, gets 48% of the height.
+  assert.deepEqual(oned.map((p) => [p.kind, p.oy]), [["curve", 0], ["steps", 260]]);
   // The curve's range is its finite values padded by 8%: [0 - 0.32, 4 + 0.32].
   assert.deepEqual(oned[0].bounds, [[0, 2], [-0.32, 4.32]]);
   assert.deepEqual(oned[1].bounds, [[0, 50], [0, 2]]);
@@ -63,11 +64,10 @@ test("keys: space plays or pauses, arrows step, Home and End jump; others are le
   assert.equal(keyAction("Tab"), null);
 });
 
-test("room: what is left of the first screen, or a screenful when less than half (or 340 px) is left", () => {
+test("room: what is left of the first screen, never less than a floor", () => {
   assert.equal(roomFor(900, 300), 594); // 900 - 300 - 6, Play stays on the first screen
-  assert.equal(roomFor(900, 554), 340); // 340 px left (less than half): still the first screen
-  assert.equal(roomFor(600, 294), 300); // half of a short window left: the first screen
-  assert.equal(roomFor(900, 650), 876); // a lesson above it: the player fills the window once scrolled to
+  assert.equal(roomFor(900, 554), 340); // less than half left: still the first screen, never a flip
+  assert.equal(roomFor(900, 700), 260); // too little left (a phone's long header): the floor
   assert.equal(roomFor(720, -50), 714); // scrolled past its top: the whole window
 });
 
