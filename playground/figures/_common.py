@@ -248,3 +248,16 @@ def slim(traces: list[dict]) -> list[dict]:
 
 def diverged_text(label: str, diverged_at: int | None) -> str:
     return label if diverged_at is None else f"{label} — diverged at step {diverged_at}"
+
+
+def decade_ticks(lo: float, hi: float, most: int = 8) -> dict:
+    """Tick settings of a log axis spanning ``10**lo`` to ``10**hi`` that label powers of ten only
+    (every decade, or every k-th so that at most ``most`` are labelled), written as 10⁻³ rather than
+    1m: Plotly's default labels 2 and 5 between decades too, and uses SI prefixes. A span holding
+    fewer than two powers of ten keeps Plotly's ticks (decades alone would label one or none)."""
+    style = {"exponentformat": "power", "showexponent": "all"}
+    if not (np.isfinite(lo) and np.isfinite(hi)) or np.floor(hi) - np.ceil(lo) < 1:
+        return style
+    decades = float(hi) - float(lo)
+    return {**style, "dtick": max(int(np.ceil(decades / max(most, 1))), 1), "tick0": 0,
+            "minor": {"showgrid": False, "ticks": ""}}

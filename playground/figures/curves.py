@@ -7,11 +7,18 @@ import numpy as np
 from playground.model import metrics
 from playground.model.simulate import Simulation
 
-from ._common import DEFAULT_THEME, Theme, base_layout, finite_pairs, tidy_axes, typed
+from ._common import DEFAULT_THEME, Theme, base_layout, decade_ticks, finite_pairs, tidy_axes, typed
+
+#: The least height per labelled decade on a log axis.
+TICK_PX = 30
+
+
+def _finite(series: list[np.ndarray]) -> np.ndarray:
+    return np.concatenate([s[np.isfinite(s)] for s in series]) if series else np.empty(0)
 
 
 def _log_helps(series: list[np.ndarray]) -> bool:
-    vals = np.concatenate([s[np.isfinite(s)] for s in series]) if series else np.empty(0)
+    vals = _finite(series)
     if vals.size == 0 or np.any(vals <= 0):
         return False
     return float(vals.max() / max(vals.min(), 1e-300)) > 100.0
@@ -31,17 +38,22 @@ def curves_figure(race: Simulation, theme: Theme = DEFAULT_THEME, height: int = 
     layout = base_layout(theme, height)
     gap = 0.07
     h = (1.0 - gap * (len(panels) - 1)) / len(panels)
+    panel_px = h * (height - layout["margin"]["t"] - layout["margin"]["b"])
     data = []
     for p, (title, series) in enumerate(panels):
         suffix = "" if p == 0 else str(p + 1)
         top = 1.0 - p * (h + gap)
         log = _log_helps(series)
+        ticks = {}
+        if log:
+            vals = _finite(series)
+            ticks = decade_ticks(np.log10(vals.min()), np.log10(vals.max()), int(panel_px // TICK_PX))
         layout["xaxis" + suffix] = {"domain": [0, 1], "anchor": "y" + suffix, "matches": "x" if p else None,
                                     "showticklabels": p == len(panels) - 1,
                                     "title": {"text": "step"} if p == len(panels) - 1 else None}
         layout["yaxis" + suffix] = {"domain": [top - h, top], "anchor": "x" + suffix,
                                     "type": "log" if log else "linear", "title": {"text": title},
-                                    "exponentformat": "power"}
+                                    "exponentformat": "power", **ticks}
         for i, (s, label, color) in enumerate(zip(series, race.labels, race.colors, strict=True)):
             steps, s = finite_pairs(np.arange(len(s)) + (1.0 if title == "step length" else 0.0), s)
             data.append({"type": "scatter", "mode": "lines", "x": typed(steps), "y": typed(s, "f8"),

@@ -7,7 +7,7 @@ import numpy as np
 
 from playground.model.sweep import METRICS, SweepResult
 
-from ._common import DEFAULT_THEME, Theme, base_layout, tidy_axes
+from ._common import DEFAULT_THEME, Theme, base_layout, decade_ticks, tidy_axes
 
 DIVERGED = "#b2182b"
 
@@ -18,6 +18,15 @@ def _edges(values: np.ndarray, log: bool) -> tuple[float, float]:
     return float(values[0]), float(values[-1])
 
 
+def _scale(values: np.ndarray, log: bool) -> dict:
+    """An axis over the swept ``values``: a log axis labels powers of ten as 10⁻⁵ (Plotly's default
+    would write 10µ, an SI prefix no rate is read in)."""
+    if not log:
+        return {"type": "linear", "range": [float(values[0]), float(values[-1])], "exponentformat": "power"}
+    lo, hi = float(np.log10(values[0])), float(np.log10(values[-1]))
+    return {"type": "log", "range": [lo, hi], **decade_ticks(lo, hi)}
+
+
 def sweep_figure(result: SweepResult, theme: Theme = DEFAULT_THEME, height: int = 620) -> dict:
     spec = result.spec
     one_d = not spec.y
@@ -26,7 +35,7 @@ def sweep_figure(result: SweepResult, theme: Theme = DEFAULT_THEME, height: int 
     data = [{
         "type": "heatmap", "x": result.xs.tolist(), "y": ys.tolist(), "z": np.round(z, 6).tolist(),
         "colorscale": "Viridis", "reversescale": spec.metric != "steps" and False,
-        "colorbar": {"title": {"text": METRICS[spec.metric]}, "len": 0.9},
+        "colorbar": {"title": {"text": METRICS[spec.metric]}, "len": 0.9, "exponentformat": "power"},
         "hovertemplate": f"{spec.x} = %{{x:.4g}}" + ("" if one_d else f"<br>{spec.y} = %{{y:.4g}}")
         + "<br>value %{z:.3g}<extra></extra>",
         "name": METRICS[spec.metric], "xgap": 0, "ygap": 0,
@@ -71,12 +80,8 @@ def sweep_figure(result: SweepResult, theme: Theme = DEFAULT_THEME, height: int 
                  "hovertemplate": f"click to pick {spec.x} = %{{x:.4g}}"
                  + ("" if one_d else f", {spec.y} = %{{y:.4g}}") + "<extra></extra>"})
     layout = base_layout(theme, height if not one_d else 320)
-    layout["xaxis"] = {"title": {"text": spec.x}, "type": "log" if result.x_log else "linear",
-                       "range": ([np.log10(result.xs[0]), np.log10(result.xs[-1])] if result.x_log
-                                 else [float(result.xs[0]), float(result.xs[-1])])}
+    layout["xaxis"] = {"title": {"text": spec.x}, **_scale(result.xs, result.x_log)}
     layout["yaxis"] = ({"visible": False, "range": [-0.5, 0.5]} if one_d else
-                       {"title": {"text": spec.y}, "type": "log" if result.y_log else "linear",
-                        "range": ([np.log10(ys[0]), np.log10(ys[-1])] if result.y_log
-                                  else [float(ys[0]), float(ys[-1])])})
+                       {"title": {"text": spec.y}, **_scale(ys, result.y_log)})
     layout["legend"].update({"orientation": "h", "y": 1.02, "yanchor": "bottom"})
     return {"data": data, "layout": tidy_axes(layout, theme)}
