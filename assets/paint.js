@@ -163,25 +163,28 @@ export function paintFrame(ctx, staticLayer, s, step) {
       if (a.gone) {
         if (p.kind !== "steps") {
           const cross = drawDiverged(ctx, t, run, marks, z.font, s.colors.halo);
-          if (cross) extras.push({ run: i, cross: [p.ox + cross[0], p.oy + cross[1]] });
+          if (cross) extras.push({ run: i, panel: p.kind, cross: [p.ox + cross[0], p.oy + cross[1]] });
         }
         return;
       }
       if (a.since !== null) {
         const edge = outsideMark(ctx, t, p, run, k, s, marks, z);
-        if (p.kind === "map") extras.push({ run: i, outside: { since: a.since, at: [p.ox + edge[0], p.oy + edge[1]] } });
+        extras.push({ run: i, panel: p.kind, outside: { since: a.since, at: [p.ox + edge[0], p.oy + edge[1]] } });
         return;
       }
       const [x, y] = a.xy;
       const r = p.kind === "steps" ? run.dot : marks.head;
       drawHead(ctx, x, y, r, run.color, run.shape, rings[j].rank * marks.ring);
+      const extra = {};
       if (p.kind === "map") {
-        const extra = drawTrailMarks(ctx, t, run, k, marks);
+        Object.assign(extra, drawTrailMarks(ctx, t, run, k, marks));
         if (run.full) extra.arrows = drawBatchArrows(ctx, t, run, k, d.bounds, s.colors.ink);
         else if (d.arrows && run.grads) drawArrows(ctx, t, run, k, d.bounds, s.colors.ink);
         for (const v of Object.values(extra)) if (v) for (const xy of Array.isArray(v) ? [v] : Object.values(v)) { xy[0] += p.ox; xy[1] += p.oy; }
-        extras.push({ run: i, head: [p.ox + x, p.oy + y], ...(rings[j].rank ? { ring: rings[j].rank, with: rings[j].with } : {}), ...extra });
       }
+      // What was drawn at each head (canvas CSS px), in every panel: tests and outside checks read it.
+      extras.push({ run: i, panel: p.kind, head: [p.ox + x, p.oy + y],
+        ...(rings[j].rank ? { ring: rings[j].rank, with: p.runs[rings[j].with] } : {}), ...extra });
     });
     if (p.kind === "steps" && !s.byEvals) {
       ctx.strokeStyle = s.colors.soft;

@@ -154,15 +154,14 @@ export function mount(parent, data, options = {}) {
     }
   }
 
-  /** The run's mark (its shape in its colour), as the map draws its head. */
+  /** The run's mark (its shape in its colour), as the map draws its head: a picture, so the only
+   *  canvases in the player are the ones it draws the race on. */
   function swatch(run) {
     const size = 18;
-    const c = el("canvas", { class: "rp-swatch", "data-shape": run.shape, "aria-hidden": "true" });
     const dpr = window.devicePixelRatio || 1;
+    const c = document.createElement("canvas");
     c.width = Math.round(size * dpr);
     c.height = Math.round(size * dpr);
-    c.style.width = `${size}px`;
-    c.style.height = `${size}px`;
     const g = c.getContext("2d");
     g.setTransform(dpr, 0, 0, dpr, 0, 0);
     shapePath(g, run.shape, size / 2, size / 2, 5.6);
@@ -171,7 +170,9 @@ export function mount(parent, data, options = {}) {
     g.lineWidth = 1.5;
     g.strokeStyle = "#ffffff";
     g.stroke();
-    return c;
+    const img = el("img", { class: "rp-swatch", "data-shape": run.shape, alt: "", width: String(size), height: String(size) });
+    img.src = c.toDataURL();
+    return img;
   }
 
   /** The data panel's size: the side column's width (at most 560 px under the plot), 0.7 as high. */
@@ -299,7 +300,8 @@ export function mount(parent, data, options = {}) {
 
   function readout(step) {
     // Heads drawn on top of one another this frame (see paintFrame): the readout names them.
-    const ringOf = new Map((s.extras ?? []).filter((m) => m.ring).map((m) => [m.run, m.with]));
+    const main = s.data.layout === "oned" ? "curve" : "map";
+    const ringOf = new Map((s.extras ?? []).filter((m) => m.ring && m.panel === main).map((m) => [m.run, m.with]));
     s.runs.forEach((run, i) => {
       const k = s.at(run, step);
       const r = s.readout[i];
@@ -317,7 +319,7 @@ export function mount(parent, data, options = {}) {
       r.note.textContent = notes.join(" · ");
       // States that are no alarm: outside the window, or drawn on another run's point.
       r.state.textContent = gone ? "" : since !== null ? `outside the window since step ${since}`
-        : ringOf.has(i) ? `same point as ${s.runs[ringOf.get(i)].label} (a ring)` : "";
+        : ringOf.has(i) ? `drawn as a ring around ${s.runs[ringOf.get(i)].label}: same spot` : "";
       r.row.dataset.state = gone ? "diverged" : since !== null ? "outside" : "inside";
     });
   }

@@ -86,9 +86,14 @@ def test_shared_link_reproduces_the_race(page, app_url, shots, timing):
     rows = player.locator(".rp-readout tbody tr")
     assert rows.count() == len(race.labels)
     assert [rows.nth(i).locator(".rp-name span").first.inner_text() for i in range(rows.count())] == race.labels
-    swatches = [rows.nth(i).locator(".rp-swatch").evaluate("e => getComputedStyle(e).backgroundColor")
-                for i in range(rows.count())]
+    # Each row's mark is the run's shape in its colour: the colour at the picture's centre.
+    centre = ("e => { const c = document.createElement('canvas'); c.width = e.naturalWidth; c.height = e.naturalHeight;"
+              " const g = c.getContext('2d'); g.drawImage(e, 0, 0);"
+              " const d = g.getImageData(c.width >> 1, c.height >> 1, 1, 1).data; return `rgb(${d[0]}, ${d[1]}, ${d[2]})`; }")
+    swatches = [rows.nth(i).locator(".rp-swatch").evaluate(centre) for i in range(rows.count())]
     assert swatches == [rgb(c) for c in race.colors]
+    shapes = [rows.nth(i).locator(".rp-swatch").get_attribute("data-shape") for i in range(rows.count())]
+    assert len(set(shapes)) == len(shapes), f"two runs share a mark shape: {shapes}"
     slider = player.locator("input.rp-slider")
     for k in (0, 1, 50, 199, 200):
         slider.fill(str(k))

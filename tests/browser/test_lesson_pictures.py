@@ -1,0 +1,139 @@
+"""Every lesson shows its claim as it opens: its picture's contract (``Lesson.picture``), checked in
+Chromium at a laptop's 1440×900 and a projector's 1280×720 in presentation mode.
+
+For a lesson on the race player, on the first screen: what to watch, the map (at least half the
+window's height) and Play; after End and at the step the text speaks of, every run the picture does
+not let out is drawn inside the window (a head, never an edge marker or a cross), and at 1440×900 the
+two runs the claim compares are at least the picture's pixels apart. For a lesson on a Plotly view,
+what to watch and the panel the text points at are on the first screen.
+"""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+
+from playground.model import lessons
+
+pytestmark = pytest.mark.browser
+
+PLAYER = '[data-testid="race-player"]'
+LOAD_TIMEOUT = 60_000
+SIZES = [pytest.param(1440, 900, False, id="1440x900"), pytest.param(1280, 720, True, id="1280x720-present")]
+PLAYER_VIEWS = ("race", "side")
+
+
+def _revision_at_least(page, n: int) -> None:
+    page.wait_for_function(
+        "(n) => { const h = [...document.querySelectorAll('*')].find(e => e.shadowRoot &&"
+        " e.shadowRoot.querySelector('[data-testid=race-player]'));"
+        " return h && Number(h.shadowRoot.querySelector('[data-testid=race-player]').dataset.revision) >= n; }",
+        arg=n, timeout=LOAD_TIMEOUT)
+
+
+def _seek(player, step: int) -> None:
+    """Move the clock to ``step`` as the slider does, and wait for the frame."""
+    player.locator(".rp-slider").evaluate(
+        "(el, k) => { el.value = String(k); el.dispatchEvent(new Event('input', {bubbles: true})); }", step)
+    player.page.wait_for_function(
+        "(k) => { const h = [...document.querySelectorAll('*')].find(e => e.shadowRoot &&"
+        " e.shadowRoot.querySelector('[data-testid=race-player]'));"
+        " return h.shadowRoot.querySelector('[data-testid=race-player]').dataset.step === String(k); }",
+        arg=step, timeout=10_000)
+
+
+def _marks(player) -> list[dict]:
+    import json
+
+    return json.loads(player.locator("canvas.rp-canvas").get_attribute("data-marks"))
+
+
+def _main_plot_height(player) -> float:
+    """The height of the panels the lesson is read from (the map, or the 1-D view's two panels)."""
+    boxes = [[float(v) for v in part.split(",")] for part in player.locator("canvas.rp-canvas").get_attribute(
+        "data-plots").split(";")]
+    if len(boxes) == 2:  # the 1-D view: the curve over x against the steps
+        return boxes[1][1] + boxes[1][3] - boxes[0][1]
+    return boxes[0][3]
+
+
+def _check_inside(lesson, marks: list[dict], when: str) -> None:
+    keys = list(lesson.runs)
+    allowed = {keys.index(name) for name in lesson.picture.outside}
+    for m in marks:
+        if m["run"] in allowed:
+            continue
+        assert "head" in m, (f"{lesson.key} {when}: run {keys[m['run']]!r} is not drawn inside the window "
+                             f"({m}); the picture lets out only {sorted(lesson.picture.outside)}")
+
+
+@pytest.mark.parametrize("lesson", lessons.LESSONS, ids=lambda item: item.key)
+@pytest.mark.parametrize(("width", "height", "present"), SIZES)
+def test_the_lesson_opens_on_its_claim(browser, app_url, lesson, width, height, present):
+    context = browser.new_context(viewport={"width": width, "height": height})
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("console", lambda m: errors.append(f"console.{m.type}: {m.text}") if m.type == "error" else None)
+    page.on("pageerror", lambda e: errors.append(f"page error: {e}"))
+    try:
+        page.goto(f"{app_url}/?lesson={lesson.key}" + ("&present=1" if present else ""))
+        picture = lesson.picture
+        if picture.view in PLAYER_VIEWS:
+            _check_player(page, lesson, width, height)
+        else:
+            _check_figure(page, lesson, height)
+        assert not errors, "console or page errors:\n" + "\n".join(errors)
+    finally:
+        context.close()
+
+
+def _check_player(page, lesson, width: int, height: int) -> None:
+    picture = lesson.picture
+    player = page.locator(PLAYER)
+    player.wait_for(timeout=LOAD_TIMEOUT)
+    _revision_at_least(page, 1)
+    page.wait_for_timeout(50)  # the layout after the fonts settle is the one the user sees
+    watch = player.locator('[data-testid="race-player-lesson"]').bounding_box()
+    play = player.locator('[data-testid="race-player-play"]').bounding_box()
+    assert watch is not None and watch["y"] >= 0 and watch["y"] + min(watch["height"], 60) <= height, (
+        f"{lesson.key}: what to watch is not on the first screen ({watch})")
+    assert play is not None and play["y"] + play["height"] <= height, f"{lesson.key}: Play is below the first screen"
+    plot = _main_plot_height(player)
+    least = 0.6 if height >= 1080 else 0.5
+    assert plot >= least * height, f"{lesson.key}: the map is {plot:.0f} px tall, under {least:.0%} of {height}"
+    steps = int(player.get_attribute("data-steps"))
+    player.focus()
+    page.keyboard.press("End")
+    page.wait_for_function(
+        "(k) => { const h = [...document.querySelectorAll('*')].find(e => e.shadowRoot &&"
+        " e.shadowRoot.querySelector('[data-testid=race-player]'));"
+        " return h.shadowRoot.querySelector('[data-testid=race-player]').dataset.step === String(k); }",
+        arg=steps, timeout=10_000)
+    _check_inside(lesson, _marks(player), "after End")
+    at = steps if picture.step is None else picture.step
+    _seek(player, at)
+    marks = _marks(player)
+    _check_inside(lesson, marks, f"at step {at}")
+    if picture.apart is not None and width == 1440:
+        a, b, px = picture.apart
+        keys = list(lesson.runs)
+        heads = {m["run"]: m["head"] for m in marks if "head" in m and m["panel"] == picture.panel}
+        ia, ib = keys.index(a), keys.index(b)
+        assert ia in heads and ib in heads, f"{lesson.key}: {a} and {b} have no heads in the {picture.panel} panel"
+        gap = math.dist(heads[ia], heads[ib])
+        assert gap >= px, f"{lesson.key}: at step {at} {a} and {b} are {gap:.0f} px apart, under {px:.0f}"
+
+
+def _check_figure(page, lesson, height: int) -> None:
+    picture = lesson.picture
+    chart = page.locator(".js-plotly-plot").first
+    chart.wait_for(timeout=LOAD_TIMEOUT)
+    watch = page.get_by_text("What to watch:").first.bounding_box()
+    assert watch is not None and watch["y"] + watch["height"] <= height, f"{lesson.key}: what to watch is off screen"
+    titles = chart.locator(".annotation-text, .g-ytitle text, .g-xtitle text, .gtitle")
+    found = [titles.nth(i).bounding_box() for i in range(titles.count())
+             if picture.panel in (titles.nth(i).text_content() or "")]
+    assert found, f"{lesson.key}: no panel titled {picture.panel!r} in the {picture.view} view"
+    top = min(box["y"] for box in found if box is not None)
+    assert top < height - 120, f"{lesson.key}: the {picture.panel!r} panel starts at {top:.0f} px, off the first screen"
