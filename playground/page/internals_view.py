@@ -13,6 +13,9 @@ from playground.model.simulate import Simulation
 from playground.page import keys
 from playground.page.style import dark_theme
 
+#: Prodigy's distance estimate d is drawn against the true distance it estimates, in its own panel.
+TRUE_DISTANCE = "distance from the start to the nearest minimum"
+
 
 def _as_panels(quantities: dict[str, np.ndarray], tr: optimizers.Trajectory, race: Simulation) -> dict[str, np.ndarray]:
     """Every quantity as ``(steps, columns)`` panels: a matrix kept per step (full-matrix AdaGrad's G)
@@ -27,7 +30,7 @@ def _as_panels(quantities: dict[str, np.ndarray], tr: optimizers.Trajectory, rac
     if "d" in out and len(tr.path) and race.surface.minima:
         gap = race.surface.nearest_minimum_distance(tr.path[:1])
         if gap is not None:
-            out["distance from the start to the nearest minimum"] = np.full((len(out["d"]), 1), float(gap[0]))
+            out[TRUE_DISTANCE] = np.full((len(out["d"]), 1), float(gap[0]))
     return out
 
 
@@ -39,14 +42,17 @@ def show(exp: Experiment, race: Simulation) -> None:
     spec = optimizers.spec(exp.entries[idx].optimizer)
     quantities = _as_panels(optimizers.internals(tr), tr, race)
     lr = race.lr[idx][: len(tr.grads)] if race.lr is not None else None
+    lines = ("Solid lines are coordinate 1 (across the map), dotted ones coordinate 2 (up the map); x, y, z in a "
+             "panel's name are the rule's own sequences. " if race.surface.dim == 2 else "")
     st.caption(f"{spec.name} keeps: {', '.join(spec.state_names) or 'nothing but the position'}. "
-               "Solid lines are the x coordinate, dotted ones y. The step taken is the change of position; for the "
-               "Adam family it equals −η·m̂/(√v̂ + ε) per coordinate.")
+               + lines + "The step taken is the change of position; for the "
+               "Adam family it equals −η·m̂/(√v̂ + ε) per coordinate. A quantity that never changes is written "
+               "under the panels; where the first steps dwarf the rest, the panel says so and shows the rest.")
     st.latex(spec.rule_latex)
     if len(tr.grads) == 0:
         st.info("This run stopped before its first step.")
         return
     fig = internals_figure(quantities, race.labels[idx], race.colors[idx], lr if lr is not None and
                            not np.all(lr == lr[0]) else None, figures.Theme(dark=dark_theme(), present=exp.present),
-                           optimizer=exp.entries[idx].optimizer)
+                           optimizer=exp.entries[idx].optimizer, guides={TRUE_DISTANCE: "d"})
     st.plotly_chart(figures.for_streamlit(fig), config={"displaylogo": False}, theme=None)
