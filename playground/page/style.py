@@ -34,6 +34,7 @@ html {{font-size: 20px;}}
 header[data-testid="stHeader"] {{height: 0; min-height: 0; visibility: hidden;}}
 .block-container [data-testid="stVerticalBlock"] {{gap: 0.3rem;}}
 .block-container [data-testid="stMarkdownContainer"] p {{margin-bottom: 0;}}
+.block-container [data-testid="stExpander"] [data-testid="stMarkdownContainer"] p {{margin-bottom: 0.7em;}}
 {_NARROW}
 </style>
 """
