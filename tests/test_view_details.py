@@ -25,6 +25,7 @@ from playground.model.simulate import Simulation, simulate
 from playground.model.sweep import SweepSpec, run_sweep
 from playground.page import internals_view
 
+DARK_PAGE = "#0e1117"
 LIGHT = figures.Theme()
 
 
@@ -184,3 +185,71 @@ def test_the_sweep_writes_rates_as_powers_of_ten():
     assert labelled_decades(layout["xaxis"], -5, 0) == [-5, -4, -3, -2, -1, 0]
     heat = sweep_figure(result)["data"][0]
     assert heat["colorbar"]["exponentformat"] in ("power", "e")
+
+
+# --- 6. the 3-D view -------------------------------------------------------------------------------------
+
+
+def test_3d_paths_keep_their_colours_and_the_heights_fit_the_runs():
+    race = lesson_race("rosenbrock")
+    spec = figures.surface3d_figure(race, figures.Theme())
+    for label, color, tr in zip(race.labels, race.colors, race.trajectories, strict=True):
+        mine = [t for t in spec["data"] if t["type"] == "scatter3d" and t.get("legendgroup") == label]
+        path = [t for t in mine if t["mode"] == "lines"]
+        head = [t for t in mine if t["mode"] == "markers"]
+        assert len(path) == 1 and path[0]["line"]["color"] == color and path[0]["line"]["width"] >= 6
+        assert len(head) == 1 and head[0]["marker"]["color"] == color
+        assert (head[0]["x"][0], head[0]["y"][0]) == pytest.approx(tuple(tr.path[-1]), abs=1e-9)
+    # Rosenbrock's walls reach 2,500 in the window; the runs stay under 12.5 (their start).
+    losses = np.concatenate([race.surface.value(tr.path) for tr in race.trajectories])
+    lo, hi = spec["layout"]["scene"]["zaxis"]["range"]
+    assert hi - lo <= 1.5 * (losses.max() - min(losses.min(), 0.0))
+    assert hi >= losses.max()
+    notes = " ".join(a["text"] for a in spec["layout"].get("annotations", []))
+    assert "cut flat" in notes  # the view says what it did
+
+
+# --- 7. "diverged at step" is readable on the dark page ----------------------------------------------------
+
+
+def luminance(color: str) -> float:
+    """WCAG 2 relative luminance of #rrggbb."""
+    c = [int(color[i:i + 2], 16) / 255 for i in (1, 3, 5)]
+    lin = [v / 12.92 if v <= 0.03928 else ((v + 0.055) / 1.055) ** 2.4 for v in c]
+    return 0.2126 * lin[0] + 0.7152 * lin[1] + 0.0722 * lin[2]
+
+
+def contrast(a: str, b: str) -> float:
+    hi, lo = sorted((luminance(a), luminance(b)), reverse=True)
+    return (hi + 0.05) / (lo + 0.05)
+
+
+def test_contrast_is_wcags():
+    assert contrast("#000000", "#ffffff") == pytest.approx(21.0)
+    assert contrast("#777777", "#ffffff") == pytest.approx(4.48, abs=0.01)
+
+
+DIVERGING = Experiment(surface_key="bowl", surface_params=(("b", 25.0),),
+                       entries=(Entry("sgd", (("lr", 0.1),)), Entry("adam"), Entry("momentum")), steps=120)
+
+
+def test_diverged_text_is_readable_on_the_dark_page():
+    """The 3-D view names a diverged run in its legend (the race and side views are the player's
+    canvas, assets/)."""
+    race = simulate(DIVERGING)
+    assert race.trajectories[0].diverged_at is not None
+    spec = figures.surface3d_figure(race, figures.Theme(dark=True))
+    layout = spec["layout"]
+    page_ink = layout["font"]["color"]
+    found = []
+    for t in spec["data"]:
+        if "diverged at step" in str(t.get("name", "")) and t.get("showlegend", True):
+            found.append(layout["legend"].get("font", {}).get("color", page_ink))
+        if "diverged at step" in str(t.get("text", "")):
+            found.append(t.get("textfont", {}).get("color", page_ink))
+    for a in layout.get("annotations", []):
+        if "diverged at step" in a["text"]:
+            found.append(a.get("font", {}).get("color", page_ink))
+    assert found
+    for color in found:
+        assert contrast(color, DARK_PAGE) >= 4.5, color
