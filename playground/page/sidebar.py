@@ -25,10 +25,10 @@ from playground.page.state import on_hyper, on_lesson, on_run, record
 from playground.page.style import code_span
 from playground.page.widgets import hyper_widget, linear_number
 
-
-# The custom surface as it first opens. Its start (70% of the way to the top-left corner) lies past
-# y = π/2, so every run heads for the minimum at (0, π): the window is wide enough to hold it, the
-# two other minima (0, 0) and (0, -π), and each default run's overshoot past π (Adam's is the largest).
+# The custom surface as it opens from another surface. Its start (70% of the way to the top-left
+# corner) lies past y = π/2, so every run heads for the minimum at (0, π): the window is wide enough
+# to hold it, the two other minima (0, 0) and (0, -π), and each default run's overshoot past π
+# (Adam's is the largest).
 # tests/test_formula_minima.py races the default entries here and checks it.
 CUSTOM_FORMULA = "0.5*x**2 + 3*sin(y)**2"
 CUSTOM_WINDOW = ((-4.0, 4.0), (-4.0, 4.0))
@@ -54,7 +54,9 @@ def surface_controls(exp: Experiment, gen: int) -> Experiment:
             "arctan, pi, e. Uses only x → a 1-D surface.",
         )
         c1, c2 = st.columns(2)
-        b = exp.bounds if exp.bounds else CUSTOM_WINDOW
+        # Opened from another surface: the default window (never a lesson's view window of that
+        # surface). A formula already raced keeps its window; a link's formula without one means [-3, 3]².
+        b = CUSTOM_WINDOW if exp.surface_key != "custom" else exp.bounds or ((-3.0, 3.0), (-3.0, 3.0))
         lo = c1.number_input("window from", value=float(b[0][0]), key=keys.window_from(gen), step=0.5)
         hi = c2.number_input("to", value=float(b[0][1]), key=keys.window_to(gen), step=0.5)
         bounds = ((float(lo), float(hi)), (float(lo), float(hi)))
