@@ -83,9 +83,10 @@ export function drawAxes(g, t, bounds, panel, z, c) {
   }
 }
 
-/** A diverged run ends at a cross where the scene puts it (on the window's edge if it left the
- *  window), labelled with its step. Returns the cross's centre on the canvas (CSS px), or null. */
-export function drawDiverged(g, t, run, marks, font, halo) {
+/** A diverged run ends at a cross in its colour where the scene puts it (on the window's edge if it
+ *  left the window), labelled with its step in the theme's ink over a halo (a run's colour on the
+ *  dark theme's grey map is too faint to read). Returns the cross's centre (canvas CSS px), or null. */
+export function drawDiverged(g, t, run, marks, font, halo, ink = "#1f2430") {
   if (run.divergedAt === null || !run.cross) return null;
   const x = t.px(run.cross[0]);
   const y = t.py(run.cross[1]);
@@ -108,7 +109,7 @@ export function drawDiverged(g, t, run, marks, font, halo) {
   g.lineWidth = 3;
   g.strokeStyle = halo;
   g.strokeText(text, tx, ty);
-  g.fillStyle = run.color;
+  g.fillStyle = ink;
   g.fillText(text, tx, ty);
   return [x, y];
 }

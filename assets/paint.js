@@ -162,7 +162,7 @@ export function paintFrame(ctx, staticLayer, s, step) {
       const { i, run, k } = a;
       if (a.gone) {
         if (p.kind !== "steps") {
-          const cross = drawDiverged(ctx, t, run, marks, z.font, s.colors.halo);
+          const cross = drawDiverged(ctx, t, run, marks, z.font, s.colors.halo, s.colors.ink);
           if (cross) extras.push({ run: i, panel: p.kind, cross: [p.ox + cross[0], p.oy + cross[1]] });
         }
         return;

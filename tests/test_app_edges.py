@@ -159,7 +159,10 @@ def markdown(at: AppTest) -> list[str]:
 
 
 def lesson_texts(at: AppTest) -> list[str]:
-    return [m for m in markdown(at) if m.startswith("**What to watch:**")]
+    """What to watch, wherever the page puts it: beside the race player's map (in the data it is
+    sent), or above another view."""
+    beside = player(at).get("lesson") if at.get("bidi_component") else None
+    return [m for m in markdown(at) if m.startswith("**What to watch:**")] + ([beside["watch"]] if beside else [])
 
 
 def test_choosing_no_lesson_takes_the_lesson_text_away_and_keeps_the_race():
