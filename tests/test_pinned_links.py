@@ -82,6 +82,22 @@ def test_the_pinned_set_covers_what_it_promises():
     for word in ("sched=", "noise=", "seeds=", "bounds=", "batch=", "label=", "present=1"):
         assert any(word in link for link in links), word
     assert sum(not p["warnings"] for p in PINNED) == len(PINNED)
+    # Links made with table 2, a typed formula among them, and with table 3.
+    assert any("lrtable=2" in link and "surface=custom&formula=" in link for link in links)
+    assert any("lrtable=2" in link and "surface=custom" not in link for link in links)
+    assert any("lrtable=3" in link for link in links)
+
+
+@pytest.mark.parametrize("version", [2, 3])
+def test_a_pinned_link_naming_a_table_raced_with_that_tables_rates(version):
+    named = [p for p in PINNED if f"lrtable={version}" in p["link"]]
+    assert named
+    for pinned in named:
+        surface = pinned["experiment"]["surface_key"]
+        for entry, hyper in zip(pinned["experiment"]["entries"], pinned["race"]["hyper"], strict=True):
+            if all(name != "lr" for name, _ in entry["hyper"]):
+                want = defaults.LR_TABLES[version][surface][entry["optimizer"]]
+                assert hyper["lr"] == want, (pinned["link"], entry["optimizer"])
 
 
 # The links that name their optimizers or a lesson; the others open the page's default race, which

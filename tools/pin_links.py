@@ -11,7 +11,11 @@ race: for each optimizer, the hyperparameters it ran with, the final position (1
 digits) and the step at which it diverged (-1 if it did not), and the same for the noise seeds'
 spread when there is one.
 
-    .venv/bin/python tools/pin_links.py    # writes the file once; it refuses to overwrite it without --force
+    .venv/bin/python tools/pin_links.py          # writes the file once; it refuses to overwrite it without --force
+    .venv/bin/python tools/pin_links.py --add    # pins the links of ADDED the file lacks, keeps every other line
+
+Links join the set later through :data:`ADDED`, pinned on the day they join (``--add``): the races of
+the links pinned before are never recomputed.
 """
 
 from __future__ import annotations
@@ -99,7 +103,23 @@ def links() -> list[str]:
         surface = surfaces.names()[i % len(surfaces.names())]
         out.append(f"surface={surface}&opt={key}:lr=0.003;{key}:lr=0.0125&steps=90")
         out.append(f"surface=bowl&opt={_odd_settings(key)}&steps=70")
-    return out
+    return out + ADDED
+
+
+#: Links pinned after the first set, on the day they joined it. Links naming table 2 (the rule that
+#: capped every step at 2% of the diagonal), a typed formula among them, pinned when table 3 became
+#: current: they must keep table 2's rates; and links naming table 3.
+ADDED = [
+    "opt=sgd;momentum;rmsprop;adam&steps=500&lrtable=2",
+    "surface=bowl&opt=sgd;momentum;adam&steps=120&lrtable=2",
+    "surface=custom&formula=x**2%2B3*y**2&opt=sgd;momentum;adam&steps=150&lrtable=2",
+    "surface=custom&formula=(x-1)**2%2B5*(y-x**2)**2&start=-1,1.5&opt=rmsprop;adam:lr=0.02;nesterov&lrtable=2",
+    "surface=sharp_flat&opt=sam;sgd;lion&steps=200&lrtable=2",
+    "surface=rosenbrock&opt=sgd:sched=cosine;adam&steps=300&lrtable=2",
+    "opt=sgd;momentum;rmsprop;adam&steps=500&lrtable=3",
+    "surface=bowl&opt=sgd;momentum;adam&steps=120&lrtable=3",
+    "surface=custom&formula=x**2%2B3*y**2&opt=sgd;momentum;adam&steps=150&lrtable=3",
+]
 
 
 def _odd_settings(key: str) -> str:
@@ -157,19 +177,33 @@ def pin(link: str) -> dict[str, Any]:
     return {"link": link, "warnings": warnings, "experiment": to_json(exp), "race": fingerprint(exp)}
 
 
-def main() -> int:
+def render(doc: dict[str, Any]) -> str:
+    """The file's text: one link a line, so a diff names the links that changed."""
+    body = ",\n".join(json.dumps(p, ensure_ascii=False, separators=(",", ":")) for p in doc["links"])
+    head = json.dumps({k: v for k, v in doc.items() if k != "links"}, ensure_ascii=False)[:-1]
+    return f'{head}, "links": [\n{body}\n]}}\n'
+
+
+def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--force", action="store_true", help="overwrite the pinned links (what old links meant)")
-    if OUT.exists() and not parser.parse_args().force:
+    parser.add_argument("--add", action="store_true", help="pin the links of ADDED the file lacks; keep the rest")
+    args = parser.parse_args(argv)
+    if args.add:
+        doc = json.loads(OUT.read_text())
+        have = {p["link"] for p in doc["links"]}
+        new = [pin(link) for link in ADDED if link not in have]
+        doc["links"] += new
+        OUT.write_text(render(doc))
+        print(f"pinned {len(new)} more links in {OUT.relative_to(ROOT)}")
+        return 0
+    if OUT.exists() and not args.force:
         print(f"{OUT.relative_to(ROOT)} exists: the links were pinned once; --force to overwrite", file=sys.stderr)
         return 1
     pinned = [pin(link) for link in links()]
     doc = {"about": "Shared links and the races they opened when pinned; see tools/pin_links.py.",
            "digits": DIGITS, "links": pinned}
-    # One link a line, so a diff names the links that changed.
-    body = ",\n".join(json.dumps(p, ensure_ascii=False, separators=(",", ":")) for p in pinned)
-    head = json.dumps({k: v for k, v in doc.items() if k != "links"}, ensure_ascii=False)[:-1]
-    OUT.write_text(f'{head}, "links": [\n{body}\n]}}\n')
+    OUT.write_text(render(doc))
     print(f"wrote {len(pinned)} links to {OUT.relative_to(ROOT)}")
     return 0
 
