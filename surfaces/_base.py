@@ -52,6 +52,14 @@ class Facts:
     latex: str
     # A box every step is projected onto (one (low, high) per coordinate), or None for no constraint.
     feasible: tuple[tuple[float, float], ...] | None = None
+    # The coordinates' names, as the formula writes them (a readout says "(w, b)", not "(x, y)");
+    # None for the usual x, y (see :func:`default_axes`).
+    axes: tuple[str, ...] | None = None
+
+
+def default_axes(dim: int) -> tuple[str, ...]:
+    """The coordinates' names when a surface gives none: x in 1-D, x and y in 2-D."""
+    return ("x", "y")[:dim]
 
 
 class Data(NamedTuple):
@@ -97,7 +105,9 @@ class Surface:
     A data surface also has ``data`` (the points) and ``batch_grad(x, idx)``, the gradient of the
     loss over the points ``idx`` only. An online objective (``time_dependent``) takes the step in
     ``value(x, t)`` and ``grad(x, t)``; without ``t`` both give the objective averaged over time.
-    ``feasible`` is the box every step is projected onto (``(dim, 2)``), or None.
+    ``feasible`` is the box every step is projected onto (``(dim, 2)``), or None. ``axes`` names the
+    coordinates as the formula does (``("w", "b")`` for a line's slope and intercept); left empty, it
+    is :func:`default_axes`.
     """
 
     key: str
@@ -111,6 +121,7 @@ class Surface:
     latex: str
     summary: str = ""
     smooth: bool = True
+    axes: tuple[str, ...] = ()
     _value: Callable[..., np.ndarray] = field(default=None, repr=False)
     _grad: Callable[..., np.ndarray] = field(default=None, repr=False)
     data: Data | None = field(default=None, repr=False)
@@ -119,6 +130,12 @@ class Surface:
     _step_value: Callable[..., np.ndarray] | None = field(default=None, repr=False)
     _step_grad: Callable[..., np.ndarray] | None = field(default=None, repr=False)
     _hessian: Callable[..., np.ndarray] | None = field(default=None, repr=False)
+
+    def __post_init__(self) -> None:
+        if not self.axes:
+            object.__setattr__(self, "axes", default_axes(self.dim))  # frozen: set once, at construction
+        elif len(self.axes) != self.dim:
+            raise ValueError(f"surface {self.key} has {self.dim} coordinates but names {len(self.axes)}: {self.axes}")
 
     @property
     def time_dependent(self) -> bool:
@@ -192,6 +209,7 @@ def build(spec: SurfaceSpec, **params: Any) -> Surface:
         latex=facts.latex,
         summary=spec.summary,
         smooth=spec.smooth,
+        axes=tuple(facts.axes or ()),
         _value=spec.value,
         _grad=spec.grad,
         data=None if spec.data is None else spec.data(**values),

@@ -93,6 +93,7 @@ def facts(n, feature_scale, noise, seed):
         minimum_values=(float(value(best, n, feature_scale, noise, seed)),),
         default_start=(-2.0, -2.0),
         latex=r"f(w, b) = \frac1n \sum_{i=1}^{n} \left(w\,x_i + b - y_i\right)^2",
+        axes=("w", "b"),  # the slope and the intercept: x and y are the data's
     )
 
 

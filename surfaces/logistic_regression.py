@@ -129,6 +129,7 @@ def facts(n, separation, l2, seed):
         default_start=(-2.0, 3.0),
         latex=r"f(w) = \frac1n \sum_{i=1}^{n} \log\left(1 + e^{-y_i\, w \cdot x_i}\right)"
         r" + \frac{\lambda}{2}\lVert w \rVert^2",
+        axes=("w₁", "w₂"),  # the two weights of w: x is a data point
     )
 
 

@@ -4,12 +4,14 @@ behaviour Reddi, Kale & Kumar prove for Adam and AMSGrad.
 """
 
 import math
+import re
 
 import numpy as np
 import pytest
 
 import optimizers
 import surfaces
+from playground.model.experiment import Experiment
 
 # --- linear regression ------------------------------------------------------------------------------
 
@@ -269,3 +271,39 @@ def test_adam_drifts_to_the_worst_point_and_amsgrad_to_the_best(C):
               for k, tr in runs.items()}
     assert regret[False] / 3000 > 0.9 * (C - 2) / 3  # at most 2(C − 2)/3 a step, at +1
     assert regret[True] / 3000 < 0.05 * regret[False] / 3000
+
+
+# --- the coordinates' names ------------------------------------------------------------------------
+
+SUBSCRIPT = str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉")
+
+
+def named_in_latex(latex: str, dim: int) -> tuple[str, ...] | None:
+    """The coordinates as the formula's argument list names them: ``f(w, b)`` → (w, b); one vector
+    argument in 2-D, ``f(w)``, → (w₁, w₂); None when the formula has no argument list (``f = …``)."""
+    found = re.match(r"\s*f(?:_\{?\w+\}?)?\(([^)]*)\)", latex)
+    if not found:
+        return None
+    names = tuple(part.strip() for part in found.group(1).split(","))
+    if len(names) == 1 and dim > 1:
+        return tuple(names[0] + str(i + 1).translate(SUBSCRIPT) for i in range(dim))
+    return names
+
+
+@pytest.mark.parametrize("key", surfaces.names())
+def test_each_surface_names_its_coordinates_as_its_formula_does(key):
+    s = surfaces.get(key)
+    assert len(s.axes) == s.dim
+    expected = named_in_latex(s.latex, s.dim)
+    # A formula without an argument list (f = q₁q₂/(q₁ + q₂)) names no coordinates: the usual x, y.
+    assert s.axes == (expected or ("x", "y")[: s.dim]), (key, s.latex)
+
+
+def test_the_data_surfaces_name_their_weights_not_the_datas_x_and_y():
+    assert surfaces.get("linear_regression").axes == ("w", "b")  # f(w, b): slope and intercept
+    assert surfaces.get("logistic_regression").axes == ("w₁", "w₂")  # f(w): the two weights
+    # A typed formula is in x and y (or x alone), and a lesson's window keeps the names.
+    assert surfaces.from_formula("x**2 + y**2").axes == ("x", "y")
+    assert surfaces.from_formula("x**2").axes == ("x",)
+    framed = Experiment(surface_key="linear_regression", bounds=((-1.0, 1.0), (-1.0, 1.0))).build_surface()
+    assert framed.axes == ("w", "b")
