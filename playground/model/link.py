@@ -58,6 +58,7 @@ from playground.model.link_values import (
     read_float,
     read_number,
     shorten,
+    write_changed,
 )
 
 RAW_MAX = 4000  # characters in one query value; a longer one is not read at all
@@ -247,7 +248,8 @@ def _read_batch(f: Field, text: str, exp: Experiment, raw: Mapping[str, str], wa
     """A mini-batch size, read only on a surface with data points: 1 to its number of points, 0 for all."""
     surface = _surface_of(exp)
     if surface is None or surface.data is None:
-        warn.append(f"{f.key}: only read on a surface with data points; ignored")
+        if text.strip() != "0":  # 0 (every point: the exact gradient) means the same on any surface
+            warn.append(f"{f.key}: only read on a surface with data points; ignored")
         return replace(exp, batch_size=0)
     n = len(surface.data.y)
     fallback = min(exp.batch_size, n)
@@ -281,8 +283,20 @@ KNOWN_KEYS = frozenset(FIELD)
 
 
 def encode(exp: Experiment) -> dict[str, str]:
-    """The experiment as query parameters, leaving out what equals the defaults."""
-    return {f.key: text for f in FIELDS if (text := f.write(f, exp)) is not None}
+    """The experiment as query parameters, leaving out what equals the defaults. A link that names a
+    lesson is read on top of the lesson's own race (:func:`_base`), so a value the lesson sets and
+    this experiment puts back to the default (no noise where the lesson has some) is written out."""
+    base = lessons.find(exp.lesson) if exp.lesson else None
+    out = {}
+    for f in FIELDS:
+        text = f.write(f, exp)
+        if text is None and base is not None and f.write is write_changed and f.attr \
+                and getattr(base.experiment, f.attr) != getattr(exp, f.attr):
+            value = getattr(exp, f.attr)
+            text = value if isinstance(value, str) else number_text(value)
+        if text is not None:
+            out[f.key] = text
+    return out
 
 
 def to_query_string(exp: Experiment) -> str:
@@ -326,4 +340,12 @@ def decode(params: Mapping[str, Any] | str) -> tuple[Experiment, list[str]]:
     for f in FIELDS:
         if f.key in raw and f.read is not None:
             exp = f.read(f, raw[f.key], exp, raw, warn)
+    if exp.batch_size and "batch" not in raw:
+        # A lesson's mini-batch size, opened on a surface the link names that has no data points:
+        # the link's surface wins, and every step takes the exact gradient.
+        surface = _surface_of(exp)
+        if surface is None or surface.data is None:
+            warn.append(f"batch: the lesson's mini-batch size ({exp.batch_size}) needs a surface with data points; "
+                        "the link's surface has none, so every step takes the exact gradient")
+            exp = replace(exp, batch_size=0)
     return exp, warn
