@@ -299,3 +299,27 @@ def test_changing_direction_frames_the_overshoot_at_the_kink():
     assert all(lo < d < 0 for d in deepest), (deepest, lo, hi)
     assert abs(deepest[0] - deepest[1]) >= 0.05 * (hi - lo), (deepest, lo, hi)
     assert lo <= 0 <= hi  # the kink itself is in view
+
+
+# --- 18. schedule-free, 19. Prodigy: what the Internals panels show ---------------------------------
+
+
+def test_schedule_free_z_keeps_jittering_while_the_steps_of_x_shrink():
+    tr = race("schedule-free").trajectories[0]
+    kept = optimizers.internals(tr)
+    jitter = np.linalg.norm(np.diff(kept["z"], axis=0), axis=1)
+    step = np.linalg.norm(kept["step"], axis=1)
+    early, late = slice(100, 500), slice(-500, None)
+    assert jitter[late].mean() > 0.8 * jitter[early].mean()  # z jitters to the end as much as before
+    assert step[late].mean() < 0.2 * step[early].mean()  # x's steps shrink towards zero
+    assert step[late].mean() < 0.02 * jitter[late].mean()
+
+
+def test_prodigy_d_climbs_and_flattens_out_below_the_true_distance():
+    r = race("prodigy")
+    tr = r.trajectories[0]
+    d = tr.state["d"][:, 0]
+    true = float(np.linalg.norm(np.array(r.start) - np.array(r.surface.minima[0])))
+    assert d[0] < 1e-3 * d[-1] and np.all(np.diff(d) >= 0)  # climbs from a tiny start, never down
+    half = len(d) // 2
+    assert d[-1] - d[half] < 0.01 * d[-1] and d[-1] < true  # flat over the second half, below the truth

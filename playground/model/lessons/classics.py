@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-from playground.model.lessons.writing import Lesson, about, lesson, run
+from playground.model.lessons.writing import Lesson, Picture, about, lesson, run
 
 LESSONS: tuple[Lesson, ...] = (
     lesson(
         "constant-slope",
         "1. A constant slope: {adam} cruises, momentum accelerates",
         surface="slope", steps=250, start=(2.0,),
+        # Step 200: RMSprop reaches the kink while Adam is still high on the slope.
+        picture=Picture(panel="steps", step=200, apart=("rms", "adam", 60.0)),
         runs={
             "adam": run("adam", "Adam", lr=0.001, eps=1e-10),
             "rms": run("rmsprop", "RMSprop + momentum 0.9", said="RMSprop",
@@ -34,7 +36,11 @@ LESSONS: tuple[Lesson, ...] = (
         "changing-direction",
         "2. Changing direction: who overshoots, who comes back",
         # The window frames the kink: the overshoots differ by hundredths, invisible over the whole slope.
-        surface="slope", steps=400, start=(2.0,), bounds=((-0.15, 0.15),),
+        # At step 240 RMSprop is back at the kink while Adam is still near its deepest point.
+        surface="slope", steps=400, start=(2.0,), bounds=((-0.1, 0.05),),
+        picture=Picture(panel="steps", step=240, apart=("adam", "rms", 40.0), outside=("adam", "rms"),
+                        why="both start on the slope at x = 2, right of the window, which frames the kink; "
+                            "they come into view as they reach it"),
         runs={
             "adam": run("adam", "Adam (lr 0.01)", said="Adam", lr=0.01, eps=1e-10),
             "rms": run("rmsprop", "RMSprop + momentum (lr 0.001)", said="RMSprop",
@@ -59,6 +65,8 @@ LESSONS: tuple[Lesson, ...] = (
         "bias-correction",
         "3. Bias correction in {adam}",
         surface="slope", steps=200, start=(2.0,),
+        # Step 34: the uncorrected run reaches the kink; the corrected one is still high on the slope.
+        picture=Picture(panel="steps", step=34, apart=("raw", "adam", 60.0)),
         runs={
             "adam": run("adam", "Adam (bias-corrected)", said="Adam", lr=0.01, eps=1e-10),
             "raw": run("adam", "Adam without bias correction", lr=0.01, bias_correction=False, eps=1e-10),
@@ -83,6 +91,7 @@ LESSONS: tuple[Lesson, ...] = (
         "oblong-bowl",
         "4. The oblong bowl: zig-zags, momentum and per-axis scaling",
         surface="bowl", params={"a": 1.0, "b": 25.0}, steps=150,
+        picture=Picture(panel="map"),
         runs={
             "gd": run("sgd", "Gradient descent", said="gradient descent", lr=0.07),
             "mom": run("ema_momentum", "Momentum (β = 0.9)", said="momentum", lr=0.07, beta=0.9),
@@ -105,6 +114,9 @@ LESSONS: tuple[Lesson, ...] = (
         "learning-rate",
         "5. Learning rate: too small, good, too large",
         surface="bowl", params={"a": 1.0, "b": 25.0}, steps=200,
+        # Step 101: the good rate is within 10⁻³ of the centre; the small one is still far out.
+        picture=Picture(panel="map", step=101, apart=("small", "good", 50.0), outside=("large",),
+                        why="its rate is over the limit 2/L on purpose: it blows up, as the text says"),
         runs={
             "small": run("sgd", "lr 0.01 (too small)", said="gradient descent", lr=0.01),
             "good": run("sgd", "lr 0.077 (good)", said="gradient descent", lr=0.077),
@@ -127,6 +139,7 @@ LESSONS: tuple[Lesson, ...] = (
         "local-minima",
         "6. Local minima: {mom} carries the ball over the ridge",
         surface="double_well", steps=600,
+        picture=Picture(panel="map", apart=("gd", "mom", 150.0)),
         runs={
             "gd": run("sgd", "Gradient descent", said="gradient descent", lr=0.02),
             "mom": run("momentum", "Momentum 0.9", said="momentum", lr=0.005, momentum=0.9),
@@ -147,6 +160,7 @@ LESSONS: tuple[Lesson, ...] = (
         "adagrad-vs-rmsprop",
         "7. {ada}'s shrinking steps against {rms}'s leaky average",
         surface="slope", steps=2000, start=(2.0,),
+        picture=Picture(panel="steps", apart=("ada", "rms", 40.0)),
         runs={
             "ada": run("adagrad", "AdaGrad", lr=0.01),
             "rms": run("rmsprop", "RMSprop", lr=0.01),
@@ -165,6 +179,7 @@ LESSONS: tuple[Lesson, ...] = (
         "rosenbrock",
         "8. The Rosenbrock valley",
         surface="rosenbrock", steps=1000,
+        picture=Picture(panel="map", apart=("gd", "adam", 150.0)),
         runs={
             "gd": run("sgd", "Gradient descent", said="gradient descent", lr=0.001),
             "adam": run("adam", "Adam", lr=0.05),
@@ -186,6 +201,7 @@ LESSONS: tuple[Lesson, ...] = (
         "adam-hovers",
         "9. {adam} does not always converge",
         surface="bowl", params={"a": 1.0, "b": 25.0}, steps=3000, view="curves",
+        picture=Picture(view="curves", panel="loss above the minimum"),
         runs={
             "adam": run("adam", "Adam (β₂ = 0.99)", said="Adam", lr=0.05, beta2=0.99),
             "mom": run("momentum", "SGD with momentum 0.9", said="SGD with momentum", lr=0.01, momentum=0.9),

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from playground.model.experiment import Schedule
-from playground.model.lessons.writing import Lesson, about, lesson, run
+from playground.model.lessons.writing import Lesson, Picture, about, lesson, run
 
 LESSONS: tuple[Lesson, ...] = (
     lesson(
         "feature-scale",
         "10. Feature scale makes the oblong bowl",
         surface="linear_regression", params={"feature_scale": 10.0}, steps=300,
+        picture=Picture(panel="map"),
         runs={
             "gd": run("sgd", "Gradient descent", said="gradient descent", lr=0.0095),
             "adam": run("adam", "Adam", lr=0.05),
@@ -33,6 +34,7 @@ LESSONS: tuple[Lesson, ...] = (
         "batch-size",
         "11. Batch size: the noise of small batches",
         surface="linear_regression", steps=300, seeds=16,
+        picture=Picture(panel="map"),
         runs={
             "one": run("sgd", "GD, batches of 1", said="gradient descent on batches of 1", batch=1, lr=0.1),
             "eight": run("sgd", "GD, batches of 8", said="gradient descent on batches of 8", batch=8, lr=0.1),
@@ -58,6 +60,8 @@ LESSONS: tuple[Lesson, ...] = (
         "minibatch-noise",
         "12. Mini-batch noise and a decaying rate",
         surface="linear_regression", steps=300, batch_size=8, seeds=16, view="curves",
+        # The loss panel is on a log axis: its bands are read by where they lie, not by their width.
+        picture=Picture(view="curves", panel="loss above the minimum"),
         runs={
             "const": run("sgd", "Gradient descent, constant learning rate",
                          said="gradient descent at a constant learning rate", lr=0.1),
@@ -83,6 +87,7 @@ LESSONS: tuple[Lesson, ...] = (
         "adam-fails-online",
         "13. {adam} can fail to converge",
         surface="reddi", params={"C": 3.0}, steps=1000,
+        picture=Picture(panel="steps", apart=("adam", "ams", 120.0)),
         runs={
             "adam": run("adam", "Adam", schedule=Schedule("inv_sqrt"), beta1=0.0, beta2=0.1, lr=0.5),
             "ams": run("adam", "Adam with AMSGrad", schedule=Schedule("inv_sqrt"), amsgrad=True, beta1=0.0, beta2=0.1,
@@ -105,7 +110,9 @@ LESSONS: tuple[Lesson, ...] = (
     lesson(
         "separable-classes",
         "14. Separable classes: weights that grow without end",
+        # A window of ±5, not the surface's ±4: in 2,000 steps both runs stay in view, still heading out.
         surface="logistic_regression", params={"separation": 6.0, "l2": 0.0}, steps=2000,
+        bounds=((-5.0, 5.0), (-5.0, 5.0)), picture=Picture(panel="map"),
         runs={
             "gd": run("sgd", "Gradient descent", said="gradient descent", lr=1.0),
             "adam": run("adam", "Adam", lr=0.05),

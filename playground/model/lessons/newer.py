@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from playground.model.lessons.writing import Lesson, about, lesson, run
+from playground.model.lessons.writing import Lesson, Picture, about, lesson, run
 
 LESSONS: tuple[Lesson, ...] = (
     lesson(
         "turned-bowl",
         "15. A turned bowl: scaling per coordinate loses its edge, the full matrix does not",
         surface="bowl", params={"a": 1.0, "b": 25.0, "angle": 45.0}, steps=300,
+        picture=Picture(panel="map"),
         runs={
             "rms": run("rmsprop", "RMSprop", lr=0.03),
             "adam": run("adam", "Adam", lr=0.05),
@@ -31,7 +32,9 @@ LESSONS: tuple[Lesson, ...] = (
     lesson(
         "newton-rosenbrock",
         "16. {newton} in the banana valley",
-        surface="rosenbrock", start=(-1.2, 1.0), steps=60,
+        # The window reaches down to y = −3.5: Newton's second step leaps to y ≈ −3.2 and back.
+        surface="rosenbrock", start=(-1.2, 1.0), steps=60, bounds=((-2.0, 2.0), (-3.5, 2.0)),
+        picture=Picture(panel="map", step=2, apart=("newton", "damped", 300.0)),
         runs={
             "newton": run("newton", "Newton", lr=1.0),
             "damped": run("newton", "Newton, damping 10", said="damped Newton", lr=1.0, damping=10.0),
@@ -53,6 +56,7 @@ LESSONS: tuple[Lesson, ...] = (
         "sharp-flat",
         "17. A sharp and a flat minimum of equal depth",
         surface="sharp_flat", steps=3000, start=(-0.2, 1.5),
+        picture=Picture(panel="map"),
         runs={
             "mom": run("momentum", "SGD + momentum", said="SGD with momentum", lr=0.02, momentum=0.9),
             "sam": run("sam", "SAM", lr=0.02, rho=0.2, momentum=0.9),
@@ -74,6 +78,7 @@ LESSONS: tuple[Lesson, ...] = (
         "schedule-free",
         "18. Schedule-free: a constant learning rate, and still it settles",
         surface="bowl", params={"a": 1.0, "b": 25.0, "angle": 0.0}, steps=2000, noise=1.0, seed=0,
+        view="internals", picture=Picture(view="internals", panel="z"),
         runs={
             "sf": run("schedule_free_sgd", "Schedule-Free SGD", lr=0.03, beta=0.9),
             "sgd": run("sgd", "Gradient descent", said="gradient descent", lr=0.03),
@@ -82,17 +87,20 @@ LESSONS: tuple[Lesson, ...] = (
                  "sgd_rms": about(0.14, 0.05)},
         explanation=(
             "Every gradient carries noise of size {noise}. {sgd} with a constant learning rate never settles: "
-            "the noise keeps it wandering. {sf} keeps the same kind of steps on a sequence z, and the path you "
-            "see is x, the running average of z, with the gradient taken between z and x. Over the last {last} "
-            "steps z wanders {z_rms} from the minimum (root mean square), more than {sgd} does ({sgd_rms}); the "
-            "average x stays {x_rms} away, closer than both, with no decaying schedule at all."
+            "the noise keeps it wandering. {sf} keeps the same kind of steps on a sequence z, and its position, "
+            "the path the Race view draws, is x, the running average of z, with the gradient taken between z "
+            "and x. Over the last {last} steps z wanders {z_rms} from the minimum (root mean square), more than "
+            "{sgd} does ({sgd_rms}); the average x stays {x_rms} away, closer than both, with no decaying "
+            "schedule at all."
         ),
-        watch="In Internals, the z panel keeps jittering while the path, x, calms down.",
+        watch=("The panel of {sf}'s sequence z keeps jittering to the end, while the panel of the step taken, "
+               "the change of x, shrinks towards zero: the path calms down."),
     ),
     lesson(
         "prodigy",
         "19. {prodigy} learns its own step size",
         surface="bowl", params={"a": 1.0, "b": 25.0, "angle": 0.0}, steps=300,
+        view="internals", picture=Picture(view="internals", panel="d"),
         runs={
             "prodigy": run("prodigy", "Prodigy", lr=1.0),
             "adam": run("adam", "Adam (lr 0.1)", said="Adam", lr=0.1),
@@ -106,12 +114,14 @@ LESSONS: tuple[Lesson, ...] = (
             "distance, {true}. From then on {prodigy} moves like a tuned {adam}: after the race both, it and "
             "{adam} with a learning rate of {lr} picked by hand, are within {close} of the minimum."
         ),
-        watch="In Internals, d climbs from its tiny start and flattens out below the true distance.",
+        watch=("The panel of {prodigy}'s distance estimate d: it climbs from its tiny start and flattens out "
+               "below the dashed line of the true distance."),
     ),
     lesson(
         "adabelief-slope",
         "20. {belief} speeds up on a steady slope",
         surface="slope", steps=1000, start=(2.0,),
+        picture=Picture(panel="steps", apart=("belief", "adam", 20.0)),
         runs={
             "belief": run("adabelief", "AdaBelief", lr=1e-4),
             "adam": run("adam", "Adam", lr=1e-4),
