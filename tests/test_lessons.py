@@ -301,6 +301,28 @@ def test_changing_direction_frames_the_overshoot_at_the_kink():
     assert lo <= 0 <= hi  # the kink itself is in view
 
 
+# --- 17. sharp and flat ---------------------------------------------------------------------------
+
+
+def test_sharp_flat_as_opened_momentum_settles_in_the_narrow_basin_and_sam_is_thrown_out():
+    """What to watch, from the lesson's own start (no click): both begin beside the narrow basin."""
+    r = race("sharp-flat")
+    sharp, flat = (np.array(m) for m in r.surface.minima)
+    assert r.surface.hessian(sharp)[0, 0] > r.surface.hessian(flat)[0, 0]  # the first is the narrow one
+    mom, sam = r.trajectories  # in the lesson's order: momentum, SAM
+    to_sharp = np.linalg.norm(sam.path - sharp, axis=1)
+    start = to_sharp[0]
+    assert start < 1 and start < np.linalg.norm(np.array(r.start) - flat) / 2  # beside the narrow basin
+    # Momentum never strays further than its start and ends at the narrow minimum.
+    assert np.linalg.norm(mom.path - sharp, axis=1).max() <= start + 1e-12
+    np.testing.assert_allclose(mom.final, sharp, atol=1e-6)
+    # SAM dips towards the narrow minimum, is thrown out within a few steps, and ends in the wide one.
+    dip = int(np.argmin(to_sharp))
+    assert dip <= 10 and to_sharp[dip] < start / 2
+    assert to_sharp[dip + 10] > start  # further out than it began
+    np.testing.assert_allclose(sam.final, flat, atol=0.02)
+
+
 # --- 18. schedule-free, 19. Prodigy: what the Internals panels show ---------------------------------
 
 

@@ -55,8 +55,9 @@ LESSONS: tuple[Lesson, ...] = (
     lesson(
         "sharp-flat",
         "17. A sharp and a flat minimum of equal depth",
-        surface="sharp_flat", steps=3000, start=(-0.2, 1.5),
-        picture=Picture(panel="map"),
+        # The race starts beside the narrow basin, as the text says: no click needed to see the claim.
+        surface="sharp_flat", steps=3000, start=(-1.4, 0.5),
+        picture=Picture(panel="map", apart=("mom", "sam", 150.0)),
         runs={
             "mom": run("momentum", "SGD + momentum", said="SGD with momentum", lr=0.02, momentum=0.9),
             "sam": run("sam", "SAM", lr=0.02, rho=0.2, momentum=0.9),
@@ -69,10 +70,12 @@ LESSONS: tuple[Lesson, ...] = (
             "steps from where it was: it minimises the highest loss nearby, and a narrow minimum's neighbourhood "
             "rises steeply. From a grid of {starts} starts over the window, {mom} ends in the wide minimum "
             "{mom_flat} times and in the narrow one {mom_sharp} times; {sam}, with the same learning rate and "
-            "momentum, ends in the wide one {sam_flat} times and in the narrow one {sam_sharp} times. {sam} "
-            "pays with a gradient at the ascent point on every step: see the Summary table."
+            "momentum, ends in the wide one {sam_flat} times and in the narrow one {sam_sharp} times. The race "
+            "here starts beside the narrow basin, where they part ways. {sam} pays with a gradient "
+            "at the ascent point on every step: see the Summary table."
         ),
-        watch="Start near the narrow basin (click the chart): {mom} settles in it, {sam} is thrown out.",
+        watch=("Both balls start beside the narrow basin: {mom} settles in it; {sam} dips towards it, is thrown "
+               "out within a few steps and rolls into the wide one."),
     ),
     lesson(
         "schedule-free",
