@@ -1,10 +1,12 @@
 """The qualitative claims of the data lessons (feature scale, mini-batch noise, Reddi's problem,
 separable classes), measured on the lessons' own runs; their numbers are in test_lesson_claims.py."""
 
+import base64
 import functools
 
 import numpy as np
 
+from playground.figures.curves import curves_figure
 from playground.model import lessons
 from playground.model.simulate import Simulation, simulate
 
@@ -53,9 +55,36 @@ def test_a_constant_learning_rate_keeps_wandering_a_decaying_one_settles():
     # The constant run levels off: its mean excess loss over the last hundred steps hardly falls.
     assert excess["const"][-100:-50].mean() < 2 * excess["const"][-50:].mean()
     assert excess["const"][-1].mean() > 10 * excess["decay"][-1].mean()
-    # The decaying run's band keeps narrowing.
-    assert np.std(excess["decay"][-1]) < 0.5 * np.std(excess["decay"][100])
-    assert np.std(excess["const"][-1]) > 0.3 * np.std(excess["const"][100])
+
+
+def drawn_bands(key: str) -> dict[str, tuple[np.ndarray, np.ndarray]]:
+    """Each run's band as the Curves view draws it, (lower edge, upper edge) per step, read from the figure."""
+    fig = curves_figure(race(key))
+    bands = {}
+    for trace in fig["data"]:
+        if trace.get("fill") == "toself":
+            typed = trace["y"]  # Plotly's typed array: little-endian base64
+            y = np.frombuffer(base64.b64decode(typed["bdata"]), dtype=np.dtype(typed["dtype"]).newbyteorder("<"))
+            n = len(y) // 2
+            bands[trace["legendgroup"]] = (y[n:][::-1].astype(np.float64), y[:n].astype(np.float64))
+    assert fig["layout"]["yaxis"]["type"] == "log", "the loss panel the lesson opens on is on a log axis"
+    return bands
+
+
+def test_minibatch_bands_where_the_log_axis_draws_them():
+    """What to watch, read from the bands drawn: on the log axis a band's width says little (the
+    decaying run's widens in decades as its loss nears the minimum), so the text speaks of where the
+    bands lie: the constant rate's levels off, the decaying rate's starts above it, keeps falling and
+    ends wholly below it."""
+    labels = dict(zip(lessons.find("minibatch-noise").runs, race("minibatch-noise").labels, strict=True))
+    bands = drawn_bands("minibatch-noise")
+    (c_lo, c_hi), (d_lo, d_hi) = bands[labels["const"]], bands[labels["decay"]]
+    middle = np.sqrt(c_lo * c_hi)  # the band's middle on the log axis
+    blocks = [float(np.exp(np.log(middle[a : a + 50]).mean())) for a in range(50, 300, 50)]
+    assert max(blocks) < 1.5 * min(blocks), "the constant rate's band levels off"
+    assert d_lo[50] > c_hi[50] and d_lo[100] > c_hi[100], "the decaying rate's band starts above"
+    assert np.all(np.diff(d_hi[100::50]) < 0), "and keeps falling"
+    assert np.all(d_hi[-50:] < c_lo[-50:]), "and ends wholly below the constant rate's band"
 
 
 def test_on_separable_classes_the_loss_falls_for_ever_and_the_weights_keep_growing():

@@ -75,12 +75,13 @@ LESSONS: tuple[Lesson, ...] = (
             "exactly, and near the fit the batch-to-batch noise is as large as the gradient itself. {const} "
             "therefore never settles: it keeps wandering around the fit by an amount set by the learning rate. "
             "{decay} shrinks its learning rate like 1/√t, and its wandering shrinks with it: over the last steps "
-            "it stays about {settle} times closer to the fit. The curves show {seeds} seeds of the batches as a "
-            "band: a wide one that levels off, and a narrow one that keeps falling."
+            "it stays about {settle} times closer to the fit. The curves show the loss over {seeds} seeds of the "
+            "batches as a band: one band levels off, the other falls more slowly at first but keeps falling, "
+            "and ends below the first."
         ),
         watch=(
-            "The loss band of {const} levels off above the minimum and stays wide; the band of {decay} keeps "
-            "falling and narrowing. Try other batch sizes in the sidebar."
+            "The loss band of {const} levels off above the minimum; the band of {decay} starts above that band, "
+            "keeps falling and ends wholly below it. Try other batch sizes in the sidebar."
         ),
     ),
     lesson(
