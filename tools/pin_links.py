@@ -13,6 +13,7 @@ spread when there is one.
 
     .venv/bin/python tools/pin_links.py          # writes the file once; it refuses to overwrite it without --force
     .venv/bin/python tools/pin_links.py --add    # pins the links of ADDED the file lacks, keeps every other line
+    .venv/bin/python tools/pin_links.py --revised-lesson sharp-flat   # a lesson revised on purpose
 
 Links join the set later through :data:`ADDED`, pinned on the day they join (``--add``): the races of
 the links pinned before are never recomputed.
@@ -188,7 +189,17 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--force", action="store_true", help="overwrite the pinned links (what old links meant)")
     parser.add_argument("--add", action="store_true", help="pin the links of ADDED the file lacks; keep the rest")
+    parser.add_argument("--revised-lesson", action="append", default=[], metavar="KEY",
+                        help="re-pin the link lesson=KEY of a lesson revised on purpose (a lesson link names the "
+                             "lesson, so its race follows the lesson); every other line is kept")
     args = parser.parse_args(argv)
+    if args.revised_lesson:
+        doc = json.loads(OUT.read_text())
+        wanted = {f"lesson={key}" for key in args.revised_lesson if lessons.find(key) is not None}
+        doc["links"] = [pin(p["link"]) if p["link"] in wanted else p for p in doc["links"]]
+        OUT.write_text(render(doc))
+        print(f"re-pinned {len(wanted)} revised lessons in {OUT.relative_to(ROOT)}")
+        return 0
     if args.add:
         doc = json.loads(OUT.read_text())
         have = {p["link"] for p in doc["links"]}
