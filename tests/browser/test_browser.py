@@ -89,7 +89,8 @@ def test_shared_link_reproduces_the_race(page, app_url, shots, timing):
     # Each row's mark is the run's shape in its colour: the colour at the picture's centre.
     centre = ("e => { const c = document.createElement('canvas'); c.width = e.naturalWidth; c.height = e.naturalHeight;"
               " const g = c.getContext('2d'); g.drawImage(e, 0, 0);"
-              " const d = g.getImageData(c.width >> 1, c.height >> 1, 1, 1).data; return `rgb(${d[0]}, ${d[1]}, ${d[2]})`; }")
+              " const d = g.getImageData(c.width >> 1, c.height >> 1, 1, 1).data;"
+              " return `rgb(${d[0]}, ${d[1]}, ${d[2]})`; }")
     swatches = [rows.nth(i).locator(".rp-swatch").evaluate(centre) for i in range(rows.count())]
     assert swatches == [rgb(c) for c in race.colors]
     shapes = [rows.nth(i).locator(".rp-swatch").get_attribute("data-shape") for i in range(rows.count())]
