@@ -104,17 +104,19 @@ def y_scale(values: np.ndarray, guides: list[float], most_ticks: int = 4) -> tup
 
 def internals_figure(quantities: dict[str, np.ndarray], label: str, color: str, lr: np.ndarray | None,
                      theme: Theme = DEFAULT_THEME, optimizer: str | None = None,
-                     guides: Mapping[str, str] | None = None) -> dict:
+                     guides: Mapping[str, str] | None = None, first: str | None = None) -> dict:
     """One panel per quantity, one line per coordinate (coordinate 1 solid, 2 dotted), over steps;
     panels are named by ``optimizer``'s spec (see :func:`title`).
 
     A quantity that never changes gets no panel: its value is written under the panels. ``guides``
     maps such a constant to the panel it is drawn in as a dashed line (Prodigy's true distance beside
-    its estimate d)."""
+    its estimate d). ``first`` is drawn as the top panel (the one a lesson's text speaks of)."""
     guides = dict(guides or {})
     shown = [k for k in quantities if quantities[k].size and np.isfinite(quantities[k]).any()]
     constants = [k for k in shown if is_constant(quantities[k])]
     keys = [k for k in shown if k not in constants]
+    if first in keys:
+        keys.insert(0, keys.pop(keys.index(first)))
     guides = {c: p for c, p in guides.items() if c in constants and p in keys}
     notes = [constant_text(title(c, optimizer), quantities[c]) for c in constants if c not in guides]
     if lr is not None:

@@ -8,6 +8,7 @@ import streamlit as st
 import optimizers
 from playground import figures
 from playground.figures.internals import internals_figure
+from playground.model import lessons
 from playground.model.experiment import Experiment
 from playground.model.simulate import Simulation
 from playground.page import keys
@@ -34,6 +35,12 @@ def _as_panels(quantities: dict[str, np.ndarray], tr: optimizers.Trajectory, rac
     return out
 
 
+def lesson_panel(exp: Experiment) -> str | None:
+    """The quantity a lesson's text speaks of, drawn first so it is on the first screen."""
+    found = lessons.find(exp.lesson) if exp.lesson else None
+    return found.picture.panel if found is not None and found.picture.view == "internals" else None
+
+
 def show(exp: Experiment, race: Simulation) -> None:
     gen = st.session_state.gen
     idx = st.selectbox("Entry", range(len(race.labels)), format_func=lambda i: race.labels[i],
@@ -44,15 +51,19 @@ def show(exp: Experiment, race: Simulation) -> None:
     lr = race.lr[idx][: len(tr.grads)] if race.lr is not None else None
     lines = ("Solid lines are coordinate 1 (across the map), dotted ones coordinate 2 (up the map); x, y, z in a "
              "panel's name are the rule's own sequences. " if race.surface.dim == 2 else "")
-    st.caption(f"{spec.name} keeps: {', '.join(spec.state_names) or 'nothing but the position'}. "
-               + lines + "The step taken is the change of position; for the "
-               "Adam family it equals −η·m̂/(√v̂ + ε) per coordinate. A quantity that never changes is written "
-               "under the panels; where the first steps dwarf the rest, the panel says so and shows the rest.")
-    st.latex(spec.rule_latex)
+    # One short line above the panels; the rule and the longer reading guide fold away under them, so
+    # the panels start on the first screen.
+    st.caption(lines or "Each panel is one quantity the rule keeps, over the steps.")
     if len(tr.grads) == 0:
         st.info("This run stopped before its first step.")
         return
     fig = internals_figure(quantities, race.labels[idx], race.colors[idx], lr if lr is not None and
                            not np.all(lr == lr[0]) else None, figures.Theme(dark=dark_theme(), present=exp.present),
-                           optimizer=exp.entries[idx].optimizer, guides={TRUE_DISTANCE: "d"})
+                           optimizer=exp.entries[idx].optimizer, guides={TRUE_DISTANCE: "d"}, first=lesson_panel(exp))
     st.plotly_chart(figures.for_streamlit(fig), config={"displaylogo": False}, theme=None)
+    with st.expander("The rule, and what the panels hold", expanded=False):
+        st.caption(f"{spec.name} keeps: {', '.join(spec.state_names) or 'nothing but the position'}. "
+                   "The step taken is the change of position; for the Adam family it equals −η·m̂/(√v̂ + ε) per "
+                   "coordinate. A quantity that never changes is written under the panels; where the first steps "
+                   "dwarf the rest, the panel says so and shows the rest.")
+        st.latex(spec.rule_latex)

@@ -14,6 +14,7 @@ import math
 
 import pytest
 
+import optimizers
 from playground.model import lessons
 
 pytestmark = pytest.mark.browser
@@ -131,9 +132,81 @@ def _check_figure(page, lesson, height: int) -> None:
     chart.wait_for(timeout=LOAD_TIMEOUT)
     watch = page.get_by_text("What to watch:").first.bounding_box()
     assert watch is not None and watch["y"] + watch["height"] <= height, f"{lesson.key}: what to watch is off screen"
-    titles = chart.locator(".annotation-text, .g-ytitle text, .g-xtitle text, .gtitle")
-    found = [titles.nth(i).bounding_box() for i in range(titles.count())
-             if picture.panel in (titles.nth(i).text_content() or "")]
-    assert found, f"{lesson.key}: no panel titled {picture.panel!r} in the {picture.view} view"
+    # The panel's title as the view writes it: Internals names a rule's quantity by its spec's label.
+    name = picture.panel
+    if picture.view == "internals":
+        name = optimizers.spec(lesson.experiment.entries[0].optimizer).label(picture.panel)
+    texts = chart.locator(".infolayer text, .annotation-text")
+    bare = "".join(name.split())
+    found = [texts.nth(i).bounding_box() for i in range(texts.count())
+             if bare in "".join((texts.nth(i).text_content() or "").split())]
+    assert found, f"{lesson.key}: no panel titled {name!r} in the {picture.view} view"
     top = min(box["y"] for box in found if box is not None)
     assert top < height - 120, f"{lesson.key}: the {picture.panel!r} panel starts at {top:.0f} px, off the first screen"
+
+
+def _open(browser, app_url, query: str, width: int = 1440, height: int = 900):
+    context = browser.new_context(viewport={"width": width, "height": height})
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("console", lambda m: errors.append(f"console.{m.type}: {m.text}") if m.type == "error" else None)
+    page.on("pageerror", lambda e: errors.append(f"page error: {e}"))
+    page.goto(f"{app_url}/?{query}")
+    player = page.locator(PLAYER)
+    player.wait_for(timeout=LOAD_TIMEOUT)
+    _revision_at_least(page, 1)
+    return context, page, player, errors
+
+
+def test_warnings_and_notes_never_move_the_player(browser, app_url):
+    """A link with a part that cannot be used, and a race with a diverged run, put their notes under
+    the player: it starts where it starts on the clean link."""
+    tops = {}
+    for name, query in (("clean", "lesson=learning-rate"), ("warned", "lesson=learning-rate&bogus=1&steps=x")):
+        context, page, player, errors = _open(browser, app_url, query)
+        try:
+            page.get_by_text("diverged at step").first.wait_for(timeout=LOAD_TIMEOUT)  # the note, under it
+            if name == "warned":
+                page.get_by_text("could not be used").first.wait_for(timeout=LOAD_TIMEOUT)
+            tops[name] = player.bounding_box()["y"]
+            if name == "warned":
+                below = tops[name] + player.bounding_box()["height"] - 1
+                assert page.get_by_text("could not be used").first.bounding_box()["y"] > below, "the warning is above"
+            assert not errors, errors
+        finally:
+            context.close()
+    assert tops["warned"] == pytest.approx(tops["clean"], abs=1), tops
+
+
+def test_the_readout_keeps_each_number_and_position_on_one_line(browser, app_url):
+    """Long numbers (a diverged run's 1.022e+13, positions like (−1.093e−4, −9.043e+5)) at a laptop's
+    and a projector's sizes."""
+    for width, height, extra in ((1440, 900, ""), (1280, 720, "&present=1"), (390, 844, "")):
+        context, page, player, errors = _open(browser, app_url, "lesson=learning-rate" + extra, width, height)
+        try:
+            player.focus()
+            page.keyboard.press("End")
+            lines = player.locator(".rp-readout td.rp-num").evaluate_all(
+                "cells => cells.map(c => { const r = document.createRange(); r.selectNodeContents(c);"
+                " return [c.textContent, new Set([...r.getClientRects()].map(x => Math.round(x.top))).size]; })")
+            assert lines and all(n == 1 for _, n in lines), f"{width}x{height}: broken across lines: {lines}"
+            assert not errors, errors
+        finally:
+            context.close()
+
+
+def test_presentation_modes_explanation_opens_under_the_player(browser, app_url):
+    context, page, player, errors = _open(browser, app_url, "lesson=oblong-bowl&present=1", 1280, 720)
+    try:
+        top = player.bounding_box()["y"]
+        # Clicked as a script does, so the page does not scroll to it: what moves is what opening moves.
+        page.get_by_text("Why this happens").first.evaluate("e => e.click()")
+        body = page.get_by_text("steeper across").first
+        body.wait_for(timeout=10_000)
+        assert player.bounding_box()["y"] == pytest.approx(top, abs=1), "opening the explanation moved the map"
+        assert body.bounding_box()["y"] > top + player.bounding_box()["height"] - 1
+        paragraphs = page.locator('[data-testid="stExpander"] [data-testid="stMarkdownContainer"] p')
+        assert paragraphs.count() >= 1
+        assert not errors, errors
+    finally:
+        context.close()

@@ -138,7 +138,9 @@ LESSONS: tuple[Lesson, ...] = (
     lesson(
         "local-minima",
         "6. Local minima: {mom} carries the ball over the ridge",
-        surface="double_well", steps=600,
+        # A squarer window than the surface's own (y ±1.5): drawn at equal scales, the map then keeps
+        # half a laptop's screen beside the lesson's words.
+        surface="double_well", steps=600, bounds=((-2.0, 2.2), (-2.0, 2.0)),
         picture=Picture(panel="map", apart=("gd", "mom", 150.0)),
         runs={
             "gd": run("sgd", "Gradient descent", said="gradient descent", lr=0.02),

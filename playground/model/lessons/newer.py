@@ -56,7 +56,8 @@ LESSONS: tuple[Lesson, ...] = (
         "sharp-flat",
         "17. A sharp and a flat minimum of equal depth",
         # The race starts beside the narrow basin, as the text says: no click needed to see the claim.
-        surface="sharp_flat", steps=3000, start=(-1.4, 0.5),
+        # A square window (the surface's own is 5 × 4), so the map keeps half a laptop's screen.
+        surface="sharp_flat", steps=3000, start=(-1.4, 0.5), bounds=((-2.5, 2.5), (-2.5, 2.5)),
         picture=Picture(panel="map", apart=("mom", "sam", 150.0)),
         runs={
             "mom": run("momentum", "SGD + momentum", said="SGD with momentum", lr=0.02, momentum=0.9),
