@@ -210,3 +210,17 @@ def test_presentation_modes_explanation_opens_under_the_player(browser, app_url)
         assert not errors, errors
     finally:
         context.close()
+
+
+@pytest.mark.parametrize("key", ["rosenbrock", "constant-slope", "batch-size", "turned-bowl"])
+def test_on_a_1920_screen_the_map_takes_sixty_percent_of_the_height(browser, app_url, key):
+    context, page, player, errors = _open(browser, app_url, f"lesson={key}", 1920, 1080)
+    try:
+        page.wait_for_timeout(50)
+        plot = _main_plot_height(player)
+        assert plot >= 0.6 * 1080, f"{key}: the map is {plot:.0f} px tall, under 60% of 1080"
+        play = player.locator('[data-testid="race-player-play"]').bounding_box()
+        assert play["y"] + play["height"] <= 1080
+        assert not errors, errors
+    finally:
+        context.close()
