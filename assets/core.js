@@ -245,13 +245,20 @@ export function equalAspect(bounds) {
 /**
  * The scene of a run, as the server worked it out (playground/figures/scene.py): the faint path goes
  * through positions 0..last and then on to `exit` (where a diverged run left the window for good);
- * `outside` holds stretches of steps, two numbers each (first, last), during which the run is outside
- * the window: no head is drawn then, an edge marker points to it instead. Returns the first step of
- * the stretch holding index k, or null while the run is inside.
+ * `outside` holds stretches of steps, four numbers each (first, last, and the point x, y where the
+ * path went out), during which the run is outside the window: no head is drawn then, an edge marker
+ * points to it instead. Returns the first step of the stretch holding index k, or null while inside.
  */
 export function outsideSince(run, k) {
+  const stretch = outsideStretch(run, k);
+  return stretch ? stretch[0] : null;
+}
+
+/** The stretch outside the window holding index k, [first, last, x, y] ((x, y): where the path went
+ *  out), or null. */
+export function outsideStretch(run, k) {
   const p = run.outside;
-  for (let i = 0; i + 1 < p.length; i += 2) if (p[i] <= k && k <= p[i + 1]) return p[i];
+  for (let i = 0; i + 3 < p.length; i += 4) if (p[i] <= k && k <= p[i + 1]) return [p[i], p[i + 1], p[i + 2], p[i + 3]];
   return null;
 }
 
@@ -299,13 +306,20 @@ export function coincident(points, radius) {
 
 /**
  * The tail at index k, `tail` frames long (a frame per step): positions from..to, never past the
- * scene's `last`, and then `edge` (the exit point) when the run has left the window for good.
+ * scene's `last`, and then `edge` (where the path went out) while the run is outside the window.
  * `to < from` means no positions.
  */
 export function tailSpan(run, k, tail) {
   const from = Math.max(0, k - tail);
-  const to = Math.min(k, run.last);
-  const edge = run.exit && k > run.last && from <= run.last ? run.exit : null;
+  let to = Math.min(k, run.last);
+  let edge = null;
+  // Outside the window the tail ends where the path went out (steps far outside would be lines
+  // straight across the window).
+  const stretch = outsideStretch(run, k);
+  if (stretch) {
+    to = Math.min(to, stretch[0] - 1);
+    edge = to >= from ? [stretch[2], stretch[3]] : null;
+  }
   return { from, to, edge };
 }
 

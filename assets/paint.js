@@ -142,6 +142,12 @@ export function paintFrame(ctx, staticLayer, s, step) {
       } else if (p.kind === "curve") {
         const tail = tailSpan(run, k, marks.tail);
         polyline(ctx, (j) => t.px(run.path[j]), (j) => t.py(run.loss[j]), tail.from, tail.to);
+        if (tail.edge && tail.to >= tail.from) {
+          ctx.beginPath();
+          ctx.moveTo(t.px(run.path[tail.to]), t.py(run.loss[tail.to]));
+          ctx.lineTo(t.px(tail.edge[0]), t.py(tail.edge[1]));
+          ctx.stroke();
+        }
       }
     }
     ctx.restore();

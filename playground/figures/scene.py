@@ -8,18 +8,22 @@ marks are, so the page and a GIF of the same race cannot disagree.
 The window is the surface's plot bounds. For each run:
 
 * **the faint path** is drawn through positions ``0 … last`` and then, if set, on to ``exit``. A run
-  that diverged after leaving the window for good stops there: ``last`` is its last position inside
-  and ``exit`` the point where the segment to the next position crosses the window's edge. What
+  that left the window for good (it is outside at its last step, diverged or not) stops there:
+  ``last`` is its last position inside and ``exit`` the point where the segment to the next
+  position crosses the window's edge. What
   follows (ever longer steps far outside) is not drawn: clipped to the window, each of those steps
   is a line straight across it, and a hundred of them paint the window over.
 * **the head** at step *k* sits at the run's position at *k* (a run that stopped early holds its last
   one): a head is never drawn at a point its run did not visit. While the run is outside the window
-  (``outside`` lists those stretches as ``(first step, last step)``) no head is drawn; instead an
+  (``outside`` lists those stretches as ``(first step, last step, x, y)``, where ``(x, y)`` is the
+  point on the edge where its path went out: the window's nearest point for a start outside it) no
+  head is drawn; instead an
   **edge marker** points from the window's nearest point towards the run (:func:`edge_marker`), and
   the run's true coordinates are written beside it: the run is "outside the window since step j".
 * **the tail** at a frame joins the positions of the steps since the frame ``tail`` frames back (the
-  player shows every step, so there it is the last ``tail`` steps), never past ``last``; once the run
-  has left for good it ends at ``exit``.
+  player shows every step, so there it is the last ``tail`` steps), never past ``last``; while the run
+  is outside the window the tail ends where its path went out (steps far outside, clipped, would be
+  lines straight across the window).
 * **the faint path's ink** is thinner and lighter for a run whose drawn path is long next to the
   window (a zig-zag crossing it over and over, as a run about to diverge does): past
   :data:`DENSE` window diagonals, width and opacity shrink with the square root of the excess, down
@@ -88,7 +92,7 @@ class RunScene:
     length: int  # positions in the path (steps run + 1)
     last: int  # the last position the faint path goes through
     exit: tuple[float, float] | None  # where it left the window for good, if it did
-    outside: tuple[tuple[int, int], ...]  # (first, last step): outside the window, shown by an edge marker
+    outside: tuple[tuple[int, int, float, float], ...]  # (first, last step, where it went out): edge marker
     diverged_at: int | None
     cross: tuple[float, float] | None  # where "diverged at step k" is marked, from step k on
     head: float  # the head's radius
@@ -97,11 +101,11 @@ class RunScene:
     shape: str = "circle"  # its mark shape, one of SHAPES
 
     def as_dict(self) -> dict:
-        """The JSON the player reads: ``outside`` as one flat list of numbers, two a stretch."""
+        """The JSON the player reads: ``outside`` as one flat list of numbers, four a stretch."""
         return {
             "last": self.last,
             "exit": None if self.exit is None else [float(v) for v in self.exit],
-            "outside": [int(v) for stretch in self.outside for v in stretch],
+            "outside": [float(v) for stretch in self.outside for v in stretch],
             "shape": self.shape,
             "cross": None if self.cross is None else [float(v) for v in self.cross],
             "head": round(self.head, 3),
@@ -127,11 +131,11 @@ class Scene:
     def outside_since(self, r: int, step: int) -> int | None:
         """The step since which run ``r`` has been outside the window at ``step``, or None while it
         is inside (its head is drawn)."""
-        k = self.head_index(r, step)
-        for first, last in self.runs[r].outside:
-            if first <= k <= last:
-                return first
-        return None
+        stretch = self._stretch(r, self.head_index(r, step))
+        return None if stretch is None else stretch[0]
+
+    def _stretch(self, r: int, k: int) -> tuple[int, int, float, float] | None:
+        return next((s for s in self.runs[r].outside if s[0] <= k <= s[1]), None)
 
     def crossed(self, r: int, step: int) -> bool:
         """Whether run ``r`` has diverged by ``step`` (its cross and "diverged at step k" show)."""
@@ -140,14 +144,16 @@ class Scene:
 
     def tail(self, r: int, frame_steps, f: int) -> tuple[np.ndarray, tuple[float, float] | None]:
         """The tail of run ``r`` at frame ``f`` (``frame_steps`` holds each frame's step): the indices
-        into its path the tail joins, and the point it ends at on the edge, if it left for good."""
+        into its path the tail joins, and the point it ends at on the edge while the run is outside."""
         run = self.runs[r]
         now = self.head_index(r, frame_steps[f])
         first = self.head_index(r, frame_steps[max(0, f - self.marks.tail)])
-        end = min(now, run.last)
+        end, out = min(now, run.last), None
+        stretch = self._stretch(r, now)
+        if stretch is not None:
+            end, out = min(end, stretch[0] - 1), (stretch[2], stretch[3])
         idx = np.arange(first, end + 1)
-        ends_at_edge = run.exit if run.exit is not None and now > run.last and first <= run.last else None
-        return idx, ends_at_edge
+        return idx, (out if out is not None and end >= first else None)
 
 
 def inside(points: np.ndarray, bounds) -> np.ndarray:
@@ -236,11 +242,16 @@ def run_scene(path, bounds, diverged_at, label: str, color: str, head: float, do
     """One run's part of the scene (``value`` is the surface's function, needed in 1-D only)."""
     path = np.asarray(path, dtype=np.float64)
     n = len(path)
-    outside = outside_stretches(path, bounds) if n else []
+    outside = []
+    for first, last in outside_stretches(path, bounds) if n else []:
+        if first == 0:  # it started outside: its way in is the window's nearest point
+            at = tuple(float(np.clip(v, lo, hi)) for v, (lo, hi) in zip(path[0], bounds, strict=True))
+        else:
+            at = edge_point(path[first - 1], path[first], bounds)
+        outside.append((first, last, *_point(np.array(at), value)))
     last, exit_ = n - 1, None
-    if diverged_at is not None and outside and outside[-1][1] == n - 1 and outside[-1][0] > 0:
-        first = outside[-1][0]
-        last, exit_ = first - 1, _point(np.array(edge_point(path[first - 1], path[first], bounds)), value)
+    if outside and outside[-1][1] == n - 1 and outside[-1][0] > 0:  # it left for good
+        last, exit_ = outside[-1][0] - 1, outside[-1][2:]
     cross = None
     if diverged_at is not None and n:
         cross = exit_ if exit_ is not None else _point(path[-1], value)

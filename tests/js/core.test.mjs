@@ -116,8 +116,8 @@ test("a run without a scene draws every position; with one, it ends where the sc
   assert.deepEqual(plain.outside, []);
   assert.equal(plain.shape, "circle");
   const cut = decodeRun({ label: "b", color: "#000", path, loss, diverged_at: 2, last: 0, exit: [0.5, -1],
-    outside: [1, 1], shape: "diamond", cross: [0.5, -1], head: 9.5, dot: 6.8 }, 2);
-  assert.deepEqual(cut.outside, [1, 1]);
+    outside: [1, 1, 0.5, -1], shape: "diamond", cross: [0.5, -1], head: 9.5, dot: 6.8 }, 2);
+  assert.deepEqual(cut.outside, [1, 1, 0.5, -1]);
   assert.equal(cut.shape, "diamond");
   assert.equal(cut.last, 0);
   assert.deepEqual(cut.exit, [0.5, -1]);
@@ -129,7 +129,7 @@ test("a run without a scene draws every position; with one, it ends where the sc
 
 test("heads: always at their position; outside the window, the stretch says since when", () => {
   // Positions (0,0) (2,0) (3,0) (0.5,0) (9,9) in the window [-1, 1]²: outside for steps 1-2 and step 4.
-  const run = { dim: 2, length: 5, path: [0, 0, 2, 0, 3, 0, 0.5, 0, 9, 9], outside: [1, 2, 4, 4] };
+  const run = { dim: 2, length: 5, path: [0, 0, 2, 0, 3, 0, 0.5, 0, 9, 9], outside: [1, 2, 1, 0, 4, 4, 0.5, 0.5] };
   assert.equal(outsideSince(run, 0), null);
   assert.equal(outsideSince(run, 1), 1);
   assert.equal(outsideSince(run, 2), 1);
@@ -138,7 +138,7 @@ test("heads: always at their position; outside the window, the stretch says sinc
   assert.deepEqual(headPoint(run, 2), [3, 0]); // never a point the run did not visit
   assert.deepEqual(headPoint(run, 4), [9, 9]);
   // In 1-D a head is (x, loss).
-  const line = { dim: 1, length: 2, path: [0.5, 7], loss: [2, 50], outside: [1, 1] };
+  const line = { dim: 1, length: 2, path: [0.5, 7], loss: [2, 50], outside: [1, 1, 1, 2] };
   assert.deepEqual(headPoint(line, 0), [0.5, 2]);
   assert.deepEqual(headPoint(line, 1), [7, 50]);
 });
@@ -160,18 +160,24 @@ test("heads that would hide each other: ranked rings around the first one they m
   assert.deepEqual(got.map((g) => g.with), [-1, -1, 0, -1, 0, -1]);
 });
 
-test("tails: the last steps, never past the scene's last position; then to the exit point", () => {
-  const run = { length: 20, last: 6, exit: [0.2, 3] };
+test("tails: the last steps, never past the scene's last position; outside, to where the path went out", () => {
+  // Left for good after position 6 (out at 7, where the path crossed the edge at (0.2, 3)).
+  const run = { length: 20, last: 6, exit: [0.2, 3], outside: [7, 19, 0.2, 3] };
   assert.deepEqual(tailSpan(run, 4, 10), { from: 0, to: 4, edge: null });
   assert.deepEqual(tailSpan(run, 6, 3), { from: 3, to: 6, edge: null });
-  // Left for good after position 6: the tail stops there and runs on to the edge...
+  // The tail stops at position 6 and runs on to the edge...
   assert.deepEqual(tailSpan(run, 9, 10), { from: 0, to: 6, edge: [0.2, 3] });
   assert.deepEqual(tailSpan(run, 12, 6), { from: 6, to: 6, edge: [0.2, 3] });
   // ...and is gone once its first step is past the exit: no line outside the window.
   const gone = tailSpan(run, 13, 6);
   assert.ok(gone.to < gone.from && gone.edge === null, JSON.stringify(gone));
-  const whole = { length: 20, last: 19, exit: null };
+  const whole = { length: 20, last: 19, exit: null, outside: [] };
   assert.deepEqual(tailSpan(whole, 19, 12), { from: 7, to: 19, edge: null });
+  // A run out for a while (steps 10-12, gone out at (1, 0.5)) and back: its tail ends at the edge while
+  // it is out, and joins every position again once it is back.
+  const away = { length: 20, last: 19, exit: null, outside: [10, 12, 1, 0.5] };
+  assert.deepEqual(tailSpan(away, 11, 5), { from: 6, to: 9, edge: [1, 0.5] });
+  assert.deepEqual(tailSpan(away, 14, 5), { from: 9, to: 14, edge: null });
 });
 
 test("layout: side column beside the plot when wide, under it when narrow; the plot keeps the rest", () => {
