@@ -13,8 +13,8 @@ A lesson is data first and prose second, so that a test can measure everything t
 * ``title``, ``explanation`` and ``watch`` are templates: ``{adam}`` writes that run's ``said`` name,
   ``{ratio}`` writes that number (``1000`` → "1,000", ``1e-10`` → "10⁻¹⁰", ``-1.06`` → "−1.06").
   A sentence that starts with a run's name gets a capital letter.
-* The templates hold no numbers of their own, in digits or in words (apart from the lesson's number
-  at the head of the title and the constants of a formula: ``1 − β``, ``1/…``, ``2/L``, ``float64``)
+* The templates hold no numbers of their own, in digits or in words (apart from the constants of a
+  formula: ``1 − β``, ``1/…``, ``2/L``, ``float64``)
   and no optimizer names: every optimizer and every number the reader sees comes from ``runs`` and
   ``numbers``. "Momentum" may stand as a word when one of the runs has momentum.
 
@@ -24,18 +24,24 @@ and that the templates keep to the rules above. ``tests/test_lessons.py`` measur
 claims (who overshoots, who converges) on the same runs.
 
 The remaining keyword arguments of :func:`lesson` are the experiment's (surface, steps, start,
-view, …), exactly as :class:`~playground.model.experiment.Experiment` names them.
+view, …), exactly as :class:`~playground.model.experiment.Experiment` names them. A lesson's number
+is its place in :data:`LESSONS`, written at the head of its title: a title template never types it.
 """
 
 from __future__ import annotations
+
+from dataclasses import replace
 
 from playground.model.lessons import classics, data_lessons, newer
 from playground.model.lessons.writing import Lesson, Number, Picture, Run, about, lesson, run, show
 
 __all__ = ["LESSONS", "Lesson", "Number", "Picture", "Run", "about", "find", "lesson", "names", "run", "show"]
 
-# Their order is the order of the lesson list and of the lesson numbers in the titles.
-LESSONS: tuple[Lesson, ...] = (*classics.LESSONS, *data_lessons.LESSONS, *newer.LESSONS)
+# Their order is the order of the lesson list; each lesson's number (in its title) is its place here.
+LESSONS: tuple[Lesson, ...] = tuple(
+    replace(item, number=number)
+    for number, item in enumerate((*classics.LESSONS, *data_lessons.LESSONS, *newer.LESSONS), start=1)
+)
 
 
 def names() -> list[str]:

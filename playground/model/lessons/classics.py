@@ -7,7 +7,7 @@ from playground.model.lessons.writing import Lesson, Picture, about, lesson, run
 LESSONS: tuple[Lesson, ...] = (
     lesson(
         "constant-slope",
-        "1. A constant slope: {adam} cruises, momentum accelerates",
+        "A constant slope: {adam} cruises, momentum accelerates",
         surface="slope", steps=250, start=(2.0,),
         # Step 200: RMSprop reaches the kink while Adam is still high on the slope.
         picture=Picture(panel="steps", step=200, apart=("rms", "adam", 60.0)),
@@ -34,7 +34,7 @@ LESSONS: tuple[Lesson, ...] = (
     ),
     lesson(
         "changing-direction",
-        "2. Changing direction: who overshoots, who comes back",
+        "Changing direction: who overshoots, who comes back",
         # The window frames the kink: the overshoots differ by hundredths, invisible over the whole slope.
         # At step 240 RMSprop is back at the kink while Adam is still near its deepest point.
         surface="slope", steps=400, start=(2.0,), bounds=((-0.1, 0.05),),
@@ -63,7 +63,7 @@ LESSONS: tuple[Lesson, ...] = (
     ),
     lesson(
         "bias-correction",
-        "3. Bias correction in {adam}",
+        "Bias correction in {adam}",
         surface="slope", steps=200, start=(2.0,),
         # Step 34: the uncorrected run reaches the kink; the corrected one is still high on the slope.
         picture=Picture(panel="steps", step=34, apart=("raw", "adam", 60.0)),
@@ -89,7 +89,7 @@ LESSONS: tuple[Lesson, ...] = (
     ),
     lesson(
         "oblong-bowl",
-        "4. The oblong bowl: zig-zags, momentum and per-axis scaling",
+        "The oblong bowl: zig-zags, momentum and per-axis scaling",
         surface="bowl", params={"a": 1.0, "b": 25.0}, steps=150,
         picture=Picture(panel="map"),
         runs={
@@ -112,7 +112,7 @@ LESSONS: tuple[Lesson, ...] = (
     ),
     lesson(
         "learning-rate",
-        "5. Learning rate: too small, good, too large",
+        "Learning rate: too small, good, too large",
         surface="bowl", params={"a": 1.0, "b": 25.0}, steps=200,
         # Step 101: the good rate is within 10⁻³ of the centre; the small one is still far out.
         picture=Picture(panel="map", step=101, apart=("small", "good", 50.0), outside=("large",),
@@ -137,7 +137,7 @@ LESSONS: tuple[Lesson, ...] = (
     ),
     lesson(
         "local-minima",
-        "6. Local minima: {mom} carries the ball over the ridge",
+        "Local minima: {mom} carries the ball over the ridge",
         # A squarer window than the surface's own (y ±1.5): drawn at equal scales, the map then keeps
         # half a laptop's screen beside the lesson's words.
         surface="double_well", steps=600, bounds=((-2.0, 2.2), (-2.0, 2.0)),
@@ -160,7 +160,7 @@ LESSONS: tuple[Lesson, ...] = (
     ),
     lesson(
         "adagrad-vs-rmsprop",
-        "7. {ada}'s shrinking steps against {rms}'s leaky average",
+        "{ada}'s shrinking steps against {rms}'s leaky average",
         surface="slope", steps=2000, start=(2.0,),
         picture=Picture(panel="steps", apart=("ada", "rms", 40.0)),
         runs={
@@ -179,7 +179,7 @@ LESSONS: tuple[Lesson, ...] = (
     ),
     lesson(
         "rosenbrock",
-        "8. The Rosenbrock valley",
+        "The Rosenbrock valley",
         surface="rosenbrock", steps=1000,
         picture=Picture(panel="map", apart=("gd", "adam", 150.0)),
         runs={
@@ -201,7 +201,7 @@ LESSONS: tuple[Lesson, ...] = (
     ),
     lesson(
         "adam-hovers",
-        "9. {adam} does not always converge",
+        "{adam} does not always converge",
         surface="bowl", params={"a": 1.0, "b": 25.0}, steps=3000, view="curves",
         picture=Picture(view="curves", panel="loss above the minimum"),
         runs={

@@ -8,7 +8,7 @@ from playground.model.lessons.writing import Lesson, Picture, about, lesson, run
 LESSONS: tuple[Lesson, ...] = (
     lesson(
         "feature-scale",
-        "10. Feature scale makes the oblong bowl",
+        "Feature scale makes the oblong bowl",
         surface="linear_regression", params={"feature_scale": 10.0}, steps=300,
         picture=Picture(panel="map"),
         runs={
@@ -32,7 +32,7 @@ LESSONS: tuple[Lesson, ...] = (
     ),
     lesson(
         "batch-size",
-        "11. Batch size: the noise of small batches",
+        "Batch size: the noise of small batches",
         surface="linear_regression", steps=300, seeds=16,
         picture=Picture(panel="map"),
         runs={
@@ -58,7 +58,7 @@ LESSONS: tuple[Lesson, ...] = (
     ),
     lesson(
         "minibatch-noise",
-        "12. Mini-batch noise and a decaying rate",
+        "Mini-batch noise and a decaying rate",
         surface="linear_regression", steps=300, batch_size=8, seeds=16, view="curves",
         # The loss panel is on a log axis: its bands are read by where they lie, not by their width.
         picture=Picture(view="curves", panel="loss above the minimum"),
@@ -86,7 +86,7 @@ LESSONS: tuple[Lesson, ...] = (
     ),
     lesson(
         "adam-fails-online",
-        "13. {adam} can fail to converge",
+        "{adam} can fail to converge",
         surface="reddi", params={"C": 3.0}, steps=1000,
         picture=Picture(panel="steps", apart=("adam", "ams", 120.0)),
         runs={
@@ -110,7 +110,7 @@ LESSONS: tuple[Lesson, ...] = (
     ),
     lesson(
         "separable-classes",
-        "14. Separable classes: weights that grow without end",
+        "Separable classes: weights that grow without end",
         # A window of ±5, not the surface's ±4: in 2,000 steps both runs stay in view, still heading out.
         surface="logistic_regression", params={"separation": 6.0, "l2": 0.0}, steps=2000,
         bounds=((-5.0, 5.0), (-5.0, 5.0)), picture=Picture(panel="map"),

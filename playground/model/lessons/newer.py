@@ -7,7 +7,7 @@ from playground.model.lessons.writing import Lesson, Picture, about, lesson, run
 LESSONS: tuple[Lesson, ...] = (
     lesson(
         "turned-bowl",
-        "15. A turned bowl: scaling per coordinate loses its edge, the full matrix does not",
+        "A turned bowl: scaling per coordinate loses its edge, the full matrix does not",
         surface="bowl", params={"a": 1.0, "b": 25.0, "angle": 45.0}, steps=300,
         picture=Picture(panel="map"),
         runs={
@@ -31,7 +31,7 @@ LESSONS: tuple[Lesson, ...] = (
     ),
     lesson(
         "newton-rosenbrock",
-        "16. {newton} in the banana valley",
+        "{newton} in the banana valley",
         # The window reaches down to y = −3.5: Newton's second step leaps to y ≈ −3.2 and back.
         surface="rosenbrock", start=(-1.2, 1.0), steps=60, bounds=((-2.0, 2.0), (-3.5, 2.0)),
         picture=Picture(panel="map", step=2, apart=("newton", "damped", 300.0)),
@@ -54,7 +54,7 @@ LESSONS: tuple[Lesson, ...] = (
     ),
     lesson(
         "sharp-flat",
-        "17. A sharp and a flat minimum of equal depth",
+        "A sharp and a flat minimum of equal depth",
         # The race starts beside the narrow basin, as the text says: no click needed to see the claim.
         # A square window (the surface's own is 5 × 4), so the map keeps half a laptop's screen.
         surface="sharp_flat", steps=3000, start=(-1.4, 0.5), bounds=((-2.5, 2.5), (-2.5, 2.5)),
@@ -80,7 +80,7 @@ LESSONS: tuple[Lesson, ...] = (
     ),
     lesson(
         "schedule-free",
-        "18. Schedule-free: a constant learning rate, and still it settles",
+        "Schedule-free: a constant learning rate, and still it settles",
         surface="bowl", params={"a": 1.0, "b": 25.0, "angle": 0.0}, steps=2000, noise=1.0, seed=0,
         view="internals", picture=Picture(view="internals", panel="z"),
         runs={
@@ -102,7 +102,7 @@ LESSONS: tuple[Lesson, ...] = (
     ),
     lesson(
         "prodigy",
-        "19. {prodigy} learns its own step size",
+        "{prodigy} learns its own step size",
         surface="bowl", params={"a": 1.0, "b": 25.0, "angle": 0.0}, steps=300,
         view="internals", picture=Picture(view="internals", panel="d"),
         runs={
@@ -123,7 +123,7 @@ LESSONS: tuple[Lesson, ...] = (
     ),
     lesson(
         "adabelief-slope",
-        "20. {belief} speeds up on a steady slope",
+        "{belief} speeds up on a steady slope",
         surface="slope", steps=1000, start=(2.0,),
         picture=Picture(panel="steps", apart=("belief", "adam", 20.0)),
         runs={

@@ -108,13 +108,16 @@ class Lesson:
     numbers: Mapping[str, Number]
     templates: Mapping[str, str] = field(default_factory=dict)  # title, explanation, watch
     picture: Picture = field(default_factory=Picture)
+    number: int = 0  # its place in the lesson list, from 1 (0: not in the list)
 
     def write(self, template: str) -> str:
         return _capitalise_sentences(_Writer(self.runs, self.numbers).format(template))
 
     @property
     def title(self) -> str:
-        return self.write(self.templates["title"])
+        """The title, headed by the lesson's number in the list ("3. Bias correction in Adam")."""
+        title = self.write(self.templates["title"])
+        return f"{self.number}. {title}" if self.number else title
 
     @property
     def explanation(self) -> str:
