@@ -21,7 +21,7 @@ from playground.model.simulate import Simulation
 from ._common import Theme, iso_lines
 from .data_drawing import BatchArrows, DataPanelDrawing
 from .picture_text import SEPARATOR, StepCounter, fit_lines, title_lines, wrap_label
-from .scene import edge_marker, scene
+from .scene import curve, edge_marker, scene
 from .shading import css_color, shaded_surface
 
 __all__ = ["PT", "SEPARATOR", "RaceDrawing", "css_color", "shaded_surface", "title_lines"]
@@ -180,9 +180,7 @@ class RaceDrawing:
         race, theme = self.race, self.theme
         surface, exp = race.surface, race.experiment
         (x0, x1), = surface.bounds
-        xs = np.linspace(x0, x1, 600)
-        with np.errstate(all="ignore"):
-            ys = surface.value(xs[:, None])
+        xs, ys = curve(surface, 600)
         finite = ys[np.isfinite(ys)]
         lo, hi = (float(finite.min()), float(finite.max())) if finite.size else (0.0, 1.0)
         pad = 0.08 * (hi - lo or 1.0)

@@ -260,6 +260,16 @@ def run_scene(path, bounds, diverged_at, label: str, color: str, head: float, do
                     ink=ink(path, last, exit_, bounds) if n else 1.0, shape=shape)
 
 
+def curve(surface, points: int) -> tuple[np.ndarray, np.ndarray]:
+    """A 1-D surface's curve sampled at ``points`` evenly spaced x across its window: ``(xs, f(xs))``,
+    NaN where f is not finite (a renderer breaks the curve there)."""
+    (x0, x1), = surface.bounds
+    xs = np.linspace(x0, x1, points)
+    with np.errstate(all="ignore"):
+        ys = np.asarray(surface.value(xs[:, None]), dtype=np.float64)
+    return xs, np.where(np.isfinite(ys), ys, np.nan)
+
+
 def steps_run(race) -> int:
     """The clock's last step: the experiment's steps (a run that diverged early holds its last
     position), or the longest run if one recorded more."""
