@@ -6,15 +6,26 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 PORT ?= 8501
 
-.PHONY: run test lint bench chromium clean
+.PHONY: run test fuzz lint bench chromium clean
 
 run: $(VENV)/.runtime
 	$(PY) -m streamlit run app.py --server.port $(PORT) --browser.gatherUsageStats false
 
+# Two workers (pytest-xdist): the tests that start servers and drive chromium keep to one of them
+# (one server, one browser), the pure tests take the other. Property tests draw the same examples
+# every run (tests/conftest.py).
 test: $(VENV)/.dev chromium
 	$(VENV)/bin/ruff check .
 	node --test tests/js/
-	$(PY) -m pytest $(PYTEST_ARGS)
+	$(PY) -m pytest -n 2 --dist loadgroup --durations=15 $(PYTEST_ARGS)
+
+# Before a release: the property tests with 20 times the examples, drawn anew from a seed that is
+# printed; a failure is replayed with `make fuzz FUZZ_SEED=<the seed>`.
+FUZZ_SEED ?= $(shell od -An -N4 -tu4 /dev/urandom | tr -d ' ')
+fuzz: $(VENV)/.dev
+	@echo "fuzzing with seed $(FUZZ_SEED) (replay: make fuzz FUZZ_SEED=$(FUZZ_SEED))"
+	HYPOTHESIS_PROFILE=fuzz FUZZ_SCALE=20 $(PY) -m pytest -q -p no:cacheprovider --hypothesis-seed=$(FUZZ_SEED) \
+	  tests/test_fuzz_links.py tests/test_experiment.py tests/test_formula.py tests/test_run.py $(PYTEST_ARGS)
 
 lint: $(VENV)/.dev
 	$(VENV)/bin/ruff check .

@@ -8,8 +8,39 @@ The tests show the full error instead; the file, and so the served app, is left 
 
 from __future__ import annotations
 
+import os
+from pathlib import Path
+
+import pytest
+from hypothesis import settings
 from streamlit import config as st_config
+
+# Property tests are reproducible: under ``make test`` (profile "ci") every run draws the same
+# examples, so a failure in one run fails in every run and a stranger's submission never fails by
+# chance. ``make fuzz`` (profile "fuzz") draws new examples from a seed it prints; a failure there is
+# replayed with that seed (``make fuzz FUZZ_SEED=...``) and then added to the test as an @example.
+settings.register_profile("ci", derandomize=True, database=None, print_blob=True)
+settings.register_profile("fuzz", derandomize=False, database=None, print_blob=True)
+PROFILE = os.environ.get("HYPOTHESIS_PROFILE", "ci")
+settings.load_profile(PROFILE)
+
+#: Tests that start servers and drive a browser share one worker under pytest-xdist (one server, one
+#: chromium), while the other worker runs the pure tests.
+SERVER_TESTS = ("browser",)
+HERE = Path(__file__).resolve().parent
 
 
 def pytest_configure(config) -> None:
     st_config.set_option("client.showErrorDetails", "full")
+
+
+def pytest_report_header(config) -> str:
+    seed = config.getoption("hypothesis_seed", None)
+    how = f"seed {seed}" if seed is not None else ("the same examples every run" if PROFILE == "ci" else "new examples")
+    return f"hypothesis profile: {PROFILE} ({how})"
+
+
+def pytest_collection_modifyitems(config, items) -> None:
+    for item in items:
+        if any(item.get_closest_marker(name) for name in SERVER_TESTS):
+            item.add_marker(pytest.mark.xdist_group("servers"))

@@ -12,6 +12,7 @@ from dataclasses import replace
 import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
+from support import examples
 
 import optimizers
 import surfaces
@@ -25,8 +26,8 @@ from playground.model.simulate import simulate
 SCHEDULES = tuple(schedules.KINDS)
 KNOWN_KEYS = ("surface", "formula", "bounds", "opt", "lrtable", "start", "steps", "noise", "seed", "seeds", "view",
               "lesson", "present", "speed", "batch")
-ROUND_TRIP = settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-FUZZ = settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+ROUND_TRIP = settings(max_examples=examples(200), deadline=None, suppress_health_check=[HealthCheck.too_slow])
+FUZZ = settings(max_examples=examples(300), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 
 # --- what "valid" means -----------------------------------------------------------------------------

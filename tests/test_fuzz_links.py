@@ -10,6 +10,7 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from streamlit.testing.v1 import AppTest
+from support import examples
 
 import optimizers
 import surfaces
@@ -67,7 +68,8 @@ def queries(draw):
     return query
 
 
-@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+@settings(max_examples=examples(300), deadline=None,
+          suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 @given(query=queries())
 def test_a_mangled_link_never_breaks_the_page(query):
     expected, warnings = decode(query)

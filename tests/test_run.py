@@ -10,6 +10,7 @@ import numpy as np
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from support import examples
 
 import optimizers
 import surfaces
@@ -415,7 +416,7 @@ def test_extreme_configurations_run_cleanly(key, surface):
             optimizers.internals(tr)
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(150), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(config=configurations(), where=surface_and_start(), steps=st.integers(1, 120),
        noise=st.sampled_from([0.0, 0.0, 0.01, 1.0]), seed=st.integers(0, 2**32 - 1))
 def test_any_in_range_configuration_runs_cleanly(config, where, steps, noise, seed):
@@ -431,7 +432,7 @@ def test_any_in_range_configuration_runs_cleanly(config, where, steps, noise, se
         assert arr.shape[0] == k and arr.shape[1:] in ((s.dim,), (1,), (s.dim, s.dim)), name
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(60), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(data=st.data(), key=st.sampled_from(KEYS), where=surface_and_start(), n=st.integers(2, 4),
        steps=st.integers(1, 80), noisy=st.booleans())
 def test_any_batch_equals_its_runs_one_by_one(data, key, where, n, steps, noisy):

@@ -16,6 +16,7 @@ from urllib.parse import urlsplit
 
 import numpy as np
 import pytest
+from browser_support import open_player
 
 from playground.model.experiment import Experiment, round_significant
 from playground.model.link import decode
@@ -24,7 +25,6 @@ from playground.model.simulate import simulate
 pytestmark = pytest.mark.browser
 
 CHART = ".js-plotly-plot .nsewdrag"
-PLAYER = '[data-testid="race-player"]'
 LOAD_TIMEOUT = 60_000
 
 
@@ -49,16 +49,9 @@ def canonical(exp: Experiment) -> tuple:
             exp.noise, exp.seed, exp.seeds, entries, tuple(exp.labels()), tuple(exp.colors()))
 
 
-def open_player(page, app_url: str, query: str, timing, name: str):
+def open_timed(page, app_url: str, query: str, timing, name: str):
     t0 = time.perf_counter()
-    page.goto(app_url + "/" + query)
-    player = page.locator(PLAYER)
-    player.wait_for(timeout=LOAD_TIMEOUT)
-    page.wait_for_function(
-        "() => { const h = [...document.querySelectorAll('*')].find(e => e.shadowRoot &&"
-        " e.shadowRoot.querySelector('[data-testid=race-player]'));"
-        " return h && Number(h.shadowRoot.querySelector('[data-testid=race-player]').dataset.revision) >= 1; }",
-        timeout=LOAD_TIMEOUT)
+    player = open_player(page, app_url, query)
     timing(f"{name}: goto to player drawn", time.perf_counter() - t0)
     return player
 
@@ -77,7 +70,7 @@ def test_shared_link_reproduces_the_race(page, app_url, shots, timing):
     assert not warnings, warnings
     race = simulate(exp)
 
-    player = open_player(page, app_url, query, timing, "shared link")
+    player = open_timed(page, app_url, query, timing, "shared link")
     player.scroll_into_view_if_needed()
     page.screenshot(path=shots / "06-shared-link.png")
     assert page.get_by_text("Parts of this link could not be used").count() == 0

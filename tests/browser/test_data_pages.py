@@ -5,21 +5,13 @@ console or page error)."""
 from __future__ import annotations
 
 import pytest
+from browser_support import open_player
 
 pytestmark = pytest.mark.browser
 
-PLAYER = '[data-testid="race-player"]'
 # The player's root inside its shadow root; its data attributes are the test contract.
 ROOT = ("[...document.querySelectorAll('*')].find(e => e.shadowRoot && e.shadowRoot.querySelector("
         "'[data-testid=race-player]')).shadowRoot.querySelector('[data-testid=race-player]')")
-
-
-def open_player(page, app_url: str, query: str):
-    page.goto(app_url + "/" + query)
-    player = page.locator(PLAYER)
-    player.wait_for(timeout=60_000)
-    page.wait_for_function(f"() => Number(({ROOT}).dataset.revision) >= 1", timeout=60_000)
-    return player
 
 
 @pytest.mark.parametrize("query", [

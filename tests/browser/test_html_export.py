@@ -7,6 +7,7 @@ import re
 
 import numpy as np
 import pytest
+from browser_support import PLAYER
 
 from playground import exports
 from playground.model.link import decode
@@ -15,7 +16,6 @@ from playground.model.simulate import simulate
 pytestmark = pytest.mark.browser
 
 QUERY = "surface=bowl:b=10&opt=adam:lr=0.05;momentum:lr=0.01&steps=150"
-PLAYER = '[data-testid="race-player"]'
 
 
 def test_html_export_plays_offline_from_a_file(browser, tmp_path, shots):

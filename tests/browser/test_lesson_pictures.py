@@ -13,47 +13,20 @@ from __future__ import annotations
 import math
 
 import pytest
+from browser_support import LOAD_TIMEOUT, PLAYER, drawn_marks, plot_boxes, seek, wait_revision, wait_step
 
 import optimizers
 from playground.model import lessons
 
 pytestmark = pytest.mark.browser
 
-PLAYER = '[data-testid="race-player"]'
-LOAD_TIMEOUT = 60_000
 SIZES = [pytest.param(1440, 900, False, id="1440x900"), pytest.param(1280, 720, True, id="1280x720-present")]
 PLAYER_VIEWS = ("race", "side")
 
 
-def _revision_at_least(page, n: int) -> None:
-    page.wait_for_function(
-        "(n) => { const h = [...document.querySelectorAll('*')].find(e => e.shadowRoot &&"
-        " e.shadowRoot.querySelector('[data-testid=race-player]'));"
-        " return h && Number(h.shadowRoot.querySelector('[data-testid=race-player]').dataset.revision) >= n; }",
-        arg=n, timeout=LOAD_TIMEOUT)
-
-
-def _seek(player, step: int) -> None:
-    """Move the clock to ``step`` as the slider does, and wait for the frame."""
-    player.locator(".rp-slider").evaluate(
-        "(el, k) => { el.value = String(k); el.dispatchEvent(new Event('input', {bubbles: true})); }", step)
-    player.page.wait_for_function(
-        "(k) => { const h = [...document.querySelectorAll('*')].find(e => e.shadowRoot &&"
-        " e.shadowRoot.querySelector('[data-testid=race-player]'));"
-        " return h.shadowRoot.querySelector('[data-testid=race-player]').dataset.step === String(k); }",
-        arg=step, timeout=10_000)
-
-
-def _marks(player) -> list[dict]:
-    import json
-
-    return json.loads(player.locator("canvas.rp-canvas").get_attribute("data-marks"))
-
-
 def _main_plot_height(player) -> float:
     """The height of the panels the lesson is read from (the map, or the 1-D view's two panels)."""
-    boxes = [[float(v) for v in part.split(",")] for part in player.locator("canvas.rp-canvas").get_attribute(
-        "data-plots").split(";")]
+    boxes = plot_boxes(player)
     if len(boxes) == 2:  # the 1-D view: the curve over x against the steps
         return boxes[1][1] + boxes[1][3] - boxes[0][1]
     return boxes[0][3]
@@ -93,7 +66,7 @@ def _check_player(page, lesson, width: int, height: int) -> None:
     picture = lesson.picture
     player = page.locator(PLAYER)
     player.wait_for(timeout=LOAD_TIMEOUT)
-    _revision_at_least(page, 1)
+    wait_revision(page, 1)
     page.wait_for_timeout(50)  # the layout after the fonts settle is the one the user sees
     watch = player.locator('[data-testid="race-player-lesson"]').bounding_box()
     play = player.locator('[data-testid="race-player-play"]').bounding_box()
@@ -106,15 +79,11 @@ def _check_player(page, lesson, width: int, height: int) -> None:
     steps = int(player.get_attribute("data-steps"))
     player.focus()
     page.keyboard.press("End")
-    page.wait_for_function(
-        "(k) => { const h = [...document.querySelectorAll('*')].find(e => e.shadowRoot &&"
-        " e.shadowRoot.querySelector('[data-testid=race-player]'));"
-        " return h.shadowRoot.querySelector('[data-testid=race-player]').dataset.step === String(k); }",
-        arg=steps, timeout=10_000)
-    _check_inside(lesson, _marks(player), "after End")
+    wait_step(page, steps)
+    _check_inside(lesson, drawn_marks(player), "after End")
     at = steps if picture.step is None else picture.step
-    _seek(player, at)
-    marks = _marks(player)
+    seek(player, at)
+    marks = drawn_marks(player)
     _check_inside(lesson, marks, f"at step {at}")
     if picture.apart is not None and width == 1440:
         a, b, px = picture.apart
@@ -154,7 +123,7 @@ def _open(browser, app_url, query: str, width: int = 1440, height: int = 900):
     page.goto(f"{app_url}/?{query}")
     player = page.locator(PLAYER)
     player.wait_for(timeout=LOAD_TIMEOUT)
-    _revision_at_least(page, 1)
+    wait_revision(page, 1)
     return context, page, player, errors
 
 

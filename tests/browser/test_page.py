@@ -8,6 +8,7 @@ import re
 import subprocess
 
 import pytest
+from browser_support import PLAYER
 
 from playground.model import views
 from playground.model.link import decode
@@ -16,7 +17,6 @@ from playground.page import keys
 pytestmark = pytest.mark.browser
 
 LOAD = 60_000
-PLAYER = '[data-testid="race-player"]'
 
 
 def open_page(page, app_url: str, query: str) -> None:

@@ -12,6 +12,7 @@ import re
 
 import numpy as np
 import pytest
+from browser_support import LOAD_TIMEOUT, PLAYER, open_player
 from PIL import Image
 
 from playground.model.link import decode
@@ -19,26 +20,12 @@ from playground.model.simulate import simulate
 
 pytestmark = pytest.mark.browser
 
-PLAYER = '[data-testid="race-player"]'
-LOAD_TIMEOUT = 60_000
 # A pixel counts as shaded (the backdrop is drawn) when all its channels are below this.
 SHADED_BELOW = 245
 VIEWPORTS = [("1280x720", "?present=1", True), ("1440x900", "", False), ("1920x1080", "", False)]
 
 
 # --- helpers ----------------------------------------------------------------------------------------
-
-
-def open_player(page, app_url: str, query: str = ""):
-    page.goto(app_url + "/" + query)
-    player = page.locator(PLAYER)
-    player.wait_for(timeout=LOAD_TIMEOUT)
-    page.wait_for_function(
-        "() => { const h = [...document.querySelectorAll('*')].find(e => e.shadowRoot &&"
-        " e.shadowRoot.querySelector('[data-testid=race-player]'));"
-        " return h && Number(h.shadowRoot.querySelector('[data-testid=race-player]').dataset.revision) >= 1; }",
-        timeout=LOAD_TIMEOUT)
-    return player
 
 
 def attr(player, name: str) -> str:

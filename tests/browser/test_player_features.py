@@ -16,6 +16,7 @@ import re
 
 import numpy as np
 import pytest
+from browser_support import PLAYER
 from PIL import Image
 
 from playground import exports
@@ -25,7 +26,6 @@ from playground.model.simulate import simulate
 
 pytestmark = pytest.mark.browser
 
-PLAYER = '[data-testid="race-player"]'
 
 
 @pytest.fixture
