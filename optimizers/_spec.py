@@ -150,8 +150,12 @@ class OptimizerSpec:
     ``equivalent`` is a published implementation of the same rule (the golden tools run it),
     ``stability`` its known limit on a quadratic (the Sweep view), ``lr_per_surface`` whether its
     learning rate is a step size to suggest per surface (False: η scales a step the rule sizes itself,
-    as Newton's and Prodigy's, and the default suits every surface), and ``suggest_order`` its place
-    when the page picks an optimizer to add (lower first; ties by key).
+    as Newton's and Prodigy's, and the default suits every surface), ``suggest_order`` its place
+    when the page picks an optimizer to add (lower first; ties by key). What a run draws beyond its
+    path is declared here too, so an optimizer that draws more touches its own module only:
+    ``trails`` names state sequences shaped like ``x`` that the player draws as trails beside the
+    path (Schedule-Free's z and y), and ``curvature`` the state field recording the eigenvalues of
+    the curvature each step used (Newton's H), marked where it was not positive definite.
     """
 
     key: str
@@ -174,6 +178,8 @@ class OptimizerSpec:
     stability: StabilityLimit | None = None
     lr_per_surface: bool = True
     suggest_order: float = math.inf
+    trails: tuple[str, ...] = ()
+    curvature: str | None = None
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "state_labels", MappingProxyType(dict(self.state_labels)))

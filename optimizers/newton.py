@@ -87,6 +87,7 @@ SPEC = OptimizerSpec(
     reference="Newton–Raphson on the gradient; damping after Levenberg (1944)",
     summary="Second order: divides the gradient by the curvature. One step on a quadratic, lost on a saddle.",
     state_labels={"eigenvalues": "eigenvalues of H", "descent": "cos(step, −g); below 0: uphill"},
+    curvature="eigenvalues",
     # η scales a step the rule sizes itself: the default suits every surface.
     lr_per_surface=False,
     suggest_order=20,

@@ -6,7 +6,7 @@ from . import _hypers
 from . import schedule_free_sgd as sf
 from ._equivalent import ADAPTIVE_FAST, FOUR, Equivalent, GoldenCase
 from ._spec import Hyper, OptimizerSpec, power
-from .schedule_free_sgd import LABELS, average_weight, grad_point, interpolate, warmup_steps
+from .schedule_free_sgd import LABELS, TRAILS, average_weight, grad_point, interpolate, warmup_steps
 
 RULE = r"""
 \begin{aligned}
@@ -72,6 +72,7 @@ SPEC = OptimizerSpec(
     reference="Defazio et al. (2024); schedulefree.AdamWScheduleFreeReference",
     summary="Schedule-Free with Adam's scaling of the z steps: constant η, averaged path.",
     state_labels={**LABELS, "exp_avg_sq": "second moment v"},
+    trails=TRAILS,
     equivalent=Equivalent("schedulefree.AdamWScheduleFreeReference", package="schedulefree", betas=True,
                           integers=("warmup_steps",), position="x", cases=(
         GoldenCase("default", ADAPTIVE_FAST, surfaces=FOUR),

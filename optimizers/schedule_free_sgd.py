@@ -85,6 +85,8 @@ def warmup_steps() -> Hyper:
                  r"T_w", low=0.0, ui_low=0.0, ui_high=500.0)
 
 
+#: The sequences drawn beside the path x: the SGD steps z and the points y the gradients are taken at.
+TRAILS = ("z", "y")
 LABELS = {"z": "SGD sequence z", "y": "gradient point y", "weight_sum": "sum of averaging weights",
           "lr_max": "largest η so far"}
 
@@ -104,6 +106,7 @@ SPEC = OptimizerSpec(
     reference="Defazio et al. (2024); schedulefree.SGDScheduleFreeReference",
     summary="SGD on z, the path is z's running average x, gradients taken in between: no schedule needed.",
     state_labels=LABELS,
+    trails=TRAILS,
     equivalent=Equivalent("schedulefree.SGDScheduleFreeReference", package="schedulefree", renames={"beta": "momentum"},
                           integers=("warmup_steps",), position="x", cases=(
         GoldenCase("default", PLAIN, surfaces=FOUR),
