@@ -15,11 +15,12 @@ import numpy as np
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from playground.figures import transport
 from playground.model import defaults, lessons
 from playground.model.experiment import VIEWS, Entry, Experiment, Schedule, default_experiment
 from playground.model.link import decode, encode
 from playground.model.simulate import simulate
-from playground.page import keys, transport
+from playground.page import keys
 
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
 TIMEOUT = 60

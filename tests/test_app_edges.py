@@ -9,8 +9,9 @@ from streamlit.testing.v1 import AppTest
 
 import surfaces
 from playground import figures
+from playground.figures import transport
 from playground.model.link import decode
-from playground.page import keys, transport
+from playground.page import keys
 from tests.test_app import new_app, no_exception
 
 

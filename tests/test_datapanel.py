@@ -76,8 +76,8 @@ def test_the_page_shows_the_panel_beside_a_race_on_data_only():
 
     from streamlit.testing.v1 import AppTest
 
+    from playground.figures import player_data as player
     from playground.model.link import decode
-    from playground.page import player
 
     app = str(Path(__file__).resolve().parent.parent / "app.py")
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from playground.figures import player_data as player
 from playground.figures.drawing import MARKERS, PT, RaceDrawing
 from playground.figures.scene import (
     DENSE,
@@ -27,7 +28,6 @@ from playground.figures.scene import (
 )
 from playground.model.link import decode
 from playground.model.simulate import simulate
-from playground.page import player
 
 BOX = ((-1.0, 1.0), (-1.0, 1.0))
 

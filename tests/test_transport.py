@@ -10,10 +10,13 @@ import struct
 import numpy as np
 import pytest
 
+from playground import figures
+from playground.figures import transport
+from playground.figures.player_data import payload
+from playground.figures.transport import Binary, f32, pack, png, quantized, unpack
 from playground.model.link import decode
 from playground.model.simulate import simulate
-from playground.page import player, transport
-from playground.page.transport import Binary, f32, pack, png, quantized, unpack
+from playground.page import player
 
 
 def test_an_array_is_its_base64_text_and_keeps_its_bytes():
@@ -55,9 +58,7 @@ def test_a_png_travels_as_bytes_and_reads_back_as_its_data_url():
 def test_the_page_s_payload_round_trips_and_is_smaller_than_its_json():
     exp, _ = decode("opt=sgd;momentum;rmsprop;adam;nadam;adagrad;adadelta;nesterov&steps=1000")
     race = simulate(exp)
-    from playground import figures
-
-    data = player.payload(race, "race", figures.backdrop(race.surface, figures.Theme()))
+    data = payload(race, "race", figures.backdrop(race.surface, figures.Theme()))
     message = pack(data)
     assert unpack(message) == json.loads(json.dumps(data))
     text = len(json.dumps(data).encode())

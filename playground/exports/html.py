@@ -8,10 +8,11 @@ import json
 from playground.exports.settings import MIME, ExportResult, Progress, file_name, race_of, resolve_settings
 from playground.figures import SIDE_BACKDROP, Theme, backdrop
 from playground.figures.drawing import SEPARATOR, title_lines
+from playground.figures.player_data import layout_for, payload
+from playground.figures.player_script import script, style
 from playground.model.experiment import Experiment
 from playground.model.link import to_query_string
 from playground.model.simulate import Simulation
-from playground.page import player
 
 
 def to_html(source: Experiment | Simulation, height: int | None = None,
@@ -24,12 +25,12 @@ def to_html(source: Experiment | Simulation, height: int | None = None,
     race = race_of(source)
     settings, messages = resolve_settings(race, "html", None, None, None, height)
     exp = race.experiment
-    layout = player.layout_for(race, exp.view)
+    layout = layout_for(race, exp.view)
     theme = Theme(present=exp.present)
     drop = None
     if race.surface.dim != 1:
         drop = backdrop(race.surface, theme, **(SIDE_BACKDROP if layout == "side" else {}))
-    data = player.payload(race, layout, drop, present=exp.present)
+    data = payload(race, layout, drop, present=exp.present)
     name, details = title_lines(race)
     # Inside <script>, "</" could close the element early (a label is user text): JSON allows "<\/".
     blob = json.dumps(data, separators=(",", ":")).replace("</", "<\\/").replace("<!--", "<\\!--")
@@ -50,7 +51,7 @@ h1 {{ font-size: 1.35rem; margin: 0 0 2px; }}
 footer {{ margin-top: 10px; font-size: 13px; opacity: 0.7; }}
 </style>
 <style>
-{player.style()}
+{style()}
 </style>
 </head>
 <body>
@@ -60,7 +61,7 @@ footer {{ margin-top: 10px; font-size: 13px; opacity: 0.7; }}
 <footer>Optimizer Playground · experiment: <code>{query}</code></footer>
 <script type="application/json" id="race-data">{blob}</script>
 <script type="module">
-{player.script()}
+{script()}
 mount(document.getElementById("race"), JSON.parse(document.getElementById("race-data").textContent));
 </script>
 </body>

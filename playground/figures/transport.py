@@ -1,4 +1,6 @@
 """How the race player's arrays travel: as raw bytes to the page, as base64 text in JSON elsewhere.
+Pure bytes and NumPy, below the page: the payload (:mod:`playground.figures.player_data`), and
+through it the standalone HTML export, use it without Streamlit.
 
 An array is a :class:`Binary`: a ``str`` holding its base64 text (so the payload stays plain JSON for
 the standalone HTML export and for reading in tests) that also keeps the raw bytes and their kind.

@@ -12,12 +12,12 @@ from dataclasses import replace
 import streamlit as st
 
 from playground import figures
+from playground.figures import player_data
 from playground.model.experiment import (
     Experiment,
     surface_only,
 )
 from playground.model.simulate import Simulation, simulate
-from playground.page import player
 
 #: How the caches hash an experiment: its repr (every field, floats written exactly) is one string,
 #: where Streamlit's generic hasher walks the dataclass field by field (tens of ms for eight entries).
@@ -61,8 +61,8 @@ def cached_player_data(key: Experiment, view: str, speed: float, dark: bool, pre
     (title, what to watch) goes beside the map."""
     race = cached_race(key)
     race = replace(race, experiment=replace(race.experiment, speed=speed))
-    layout = player.layout_for(race, view)
+    layout = player_data.layout_for(race, view)
     backdrop = None
     if layout != "oned":
         backdrop = cached_backdrop(surface_only(race.experiment), layout == "side", dark, present)
-    return player.payload(race, layout, backdrop, dark=dark, present=present, arrows=arrows, lesson=lesson)
+    return player_data.payload(race, layout, backdrop, dark=dark, present=present, arrows=arrows, lesson=lesson)
