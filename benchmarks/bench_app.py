@@ -3,7 +3,8 @@
 (a) Server-side rerun after changing one learning rate, 8 optimizers × 1,000 steps (a cache miss:
     every timed rerun asks for a learning rate not seen before), through Streamlit's ``AppTest``;
     baseline: an ``AppTest`` rerun of a bare script with one number input and a 4-trace chart.
-(b) Figure size (JSON bytes as ``st.plotly_chart`` sends it) for 500, 1,000 and 2,000 steps.
+(b) The race player's message (bytes as the page sends it on a race change: JSON header and raw
+    arrays, no backdrop) for 500, 1,000 and 2,000 steps.
 (c) Cold page load in headless Chromium, from ``page.goto`` to the race player drawn (the bare app: its
     chart's drag layer visible), a fresh browser context each time, the bare app served the same way
     in the same run.
@@ -23,10 +24,8 @@ import traceback
 import urllib.request
 from pathlib import Path
 
-import plotly.io
-
 from loadtest.servers import stop_process
-from playground import figures
+from playground.figures import player_data, transport
 from playground.model.experiment import Entry, Experiment
 from playground.model.simulate import simulate
 from playground.page import views
@@ -127,9 +126,9 @@ def _bench_rerun(repeat: int, bare_path: Path) -> dict:
     counter = iter(range(1, 10_000))
     t_sim, _ = best_of(lambda: simulate(race_experiment(1000, 0.002 + next(counter) * 1e-7)), 3)
     race = simulate(race_experiment(1000, 0.0015))
-    t_fig, _ = best_of(lambda: figures.race_figure(race), 3)
-    spec = figures.race_figure(race)
-    t_json, _ = best_of(lambda: plotly.io.to_json(spec, validate=False), 3)
+    t_fig, _ = best_of(lambda: player_data.payload(race, "race"), 3)
+    data = player_data.payload(race, "race")
+    t_json, _ = best_of(lambda: transport.pack(data), 3)
 
     value, base = ms(min(ours_times)), ms(min(bare_times))
     ratio = base / value
@@ -139,31 +138,31 @@ def _bench_rerun(repeat: int, bare_path: Path) -> dict:
         "≤ 150 ms", value <= 150.0,
         note=(f"best of {len(ours_times)} (median {ms(median(ours_times)):.0f} ms; bare median "
               f"{ms(median(bare_times)):.0f} ms); ratio = bare/ours. Same rerun with nothing changed (cache hit): "
-              f"{ms(hit):.0f} ms. Outside Streamlit: simulate {ms(t_sim):.0f} ms + race_figure {ms(t_fig):.0f} ms "
-              f"+ plotly.io.to_json {ms(t_json):.0f} ms = {ms(t_sim + t_fig + t_json):.0f} ms"),
+              f"{ms(hit):.0f} ms. Outside Streamlit: simulate {ms(t_sim):.0f} ms "
+              f"+ player_data.payload {ms(t_fig):.0f} ms "
+              f"+ transport.pack {ms(t_json):.0f} ms = {ms(t_sim + t_fig + t_json):.0f} ms"),
         samples_ms=[ms(x) for x in ours_times], baseline_samples_ms=[ms(x) for x in bare_times],
-        cache_hit_ms=ms(hit), simulate_ms=ms(t_sim), race_figure_ms=ms(t_fig), to_json_ms=ms(t_json),
+        cache_hit_ms=ms(hit), simulate_ms=ms(t_sim), payload_ms=ms(t_fig), pack_ms=ms(t_json),
     )
 
 
 # --- (b) bytes -----------------------------------------------------------------------------------
 
 
-def figure_bytes(steps: int) -> int:
-    spec = figures.race_figure(simulate(race_experiment(steps)))
-    return len(plotly.io.to_json(spec, validate=False).encode("utf-8"))
+def message_bytes(steps: int) -> int:
+    return len(transport.pack(player_data.payload(simulate(race_experiment(steps)), "race")))
 
 
 def bench_bytes() -> list[dict]:
-    sizes = {steps: figure_bytes(steps) for steps in (500, 1000, 2000)}
+    sizes = {steps: message_bytes(steps) for steps in (500, 1000, 2000)}
     base = sizes[500]
-    rows = [row("race figure JSON, 8 optimizers × 500 steps", base, "bytes", "itself (the 500-step size)", base,
+    rows = [row("race player message, 8 optimizers × 500 steps", base, "bytes", "itself (the 500-step size)", base,
                 1.0, None, None)]
     for steps, limit in ((1000, 2.0), (2000, 4.0)):
         ratio = sizes[steps] / base
         rows.append(row(
-            f"race figure JSON, 8 optimizers × {steps:,} steps", sizes[steps], "bytes",
-            "same figure at 500 steps", base, ratio, f"≤ {limit:g}× (steps ×{steps // 500})", ratio <= limit,
+            f"race player message, 8 optimizers × {steps:,} steps", sizes[steps], "bytes",
+            "same message at 500 steps", base, ratio, f"≤ {limit:g}× (steps ×{steps // 500})", ratio <= limit,
         ))
     return rows
 
@@ -273,6 +272,6 @@ def run(quick: bool | None = None) -> list[dict]:
         bare_path = tmp / "bare_app.py"
         bare_path.write_text(BARE_APP, encoding="utf-8")
         rows += _guarded("rerun after an lr change", bench_rerun, 3 if q else 5, bare_path)
-        rows += _guarded("race figure JSON bytes", bench_bytes)
+        rows += _guarded("race player message bytes", bench_bytes)
         rows += _guarded("cold page load", bench_browser, 1 if q else 3, bare_path, tmp)
     return rows

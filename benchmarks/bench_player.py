@@ -25,12 +25,13 @@ from pathlib import Path
 
 import plotly.io
 
-from playground import exports, figures
+from playground import exports
 from playground.model.experiment import default_experiment
 from playground.model.link import decode
 from playground.model.simulate import simulate
 from playground.page import keys
 
+from . import plotly_race
 from ._common import ROOT, quick_mode, row
 from .bench_app import CHROMIUM, CHROMIUM_ARGS, RACE, streamlit_server
 
@@ -160,7 +161,7 @@ def play_rate(browser, url: str, window_ms: int) -> dict:
 
 def plotly_bytes(query: str) -> int:
     race = simulate(decode(query)[0])
-    spec = figures.race_figure(race, figures.Theme(), backdrop=figures.backdrop(race.surface, figures.Theme()))
+    spec = plotly_race.race_figure(race)
     return len(plotly.io.to_json(spec, validate=False).encode("utf-8"))
 
 
@@ -168,7 +169,7 @@ def export_rows() -> list[dict]:
     exp = default_experiment()
     ours = len(exports.to_html(exp).data)
     race = simulate(exp)
-    spec = figures.race_figure(race, figures.Theme())
+    spec = plotly_race.race_figure(race)
     old = len(plotly.io.to_html(spec, include_plotlyjs=True, full_html=True, validate=False).encode("utf-8"))
     return [row("standalone HTML export, default race (4 × 500 steps)", ours / 1000, "KB",
                 "the Plotly figure with plotly.js inside, same race", old / 1000, old / ours, "≤ 400 KB",

@@ -1,13 +1,16 @@
-"""The figure builders: payload size, animation structure, markers, finiteness, determinism.
+"""What the page draws: the race player's payload (size, every step once, colours, heads, the
+diverged runs) and the Plotly figures of the analysis views (markers, finiteness, determinism).
 
-No Streamlit here: races come from ``playground.model.simulate`` and figures are the plain dicts the
-builders return (what ``st.plotly_chart`` receives).
+No Streamlit here: races come from ``playground.model.simulate``; the player's data is what
+``playground.figures.player_data.payload`` builds (the page sends it with ``transport.pack``) and
+figures are the plain dicts the builders return (what ``st.plotly_chart`` receives).
 """
 
 from __future__ import annotations
 
 import base64
 import functools
+import json
 import math
 from collections.abc import Iterator
 from dataclasses import replace
@@ -18,12 +21,14 @@ import plotly.io as pio
 import pytest
 
 from playground import figures
-from playground.model import defaults
+from playground.figures import player_data, transport
+from playground.figures.scene import scene
+from playground.model import defaults, views
 from playground.model.experiment import Entry, Experiment, default_experiment
 from playground.model.simulate import Simulation, simulate
 
 THEME = figures.Theme()
-MAX_BYTES = 500_000
+MAX_BYTES = 150_000  # a race change, backdrop included
 
 # Sgd with lr 0.1 on a bowl with curvature 25 is unstable (lr > 2/25): it leaves the finite region.
 DIVERGING = Experiment(
@@ -43,8 +48,21 @@ def race_of(exp: Experiment) -> Simulation:
     return simulate(exp)
 
 
-def payload(spec: dict) -> int:
-    return len(pio.to_json(spec, validate=False))
+def sent(race: Simulation, layout: str = "race", **kw) -> dict:
+    """The player's data for ``race`` (a 2-D race with its backdrop, as a page's first race is sent:
+    side by side gets the panels' smaller one)."""
+    layout = player_data.layout_for(race, layout)
+    size = figures.SIDE_BACKDROP if layout == "side" else {}
+    drop = None if layout == "oned" else figures.backdrop(race.surface, figures.Theme(**kw), **size)
+    return player_data.payload(race, layout, drop, **kw)
+
+
+def f32(binary) -> np.ndarray:
+    return np.frombuffer(binary.raw, dtype="<f4").astype(float)
+
+
+def message_bytes(data: dict) -> int:
+    return len(transport.pack(data))
 
 
 # --- Helpers that read figures back -------------------------------------------------------------
@@ -94,208 +112,102 @@ def numeric_arrays(obj: Any, where: str = "") -> Iterator[tuple[str, Any, np.nda
         yield where, obj, np.asarray([obj])
 
 
-def xy(trace: dict) -> tuple[np.ndarray, np.ndarray]:
-    x, y = decode(trace["x"]), decode(trace["y"])
-    assert x is not None and y is not None, trace
-    return x, y
-
-
-def moving_indices(spec: dict) -> list[int]:
-    lists = {tuple(f["traces"]) for f in spec["frames"]}
-    assert len(lists) == 1, "every frame should touch the same moving traces"
-    return list(lists.pop())
-
-
-def frame_traces(spec: dict, frame: dict) -> dict[int, dict]:
-    """A frame's updates merged over the full traces they update: index → trace as shown in that frame."""
-    assert len(frame["data"]) == len(frame["traces"])
-    return {i: {**spec["data"][i], **upd} for i, upd in zip(frame["traces"], frame["data"], strict=True)}
-
-
-def is_head(trace: dict, oned: bool = False) -> bool:
-    if trace.get("mode") != "markers":
-        return False
-    # The 1-D figure also moves a marker in its x-over-steps panel (axes x2/y2): not a head.
-    return not (oned and trace.get("xaxis") == "x2")
-
-
-def heads(spec: dict, oned: bool = False) -> list[int]:
-    return [i for i in moving_indices(spec) if is_head(spec["data"][i], oned)]
-
-
-def is_iso_lines(trace: dict) -> bool:
-    return trace.get("mode") == "lines" and trace.get("line", {}).get("color") in (
-        figures.Theme(dark=False).iso, figures.Theme(dark=True).iso)
-
-
 def all_figures(race: Simulation) -> dict[str, dict]:
+    """The Plotly figures of the analysis views (the 3-D one on a 2-D surface)."""
     out = {"curves": figures.curves_figure(race, THEME)}
-    if race.surface.dim == 1:
-        out["oned"] = figures.oned_figure(race, THEME)
-    else:
-        out.update(race=figures.race_figure(race, THEME), side=figures.side_figure(race, THEME),
-                   surface3d=figures.surface3d_figure(race, THEME))
+    if race.surface.dim == 2:
+        out["surface3d"] = figures.surface3d_figure(race, THEME)
     return out
 
 
-def animated(race: Simulation) -> dict[str, dict]:
-    return {k: v for k, v in all_figures(race).items() if k in ("race", "side", "oned")}
+def test_every_figure_view_names_a_figure_builder():
+    race = race_of(SHORT)
+    built = [v for v in views.VIEWS if v.figure is not None]
+    assert built, "the views table names the figure builders"
+    for view in built:
+        assert view.plotly and not view.player, view.key
+        spec = getattr(figures, view.figure)(race, THEME, height=600)
+        assert spec["data"] and spec["layout"]["height"] >= 600, view.key
 
 
 # --- Payload --------------------------------------------------------------------------------------
 
 
-def test_default_race_payload_is_bounded():
-    race = race_of(default_experiment())
-    spec = figures.race_figure(race, THEME)
-    size = payload(spec)
-    assert size <= MAX_BYTES, f"default race figure is {size / 1e6:.2f} MB"
-    assert len(spec["frames"]) > 0
+def test_default_race_message_is_bounded():
+    data = sent(race_of(default_experiment()))
+    size = message_bytes(data)
+    assert size <= MAX_BYTES, f"the default race's message is {size / 1e3:.0f} KB"
+    assert "image" in data and "iso" in data
 
 
 @pytest.mark.parametrize("steps", [(500, 1000, 2000), (2500, 5000)])
-def test_payload_grows_at_most_linearly(steps):
+def test_message_grows_at_most_linearly(steps):
     entries = default_experiment().entries
-    sizes = [payload(figures.race_figure(race_of(Experiment(entries=entries, steps=s)), THEME)) for s in steps]
+    sizes = [message_bytes(player_data.payload(race_of(Experiment(entries=entries, steps=s)), "race"))
+             for s in steps]
     for (s0, b0), (s1, b1) in zip(zip(steps, sizes, strict=True), zip(steps[1:], sizes[1:], strict=True),
                                   strict=False):
         assert b1 <= 2 * b0, f"{s0}→{s1} steps: {b0} → {b1} bytes (more than doubled)"
 
 
-# --- Animation structure --------------------------------------------------------------------------
+# --- Every step, once -----------------------------------------------------------------------------
 
 
 @pytest.mark.parametrize("exp", [default_experiment(), DIVERGING, SLOPE, SHORT], ids=["default", "diverging",
                                                                                      "slope", "short"])
-def test_animated_figures_have_no_contour_and_image_background(exp):
+def test_the_player_gets_every_step_once_on_a_picture_not_a_contour(exp):
     race = race_of(exp)
-    for name, spec in animated(race).items():
-        kinds = {t.get("type", "scatter") for t in spec["data"]}
-        kinds |= {t.get("type", "scatter") for f in spec["frames"] for t in f["data"]}
-        assert not kinds & {"contour", "heatmap", "histogram2dcontour", "contourcarpet"}, (name, kinds)
-        if name == "oned":
+    for layout in ("race", "side"):
+        data = sent(race, layout)
+        assert data["steps"] == exp.steps
+        for run, tr in zip(data["runs"], race.trajectories, strict=True):
+            path = f32(run["path"]).reshape(-1, race.surface.dim)
+            assert len(path) == len(tr.path) <= exp.steps + 1  # a diverged run stops at its last good step
+            assert len(f32(run["loss"])) == len(path)
+        if race.surface.dim == 1:
+            assert data["layout"] == "oned" and "image" not in data and len(f32(data["curve"]["x"])) > 100
             continue
-        images = spec["layout"].get("images", [])
-        assert images, f"{name}: no background image"
-        for im in images:
-            assert im["layer"] == "below"
-            assert im["source"].startswith("data:image/png;base64,")
-            (x0, x1), (y0, y1) = race.surface.bounds
-            assert math.isclose(im["x"], x0) and math.isclose(im["sizex"], x1 - x0)
-            assert math.isclose(im["y"], y1) and math.isclose(im["sizey"], y1 - y0)
+        # The shading is a server-made picture and the iso-lines a polyline: no contour to compute.
+        assert data["image"].kind == "png" and data["image"].raw[:8] == b"\x89PNG\r\n\x1a\n"
+        assert data["iso"].kind == "u16" and len(data["iso"].raw) > 0
 
 
-@pytest.mark.parametrize("exp", [default_experiment(), DIVERGING, SLOPE, SHORT], ids=["default", "diverging",
-                                                                                     "slope", "short"])
-def test_frames_touch_only_moving_traces(exp):
-    race = race_of(exp)
-    n = len(exp.entries)
-    for name, spec in animated(race).items():
-        frames = spec["frames"]
-        assert 0 < len(frames) <= figures.MAX_FRAMES, (name, len(frames))
-        # Frames are named by their step, in order, from the start to the last step.
-        steps = [int(f["name"]) for f in frames]
-        assert steps[0] == 0 and steps[-1] == exp.steps and steps == sorted(set(steps))
-        if exp.steps < figures.MAX_FRAMES:
-            assert steps == list(range(exp.steps + 1))
-        moving = moving_indices(spec)
-        per_entry = 3 if name == "oned" else 2
-        assert len(moving) == per_entry * n == len(set(moving))
-        assert all(0 <= i < len(spec["data"]) for i in moving)
-        static = [t for i, t in enumerate(spec["data"]) if i not in moving]
-        assert static, "the full paths, iso-lines and landmarks are static traces"
-        for i, t in enumerate(spec["data"]):
-            if is_iso_lines(t) or t.get("meta") == "click-target":
-                assert i not in moving, f"{name}: frames re-send the static trace {i}"
-        for f in frames:
-            for upd in f["data"]:
-                assert set(upd) <= {"x", "y"}, f"{name}: frame {f['name']} carries {sorted(upd)}"
-                assert set(upd) == {"x", "y"}
-        # Frame 0 is what the figure shows before Play.
-        for i, t in frame_traces(spec, frames[0]).items():
-            np.testing.assert_array_equal(xy(t)[0], xy(spec["data"][i])[0])
-            np.testing.assert_array_equal(xy(t)[1], xy(spec["data"][i])[1])
-
-
-def _redraws(obj: Any) -> Iterator[Any]:
-    if isinstance(obj, dict):
-        for k, v in obj.items():
-            if k == "redraw":
-                yield v
-            else:
-                yield from _redraws(v)
-    elif isinstance(obj, list):
-        for v in obj:
-            yield from _redraws(v)
-
-
-@pytest.mark.parametrize("exp", [default_experiment(), SLOPE], ids=["default", "slope"])
-def test_play_and_slider_never_redraw(exp):
-    for name, spec in animated(race_of(exp)).items():
-        layout = spec["layout"]
-        buttons = [b for m in layout["updatemenus"] for b in m["buttons"]]
-        assert any(b["label"].endswith("Play") and b["method"] == "animate" for b in buttons), name
-        slider_steps = [s for sl in layout["sliders"] for s in sl["steps"]]
-        assert [s["args"][0] for s in slider_steps] == [[f["name"]] for f in spec["frames"]]
-        redraws = list(_redraws(buttons)) + list(_redraws(slider_steps))
-        assert redraws and len(redraws) >= len(slider_steps), name
-        assert all(r is False for r in redraws), f"{name}: a Play/slider arg redraws"
-
-
-# --- Heads, panels, positions ---------------------------------------------------------------------
+# --- Heads, colours, positions --------------------------------------------------------------------
 
 
 @pytest.mark.parametrize("exp", [default_experiment(), DIVERGING, SHORT], ids=["default", "diverging", "short"])
-def test_one_head_per_entry_with_its_colour(exp):
+def test_one_run_per_entry_with_its_colour_and_a_shape_of_its_own(exp):
     race = race_of(exp)
-    colors = exp.colors()
-    for name in ("race", "side"):
-        spec = animated(race)[name]
-        idx = heads(spec)
-        assert len(idx) == len(exp.entries), name
-        assert [spec["data"][i]["marker"]["color"] for i in idx] == colors, name
-        if name == "race":
-            assert [spec["data"][i]["name"].split(" — ")[0] for i in idx] == exp.labels()
+    for layout in ("race", "side"):
+        runs = sent(race, layout)["runs"]
+        assert [r["label"] for r in runs] == exp.labels()
+        assert [r["color"] for r in runs] == exp.colors()
+        assert len({r["shape"] for r in runs}) == len(runs)
+        assert len({r["head"] for r in runs}) == 1, "every head has the same size"
     if any(e.color for e in exp.entries):
-        spec = figures.race_figure(race, THEME)
-        assert "#123456" in [spec["data"][i]["marker"]["color"] for i in heads(spec)]
+        assert "#123456" in [r["color"] for r in sent(race)["runs"]]
 
 
 @pytest.mark.parametrize("exp", [default_experiment(), DIVERGING, SHORT], ids=["default", "diverging", "short"])
 def test_heads_follow_the_trajectories(exp):
-    """In the frame named s, each head sits at the run's position after s steps (or its last good one)."""
+    """At step s each head sits at the run's position after s steps (or its last good one)."""
     race = race_of(exp)
-    for name in ("race", "side"):
-        spec = animated(race)[name]
-        idx = heads(spec)
-        for f in spec["frames"][:: max(1, len(spec["frames"]) // 25)] + spec["frames"][-1:]:
-            shown = frame_traces(spec, f)
-            s = int(f["name"])
-            for i, tr in zip(idx, race.trajectories, strict=True):
-                x, y = xy(shown[i])
-                want = tr.path[min(s, len(tr.path) - 1)]
-                np.testing.assert_allclose([x[-1], y[-1]], want, rtol=1e-6, atol=1e-6, err_msg=f"{name} step {s}")
+    drawn = scene(race)
+    data = sent(race)
+    for s in [*range(0, exp.steps + 1, max(1, exp.steps // 25)), exp.steps]:
+        for r, (run, tr) in enumerate(zip(data["runs"], race.trajectories, strict=True)):
+            path = f32(run["path"]).reshape(-1, 2)
+            want = tr.path[min(s, len(tr.path) - 1)]
+            np.testing.assert_allclose(path[drawn.head_index(r, s)], want, rtol=1e-6, atol=1e-6, err_msg=f"step {s}")
 
 
-def test_side_by_side_has_one_panel_per_entry_and_frames_update_all():
+def test_side_by_side_sends_every_run_for_its_own_panel():
     exp = Experiment(surface_key="beale", entries=tuple(Entry(k) for k in ("sgd", "adam", "rmsprop", "lion", "nadam")),
                      steps=120)
     race = race_of(exp)
-    spec = figures.side_figure(race, THEME)
-    layout = spec["layout"]
-    n = len(exp.entries)
-    suffixes = ["" if i == 0 else str(i + 1) for i in range(n)]
-    for s in suffixes:
-        assert "xaxis" + s in layout and "yaxis" + s in layout
-    assert "xaxis" + str(n + 1) not in layout
-    pairs = {(im["xref"], im["yref"]) for im in layout["images"]}
-    assert pairs == {("x" + s, "y" + s) for s in suffixes}
-    assert len(layout["images"]) == n
-    head_axes = [(spec["data"][i].get("xaxis", "x"), spec["data"][i].get("yaxis", "y")) for i in heads(spec)]
-    assert head_axes == [("x" + s, "y" + s) for s in suffixes]
-    for f in spec["frames"]:
-        axes_touched = {(spec["data"][i].get("xaxis", "x"), spec["data"][i].get("yaxis", "y")) for i in f["traces"]}
-        assert axes_touched == set(head_axes), f"frame {f['name']} misses a panel"
+    data = sent(race, "side")
+    assert data["layout"] == "side" and len(data["runs"]) == len(exp.entries)
+    assert data["id"] != sent(race, "race")["id"]
 
 
 # --- Divergence -----------------------------------------------------------------------------------
@@ -306,70 +218,42 @@ def test_diverged_run_is_named_and_crossed():
     bad, good = race.trajectories[0], race.trajectories[1]
     assert bad.diverged_at is not None and good.diverged_at is None
     k = bad.diverged_at
-    label = race.labels[0]
-    for name in ("race", "side"):
-        spec = animated(race)[name]
-        idx = heads(spec)
-        if name == "race":
-            assert f"diverged at step {k}" in spec["data"][idx[0]]["name"]
-            assert "diverged" not in spec["data"][idx[1]]["name"]
-        else:
-            texts = [a["text"] for a in spec["layout"]["annotations"]]
-            assert f"diverged at step {k}" in texts[0] and "diverged" not in texts[1]
-        crosses = [t for t in spec["data"] if str(t.get("marker", {}).get("symbol", "")).startswith("x")]
-        assert len(crosses) == 1, f"{name}: one cross for the one diverged run"
-        cross = crosses[0]
-        assert cross["marker"]["color"] == race.colors[0]
+    drawn = scene(race)
+    for layout in ("race", "side"):
+        runs = sent(race, layout)["runs"]
+        assert runs[0]["diverged_at"] == k and runs[1]["diverged_at"] is None and runs[2]["diverged_at"] is None
+        crosses = [r["cross"] for r in runs if r["cross"] is not None]
+        assert len(crosses) == 1, f"{layout}: one cross for the one diverged run"
         last_good = bad.path[-1]
         assert np.all(np.isfinite(last_good))
-        np.testing.assert_allclose(np.concatenate(xy(cross)), last_good, rtol=1e-12)
-        # The head stops there too once the run has diverged.
-        final = frame_traces(spec, spec["frames"][-1])[idx[0]]
-        np.testing.assert_allclose(np.concatenate(xy(final)), last_good, rtol=1e-6)
-    assert label in figures.race_figure(race, THEME)["data"][heads(figures.race_figure(race, THEME))[0]]["name"]
+        if runs[0]["exit"] is None:  # still in the window: the cross is at its last good position
+            np.testing.assert_allclose(runs[0]["cross"], last_good, rtol=1e-12)
+        else:  # it left for good: the cross is where it went out
+            assert runs[0]["cross"] == runs[0]["exit"]
+        # The head holds its last good position once the run has diverged, and the cross shows from k on.
+        assert drawn.head_index(0, DIVERGING.steps) == len(bad.path) - 1
+        assert not drawn.crossed(0, k - 1) and drawn.crossed(0, k)
     legend3d = [t["name"] for t in figures.surface3d_figure(race, THEME)["data"] if t["type"] == "scatter3d"
                 and "name" in t]
     assert any(f"diverged at step {k}" in n for n in legend3d)
 
 
-def test_diverged_1d_run_is_named():
+def test_diverged_1d_run_is_named_and_crossed_on_the_curve():
     race = race_of(DIVERGING_1D)
     k = race.trajectories[0].diverged_at
     assert k is not None
-    spec = figures.oned_figure(race, THEME)
-    names = [spec["data"][i]["name"] for i in heads(spec, oned=True)]
-    assert f"diverged at step {k}" in names[0] and "diverged" not in names[1]
+    runs = sent(race)["runs"]
+    assert runs[0]["diverged_at"] == k and runs[1]["diverged_at"] is None
+    x, y = runs[0]["cross"]
+    assert y == pytest.approx(x**4), "the cross sits on the curve f = x⁴"
 
 
 # --- Finiteness -----------------------------------------------------------------------------------
 
 
-def _assert_iso_separators(where: str, trace: dict) -> None:
-    """Iso-lines are one polyline broken into pieces: the breaks must be ``None`` gaps in a plain list
-    (single ones, at the same places in x and y), never NaN or inf."""
-    gaps = []
-    for axis in ("x", "y"):
-        raw = trace[axis]
-        if isinstance(raw, dict):
-            values = decode(raw)
-            assert values is not None and np.all(np.isfinite(values)), f"{where}.{axis}: NaN/inf separators"
-            gaps.append(np.zeros(values.size, bool))
-            continue
-        assert isinstance(raw, list), f"{where}.{axis}"
-        gap = np.array([v is None for v in raw], bool)
-        numbers = np.array([v for v in raw if v is not None], float)
-        assert np.all(np.isfinite(numbers)), f"{where}.{axis} holds NaN or inf"
-        assert gap.size == 0 or not (gap[0] or (gap[1:] & gap[:-1]).any()), f"{where}: separators must be single"
-        gaps.append(gap)
-    np.testing.assert_array_equal(gaps[0], gaps[1], err_msg=f"{where}: x and y break at different places")
-
-
 def assert_finite(spec: dict, name: str) -> None:
     for part in ("data", "frames"):
         for i, trace in enumerate(spec.get(part, [])):
-            if part == "data" and is_iso_lines(trace):
-                _assert_iso_separators(f"{name} data[{i}]", trace)
-                continue
             for where, _, arr in numeric_arrays(trace, f"{name}.{part}[{i}]"):
                 assert np.all(np.isfinite(arr)), f"{where} holds NaN or inf"
 
@@ -381,12 +265,17 @@ def assert_finite(spec: dict, name: str) -> None:
                                  replace(DIVERGING, noise=2.0, seeds=5)],
                          ids=["default", "diverging", "diverging-1d", "slope", "noisy",
                                                                  "noisy-diverging"])
-def test_no_nan_or_inf_reaches_a_figure(exp):
+def test_no_nan_or_inf_reaches_a_figure_or_the_player(exp):
     race = race_of(exp)
     for name, spec in all_figures(race).items():
         assert_finite(spec, name)
-    assert_finite(figures.race_figure(race, figures.Theme(dark=True, present=True)) if race.surface.dim == 2
-                  else figures.oned_figure(race, figures.Theme(dark=True, present=True)), "dark/present")
+    for look in ({}, {"dark": True, "present": True}):
+        data = sent(race, **look)
+        json.dumps(data, allow_nan=False)  # the header: plain JSON
+        for run in data["runs"]:
+            assert np.all(np.isfinite(f32(run["path"]))) and np.all(np.isfinite(f32(run["loss"]))), run["label"]
+        if "curve" in data:
+            assert np.all(np.isfinite(f32(data["curve"]["x"])))
 
 
 def test_finiteness_check_catches_nan():
@@ -403,59 +292,19 @@ def test_finiteness_check_catches_nan():
 
 
 @pytest.mark.parametrize("exp", [default_experiment(), DIVERGING, SLOPE], ids=["default", "diverging", "slope"])
-def test_figures_are_deterministic(exp):
-    first = {k: pio.to_json(v, validate=False) for k, v in all_figures(simulate(exp)).items()}
-    second = {k: pio.to_json(v, validate=False) for k, v in all_figures(simulate(exp)).items()}
-    assert first.keys() == second.keys()
-    for k in first:
-        assert first[k] == second[k], f"{k} differs between two builds"
-
-
-# --- 1-D ------------------------------------------------------------------------------------------
-
-
-def test_oned_balls_sit_on_the_curve_and_steps_panel_tracks_x():
-    race = race_of(SLOPE)
-    spec = figures.oned_figure(race, THEME)
-    layout = spec["layout"]
-    assert layout["xaxis2"]["title"]["text"] == "step"
-    assert "yaxis2" in layout
-    n = len(SLOPE.entries)
-    head_idx = heads(spec, oned=True)
-    assert len(head_idx) == n
-    assert [spec["data"][i]["marker"]["color"] for i in head_idx] == SLOPE.colors()
-    step_markers = [i for i in moving_indices(spec) if spec["data"][i].get("xaxis") == "x2"]
-    assert len(step_markers) == n
-    # The static x-over-steps lines: one per run, x = step, y = the run's position.
-    lines = [t for i, t in enumerate(spec["data"])
-             if i not in moving_indices(spec) and t.get("xaxis") == "x2" and t.get("mode") == "lines"]
-    assert len(lines) == n
-    for t, tr in zip(lines, race.trajectories, strict=True):
-        x, y = xy(t)
-        np.testing.assert_array_equal(x, np.arange(len(tr.path)))
-        np.testing.assert_allclose(y, tr.path[:, 0], rtol=1e-6, atol=1e-6)
-    moved = False
-    for f in spec["frames"]:
-        shown = frame_traces(spec, f)
-        s = int(f["name"])
-        for h, m, tr in zip(head_idx, step_markers, race.trajectories, strict=True):
-            hx, hy = xy(shown[h])
-            assert hx.size == hy.size == 1
-            np.testing.assert_allclose(hy, race.surface.value(hx[:, None]), rtol=1e-5, atol=1e-5,
-                                       err_msg=f"step {s}: ball off the curve")
-            want = tr.path[min(s, len(tr.path) - 1), 0]
-            np.testing.assert_allclose(hx, want, rtol=1e-6, atol=1e-6)
-            mx, my = xy(shown[m])
-            assert mx[0] == min(s, len(tr.path) - 1)
-            np.testing.assert_allclose(my, hx, rtol=1e-6)
-            moved |= bool(abs(hx[0] - tr.path[0, 0]) > 1e-3)
-    assert moved, "no ball ever moved"
+def test_figures_and_player_data_are_deterministic(exp):
+    first, second = simulate(exp), simulate(exp)
+    a = {k: pio.to_json(v, validate=False) for k, v in all_figures(first).items()}
+    b = {k: pio.to_json(v, validate=False) for k, v in all_figures(second).items()}
+    assert a.keys() == b.keys()
+    for k in a:
+        assert a[k] == b[k], f"{k} differs between two builds"
+    assert transport.pack(sent(first)) == transport.pack(sent(second))
 
 
 def test_default_palette_is_used_in_order():
     exp = Experiment(entries=tuple(Entry(k) for k in ("adam", "sgd", "lion")), steps=20)
-    spec = figures.race_figure(race_of(exp), THEME)
-    assert [spec["data"][i]["marker"]["color"] for i in heads(spec)] == list(defaults.PALETTE[:3])
+    assert [r["color"] for r in sent(race_of(exp))["runs"]] == list(defaults.PALETTE[:3])
 
 
 def test_the_3d_view_marks_the_start_and_the_minima_where_they_are():

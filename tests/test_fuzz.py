@@ -2,7 +2,7 @@
 
 Nothing may raise, no NumPy warning may escape (pytest turns RuntimeWarning into an error), a run
 is marked diverged exactly when its path leaves the finite region, and no NaN or inf reaches a
-figure.
+figure or a place where the race player draws.
 """
 
 import base64
@@ -13,6 +13,8 @@ import pytest
 import optimizers
 import surfaces
 from playground import figures
+from playground.figures import player_data
+from playground.figures.transport import Binary
 from playground.model.experiment import Entry, Experiment
 from playground.model.simulate import simulate
 
@@ -53,23 +55,29 @@ def test_gradient_descent_diverges_above_the_stability_limit():
     assert (tr.diverged_at[~unstable] == -1).all()
 
 
-def _numbers(obj):
-    """Every number in a figure dict: typed arrays decoded, lists and scalars walked."""
+def _numbers(obj, where=""):
+    """Every number in a figure dict or a player payload, with where it sits: typed arrays (Plotly's
+    base64 ones, the payload's float32 ones) decoded, lists and scalars walked."""
+    if isinstance(obj, Binary):
+        if obj.kind == "f32":  # u16 (iso-lines) has no NaN; a png is a picture
+            for value in np.frombuffer(obj.raw, dtype="<f4").tolist():
+                yield where, value
+        return
     if isinstance(obj, dict):
         if "bdata" in obj and "dtype" in obj:
-            yield from np.frombuffer(base64.b64decode(obj["bdata"]), dtype="<" + obj["dtype"]).tolist()
+            for value in np.frombuffer(base64.b64decode(obj["bdata"]), dtype="<" + obj["dtype"]).tolist():
+                yield where, value
             return
-        for value in obj.values():
-            yield from _numbers(value)
+        for key, value in obj.items():
+            yield from _numbers(value, f"{where}.{key}")
     elif isinstance(obj, list | tuple):
         for value in obj:
-            yield from _numbers(value)
+            yield from _numbers(value, where)
     elif isinstance(obj, float | int) and not isinstance(obj, bool):
-        yield obj
+        yield where, obj
 
 
-@pytest.mark.parametrize("surface_key", ["bowl", "rosenbrock", "slope", "beale", "custom"])
-def test_no_nan_or_inf_reaches_a_figure(surface_key):
+def _fuzzed_race(surface_key):
     # Half of the entries diverge, one at step 1 (lr = 1e3 on a steep surface).
     entries = tuple(Entry(key, (("lr", lr),)) for key, lr in
                     [("sgd", 1e3), ("adam", 1e3), ("momentum", 1.0), ("rmsprop", 1e-2), ("adagrad", 0.3),
@@ -82,13 +90,35 @@ def test_no_nan_or_inf_reaches_a_figure(surface_key):
     race = simulate(exp)
     if surface_key != "slope":  # the slope's gradient is bounded: nothing diverges there
         assert any(tr.diverged_at is not None for tr in race.trajectories)
-    builders = [figures.curves_figure]
-    if race.surface.dim == 2:
-        builders += [figures.race_figure, figures.side_figure, figures.surface3d_figure]
-    else:
-        builders += [figures.oned_figure]
+    return race
+
+
+@pytest.mark.parametrize("surface_key", ["bowl", "rosenbrock", "slope", "beale", "custom"])
+def test_no_nan_or_inf_reaches_a_figure(surface_key):
+    race = _fuzzed_race(surface_key)
+    builders = [figures.curves_figure] + ([figures.surface3d_figure] if race.surface.dim == 2 else [])
     for build in builders:
         spec = build(race)
-        numbers = [v for v in _numbers({"data": spec["data"], "frames": spec.get("frames", [])}) if v is not None]
-        values = np.array(numbers, dtype=float)
+        values = np.array([v for _, v in _numbers({"data": spec["data"], "frames": spec.get("frames", [])})
+                           if v is not None], dtype=float)
         assert values.size and np.isfinite(values).all(), f"{build.__name__} carries a NaN or inf"
+
+
+@pytest.mark.parametrize("surface_key", ["bowl", "rosenbrock", "slope", "beale", "custom"])
+def test_no_nan_or_inf_reaches_where_the_player_draws(surface_key):
+    """Every position, scene point, mark and arrow the player is sent is finite, with the arrows on. A
+    run's loss is only written in the readout: an overflowed loss there is inf (the truth), never NaN."""
+    race = _fuzzed_race(surface_key)
+    drop = figures.backdrop(race.surface, figures.Theme()) if race.surface.dim == 2 else None
+    for layout in ("race", "side"):
+        data = player_data.payload(race, player_data.layout_for(race, layout), drop, arrows=True)
+        found = list(_numbers(data))
+        assert any(where.endswith(".path") for where, _ in found)
+        for where, value in found:
+            if where.endswith(".loss"):
+                assert not np.isnan(value), f"{layout}: a run's loss holds NaN"
+            elif not where.startswith(".curve.y"):  # the curve breaks (NaN) where f is not finite
+                assert np.isfinite(value), f"{layout}: {where} holds {value}"
+        curve = [v for where, v in found if where == ".curve.y"]
+        if race.surface.dim == 1:
+            assert curve and np.isfinite(curve).all(), "the slope is finite across its window"

@@ -21,10 +21,8 @@ from matplotlib import colormaps
 from PIL import Image
 
 from playground import exports
-from playground.figures import Theme
+from playground.figures import SIDE_BACKDROP, Theme, backdrop, player_data
 from playground.figures.drawing import RaceDrawing, css_color
-from playground.figures.race import race_figure
-from playground.figures.side import side_figure
 from playground.figures.surface3d import surface3d_figure
 from playground.model.experiment import Entry, Experiment
 from playground.model.simulate import simulate
@@ -86,97 +84,86 @@ def check_shading(sample, theme: Theme, n: int = 15, margin: float = 0.04) -> No
     assert np.hypot(X.ravel()[lowest] - MINIMUM[0], Y.ravel()[lowest] - MINIMUM[1]) <= 1.5 * spacing
 
 
-# --- the page's Plotly figures ------------------------------------------------------------------------
+# --- the page's race player ------------------------------------------------------------------------
 
 
-def decode_image(source: str) -> np.ndarray:
-    return np.array(Image.open(io.BytesIO(base64.b64decode(source.split(",", 1)[1]))).convert("RGB"))
+def f32(binary) -> np.ndarray:
+    return np.frombuffer(binary.raw, dtype="<f4").astype(float)
 
 
-def image_sampler(image: dict):
-    """Plotly places a layout image with its top-left corner at (x, y) (the defaults xanchor "left",
-    yanchor "top"), stretched over sizex × sizey."""
-    assert image.get("xanchor", "left") == "left" and image.get("yanchor", "top") == "top"
-    assert image["sizing"] == "stretch"
-    px = decode_image(image["source"])
+def map_sampler(data: dict):
+    """The player stretches the backdrop's picture over the plot box: its top-left corner at the
+    window's (x0, y1), its bottom-right at (x1, y0) (``assets/paint.js``)."""
+    px = np.array(Image.open(io.BytesIO(data["image"].raw)).convert("RGB"))
     h, w = px.shape[:2]
+    (x0, x1), (y0, y1) = data["bounds"]
 
     def sample(x, y):
-        col = int((x - image["x"]) / image["sizex"] * w)
-        row = int((image["y"] - y) / image["sizey"] * h)
+        col = int((x - x0) / (x1 - x0) * w)
+        row = int((y1 - y) / (y1 - y0) * h)
         assert 0 <= col < w and 0 <= row < h
         return px[row, col]
 
     return sample
 
 
-def values(v) -> np.ndarray:
-    if isinstance(v, dict):
-        return np.frombuffer(base64.b64decode(v["bdata"]), dtype="<" + v["dtype"]).astype(float)
-    return np.asarray(v, dtype=float)
-
-
-def heads(spec: dict, frame: dict) -> dict[str, tuple[float, float, str, dict]]:
-    """Each run's head in a frame (the moving marker trace): legend group → (x, y, colour, base trace)."""
+def drawn_heads(data: dict, step: int) -> dict[str, tuple[float, float, str]]:
+    """Each run's head as the player draws it at ``step`` (``assets/core.js``: the position at the
+    step, a run that stopped holding its last one; none while the run is outside the window, where an
+    edge marker stands instead): label → (x, y, colour)."""
     out = {}
-    for index, trace in zip(frame["traces"], frame["data"], strict=True):
-        base = spec["data"][index]
-        if base.get("mode") == "markers":
-            x, y = values(trace["x"]), values(trace["y"])
-            assert len(x) == len(y) == 1
-            out[base["legendgroup"]] = (float(x[0]), float(y[0]), base["marker"]["color"], base)
+    for run in data["runs"]:
+        path = f32(run["path"]).reshape(-1, data["dim"])
+        k = max(0, min(step, len(path) - 1))
+        outside = np.reshape(run["outside"], (-1, 4))
+        if any(first <= k <= last for first, last, *_ in outside):
+            continue
+        out[run["label"]] = (*(float(v) for v in path[k]), run["color"])
     return out
 
 
-@pytest.mark.parametrize("dark", [False, True])
-def test_race_figure_shading_axes_and_heads(race, dark):
+@pytest.mark.parametrize(("layout", "dark"), [("race", False), ("race", True), ("side", False)])
+def test_player_shading_window_and_heads(race, layout, dark):
     theme = Theme(dark=dark)
-    spec = json.loads(json.dumps(race_figure(race, theme), default=float))
-    layout = spec["layout"]
-    assert layout["xaxis"]["range"] == list(BOUNDS[0]) and layout["yaxis"]["range"] == list(BOUNDS[1])
-    assert "autorange" not in layout["xaxis"] and "autorange" not in layout["yaxis"]
-    (image,) = layout["images"]
-    assert image["xref"] == "x" and image["yref"] == "y"
-    check_shading(image_sampler(image), theme)
+    drop = backdrop(race.surface, theme, **(SIDE_BACKDROP if layout == "side" else {}))
+    data = player_data.payload(race, layout, drop, dark=dark)
+    assert data["layout"] == layout and data["bounds"] == [list(b) for b in BOUNDS]
+    check_shading(map_sampler(data), theme)
     colours = dict(zip(race.labels, race.colors, strict=True))
     paths = {label: tr.path for label, tr in zip(race.labels, race.trajectories, strict=True)}
     checked = 0
-    for frame in spec["frames"]:
-        step = int(frame["name"])
-        found = heads(spec, frame)
-        assert set(found) == set(race.labels)
-        for label, (x, y, colour, _) in found.items():
+    for step in range(data["steps"] + 1):
+        found = drawn_heads(data, step)
+        assert set(found) == set(race.labels), f"step {step}: every run is inside this window"
+        for label, (x, y, colour) in found.items():
             p = paths[label][min(step, len(paths[label]) - 1)]
-            assert (x, y) == pytest.approx(tuple(p), abs=1e-4), (label, step)
+            assert (x, y) == pytest.approx(tuple(p), abs=1e-5), (label, step)
+            assert BOUNDS[0][0] <= x <= BOUNDS[0][1] and BOUNDS[1][0] <= y <= BOUNDS[1][1], (label, step)
             assert colour == colours[label]
             checked += 1
     assert checked == len(race.labels) * (STEPS + 1)
 
 
-def test_side_by_side_panels_each_show_their_own_run(race):
-    theme = Theme()
-    spec = json.loads(json.dumps(side_figure(race, theme), default=float))
-    layout = spec["layout"]
-    images = layout["images"]
-    assert len(images) == len(race.labels)
-    for image in images:
-        check_shading(image_sampler(image), theme)
-        xa, ya = "xaxis" + image["xref"][1:], "yaxis" + image["yref"][1:]
-        assert layout[xa]["range"] == list(BOUNDS[0]) and layout[ya]["range"] == list(BOUNDS[1])
-    checked = 0
-    for frame in spec["frames"][:: max(1, len(spec["frames"]) // 7)]:
-        step = int(frame["name"])
-        found = heads(spec, frame)
-        assert set(found) == set(race.labels)
-        for label, (x, y, colour, base) in found.items():
-            i = race.labels.index(label)
-            p = race.trajectories[i].path[min(step, len(race.trajectories[i].path) - 1)]
-            assert (x, y) == pytest.approx(tuple(p), abs=1e-4)
-            assert colour == race.colors[i]
-            # In its own panel: the axes it is drawn on hold that run's backdrop.
-            assert images[i]["xref"] == base.get("xaxis", "x") and images[i]["yref"] == base.get("yaxis", "y")
-            checked += 1
-    assert checked >= 7 * len(race.labels)
+def test_a_head_is_drawn_only_inside_the_window():
+    """A run that leaves the window has no head outside it: while it is out, an edge marker on the
+    window's edge stands for it, and its faint path ends on the edge."""
+    exp = experiment()
+    exp = Experiment(surface_key="custom", formula=FORMULA, bounds=BOUNDS, start=(-2.5, 2.0), steps=STEPS,
+                     entries=(Entry("sgd", (("lr", 0.3),), "GD"), *exp.entries[1:]))
+    race = simulate(exp)
+    data = player_data.payload(race, "race")
+    (x0, x1), (y0, y1) = BOUNDS
+    gone = data["runs"][0]
+    assert gone["outside"], "lr 0.3 on curvature 8 leaves the window"
+    for step in range(data["steps"] + 1):
+        for label, (x, y, _) in drawn_heads(data, step).items():
+            assert x0 <= x <= x1 and y0 <= y <= y1, (label, step, x, y)
+    for first, last, x, y in np.reshape(gone["outside"], (-1, 4)):
+        assert "GD" not in drawn_heads(data, int(first)) and "GD" not in drawn_heads(data, int(last))
+        assert min(abs(x - x0), abs(x - x1), abs(y - y0), abs(y - y1)) < 1e-9, "the marker sits on the edge"
+    if gone["exit"] is not None:
+        x, y = gone["exit"]
+        assert min(abs(x - x0), abs(x - x1), abs(y - y0), abs(y - y1)) < 1e-9
 
 
 def test_3d_surface_heights_and_paths(race):
@@ -296,9 +283,7 @@ def test_mp4_heads_follow_their_paths(race):
 # --- the 1-D view --------------------------------------------------------------------------------------
 
 
-def test_oned_balls_sit_on_the_curve_and_on_the_steps_panel():
-    from playground.figures.oned import oned_figure
-
+def test_oned_curve_and_balls_sit_on_the_slope():
     exp = Experiment(surface_key="slope", entries=(Entry("adam", (("lr", 0.05),), "Adam"),
                                                Entry("momentum", (("lr", 0.01), ("momentum", 0.9)), "Momentum")),
                      start=(1.7,), steps=80)
@@ -306,26 +291,25 @@ def test_oned_balls_sit_on_the_curve_and_on_the_steps_panel():
     right, left = race.surface.params["right"], race.surface.params["left"]
 
     def g(x):  # the slope, written out here
-        return right * x if x > 0 else -left * x
+        return np.where(x > 0, right * x, -left * x)
 
-    spec = json.loads(json.dumps(oned_figure(race), default=float))
+    data = player_data.payload(race, "oned")
+    assert data["layout"] == "oned" and data["dim"] == 1 and "image" not in data
+    xs, ys = f32(data["curve"]["x"]), f32(data["curve"]["y"])
+    (x0, x1), = race.surface.bounds
+    assert xs[0] == pytest.approx(x0) and xs[-1] == pytest.approx(x1)
+    np.testing.assert_allclose(ys, g(xs), rtol=1e-6, atol=1e-6)
+    assert data["start"] == [1.7]
     checked = 0
-    for frame in spec["frames"][::5]:
-        step = int(frame["name"])
-        for index, trace in zip(frame["traces"], frame["data"], strict=True):
-            base = spec["data"][index]
-            if base.get("mode") != "markers":
-                continue
-            i = race.labels.index(base["legendgroup"])
-            p = float(race.trajectories[i].path[min(step, len(race.trajectories[i].path) - 1), 0])
-            x, y = float(values(trace["x"])[0]), float(values(trace["y"])[0])
-            if base.get("yaxis") == "y2":  # x over steps underneath
-                assert (x, y) == pytest.approx((step, p), abs=1e-5)
-            else:  # the ball on the curve
-                assert (x, y) == pytest.approx((p, g(p)), abs=1e-5)
-            assert base["marker"]["color"] == race.colors[i]
-            checked += 1
-    assert checked >= 2 * 2 * 10
+    for run, tr, colour in zip(data["runs"], race.trajectories, race.colors, strict=True):
+        # The player draws run i's ball at (path[k], loss[k]) (assets/core.js): on the curve at the run's x.
+        x, loss = f32(run["path"]), f32(run["loss"])
+        np.testing.assert_allclose(x, tr.path[:, 0], rtol=1e-6, atol=1e-6)
+        np.testing.assert_allclose(loss, g(x), rtol=1e-5, atol=1e-5)
+        assert run["color"] == colour
+        assert len(x) == exp.steps + 1 and abs(x[-1] - x[0]) > 1e-3, "the ball moved"
+        checked += len(x)
+    assert checked == 2 * (exp.steps + 1)
 
 
 # --- the sweep heatmap against its overlay ------------------------------------------------------------

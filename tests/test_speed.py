@@ -1,10 +1,10 @@
-"""The speed setting changes how fast a race plays, measured in what is delivered: the frame
-duration of the page's Plotly animation, and the frame timing read back from exported GIF and MP4 files."""
+"""The speed setting changes how fast a race plays, measured in what is delivered: the factor the
+race player is sent (its default steps per second follow it: ``defaultSpeed`` in ``assets/core.js``,
+tested in ``tests/js/core.test.mjs``), and the frame timing read back from exported GIF and MP4 files."""
 
 from __future__ import annotations
 
 import io
-import json
 import subprocess
 from dataclasses import replace
 
@@ -12,7 +12,7 @@ import pytest
 from PIL import Image
 
 from playground import exports
-from playground.figures.race import race_figure
+from playground.figures import player_data
 from playground.model.experiment import Entry, Experiment
 from playground.model.simulate import simulate
 
@@ -29,11 +29,10 @@ def at_speed(race, speed: float):
     return replace(race, experiment=replace(race.experiment, speed=speed))
 
 
-def play_duration_ms(race) -> float:
-    """Milliseconds per frame that the Play button asks Plotly for."""
-    spec = json.loads(json.dumps(race_figure(race), default=float))
-    play = next(b for b in spec["layout"]["updatemenus"][0]["buttons"] if "Play" in b["label"])
-    return play["args"][1]["frame"]["duration"]
+def player_speed(race) -> tuple[float, int, str]:
+    """The speed factor the race player is sent, the steps it plays, and the data's id."""
+    data = player_data.payload(race, "race")
+    return data["speed"], data["steps"], data["id"]
 
 
 def gif_seconds(race) -> float:
@@ -56,10 +55,11 @@ def mp4_fps(race) -> float:
     return float(fps.split()[0])
 
 
-def test_page_animation_plays_twice_as_fast_at_speed_two(race):
-    slow, normal, fast = (play_duration_ms(at_speed(race, s)) for s in (0.5, 1.0, 2.0))
-    assert normal == pytest.approx(1000 / 30, abs=1)  # 30 frames a second at speed 1
-    assert slow == pytest.approx(2 * normal, abs=1) and fast == pytest.approx(normal / 2, abs=1)
+def test_the_player_is_sent_the_speed_and_takes_it_as_new_data(race):
+    slow, normal, fast = (player_speed(at_speed(race, s)) for s in (0.5, 1.0, 2.0))
+    assert (slow[0], normal[0], fast[0]) == (0.5, 1.0, 2.0)
+    assert slow[1] == normal[1] == fast[1] == 40  # the same race, every step
+    assert len({slow[2], normal[2], fast[2]}) == 3  # a new id: the player replaces its data
 
 
 def test_gif_plays_for_a_time_set_by_the_speed(race):

@@ -8,25 +8,17 @@ from __future__ import annotations
 
 import plotly.graph_objects as go
 
-from ._common import MAX_FRAMES, SIDE_BACKDROP, Backdrop, Theme, backdrop, frame_steps
+from ._common import SIDE_BACKDROP, Backdrop, Theme, backdrop
 from .curves import curves_figure
-from .oned import oned_figure
-from .race import race_figure
-from .side import side_figure
 from .surface3d import surface3d_figure
 
 __all__ = [
-    "MAX_FRAMES",
     "SIDE_BACKDROP",
     "Backdrop",
     "Theme",
     "backdrop",
     "curves_figure",
     "for_streamlit",
-    "frame_steps",
-    "oned_figure",
-    "race_figure",
-    "side_figure",
     "surface3d_figure",
 ]
 

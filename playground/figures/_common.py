@@ -1,9 +1,9 @@
 """What every figure shares: plain-dict building blocks, the shaded background, iso-lines, themes.
 
-Figures are built as plain dicts (Plotly's JSON schema) rather than graph objects: validating a few
-hundred animation frames through ``plotly.graph_objects`` takes seconds, building the dict takes
-milliseconds. Arrays go out as Plotly's typed-array spec (base64 float32), which keeps the payload
-small and linear in the number of points.
+Figures are built as plain dicts (Plotly's JSON schema) rather than graph objects: validating
+thousands of points through ``plotly.graph_objects`` takes far longer than building the dict. Arrays
+go out as Plotly's typed-array spec (base64 float32), which keeps the payload small and linear in
+the number of points.
 """
 
 from __future__ import annotations
@@ -17,8 +17,6 @@ from contourpy import contour_generator
 from matplotlib import colormaps
 from PIL import Image
 
-MAX_FRAMES = 200
-TAIL_FRAMES = 8
 GRID = 200
 
 
@@ -90,19 +88,6 @@ def finite_pairs(x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Only the points whose coordinates are both finite."""
     ok = np.isfinite(x) & np.isfinite(y)
     return x[ok], y[ok]
-
-
-def frame_steps(steps_run: int) -> np.ndarray:
-    """The step shown by each animation frame: every step for short runs, ≤ 200 evenly spaced."""
-    count = min(steps_run + 1, MAX_FRAMES)
-    return np.unique(np.round(np.linspace(0, steps_run, count)).astype(int))
-
-
-def position_at(path: np.ndarray, steps: np.ndarray) -> np.ndarray:
-    """Positions at the given steps, holding the last good position after a divergence."""
-    if len(path) == 0:
-        return np.full((len(steps), path.shape[-1]), np.nan)
-    return path[np.minimum(steps, len(path) - 1)]
 
 
 def surface_grid(surface, resolution: int = GRID) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -179,36 +164,6 @@ def backdrop(surface, theme: Theme, resolution: int = GRID, levels: int = 14, is
 SIDE_BACKDROP = {"resolution": 120, "levels": 10, "iso_resolution": 90}
 
 
-def animation_controls(steps: np.ndarray, speed: float, theme: Theme, y: float = -0.08) -> tuple[list, list]:
-    """Play/Pause buttons and a step slider driving the frames named by their step."""
-    duration = max(round(1000 / 30 / max(speed, 0.05)), 1)
-    play = {"frame": {"duration": duration, "redraw": False}, "fromcurrent": True,
-            "transition": {"duration": 0}, "mode": "immediate"}
-    pause = {"frame": {"duration": 0, "redraw": False}, "transition": {"duration": 0}, "mode": "immediate"}
-    menus = [{
-        "type": "buttons", "direction": "left", "showactive": False, "x": 0.0, "y": y, "xanchor": "left",
-        "yanchor": "top", "pad": {"r": 10, "t": 0},
-        "font": {"size": theme.font},
-        "buttons": [
-            {"label": "▶ Play", "method": "animate", "args": [None, play]},
-            {"label": "❚❚ Pause", "method": "animate", "args": [[None], pause]},
-        ],
-    }]
-    sliders = [{
-        "active": 0, "x": 0.2, "len": 0.8, "y": y + 0.02, "yanchor": "top", "pad": {"t": 0, "b": 0},
-        "currentvalue": {"prefix": "Step ", "font": {"size": theme.font, "color": theme.ink}},
-        # Tick labels for up to 200 frames would be an unreadable smear: the current value says the step.
-        "font": {"size": 1, "color": "rgba(0,0,0,0)"}, "ticklen": 3, "minorticklen": 0,
-        "steps": [
-            {"label": str(int(s)), "method": "animate",
-             "args": [[str(int(s))], {"frame": {"duration": 0, "redraw": False}, "mode": "immediate",
-                                      "transition": {"duration": 0}}]}
-            for s in steps
-        ],
-    }]
-    return menus, sliders
-
-
 def base_layout(theme: Theme, height: int) -> dict:
     return {
         "height": height,
@@ -239,11 +194,6 @@ def tidy_axes(layout: dict, theme: Theme) -> dict:
         if isinstance(title, dict) and title.get("text"):
             title.setdefault("standoff", 12)
     return layout
-
-
-def slim(traces: list[dict]) -> list[dict]:
-    """What a frame needs of each moving trace: only its coordinates (Plotly merges the rest)."""
-    return [{k: t[k] for k in ("x", "y") if k in t} for t in traces]
 
 
 def diverged_text(label: str, diverged_at: int | None) -> str:
