@@ -34,7 +34,7 @@ def sweep_figure(result: SweepResult, theme: Theme = DEFAULT_THEME, height: int 
     z = np.where(result.diverged, np.nan, result.values)
     data = [{
         "type": "heatmap", "x": result.xs.tolist(), "y": ys.tolist(), "z": np.round(z, 6).tolist(),
-        "colorscale": "Viridis", "reversescale": spec.metric != "steps" and False,
+        "colorscale": "Viridis",
         "colorbar": {"title": {"text": METRICS[spec.metric]}, "len": 0.9, "exponentformat": "power"},
         "hovertemplate": f"{spec.x} = %{{x:.4g}}" + ("" if one_d else f"<br>{spec.y} = %{{y:.4g}}")
         + "<br>value %{z:.3g}<extra></extra>",
