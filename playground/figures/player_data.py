@@ -31,7 +31,7 @@ from playground.model.datapanel import data_panel
 from playground.model.simulate import Simulation
 
 from ._common import Backdrop
-from .scene import scene
+from .scene import curve, scene
 from .transport import f32, png, quantized
 
 LAYOUTS = ("race", "side", "oned")
@@ -88,11 +88,7 @@ def payload(race: Simulation, layout: str = "race", backdrop: Backdrop | None = 
     if panel is not None:
         data["data"] = data_payload(race, panel, runs)
     if dim == 1:
-        (x0, x1), = surface.bounds
-        xs = np.linspace(x0, x1, CURVE_POINTS)
-        with np.errstate(all="ignore"):
-            ys = surface.value(xs[:, None])
-        ys = np.where(np.isfinite(ys), ys, np.nan)
+        xs, ys = curve(surface, CURVE_POINTS)
         data["curve"] = {"x": f32(xs), "y": f32(ys)}
     elif backdrop is not None:
         data["image"] = png(backdrop.image["source"])
