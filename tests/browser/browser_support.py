@@ -52,3 +52,11 @@ def plot_boxes(player) -> list[list[float]]:
     """The plot boxes the canvas publishes, ``[left, top, width, height]`` in canvas CSS px."""
     text = player.locator("canvas.rp-canvas").get_attribute("data-plots") or ""
     return [[float(v) for v in part.split(",")] for part in text.split(";") if part]
+
+
+def wait_idle(page, timeout: int = LOAD_TIMEOUT) -> None:
+    """Until the page's script run has finished (Streamlit's own ``data-test-script-state``): after
+    it, nothing more arrives for that change."""
+    page.wait_for_function(
+        "() => { const a = document.querySelector('[data-testid=stApp]');"
+        " return a && a.dataset.testScriptState === 'notRunning'; }", timeout=timeout)
