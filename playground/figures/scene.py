@@ -1,6 +1,6 @@
 """What a race looks like at a step, worked out once for every renderer.
 
-The page's player (``assets/``, fed by :func:`playground.page.player.payload`) and the exports'
+The page's player (``assets/``, fed by :func:`playground.figures.player_data.payload`) and the exports'
 matplotlib drawing (:mod:`playground.figures.drawing`, behind the GIF, MP4 and PNG) both draw this
 scene. Neither decides on its own where a run's drawing ends, where its head sits or how large the
 marks are, so the page and a GIF of the same race cannot disagree.
