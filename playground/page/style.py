@@ -5,6 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from playground import figures
+from playground.model import views
 
 # On a narrow screen the view picker's buttons wrap onto a second row instead of running off the
 # right edge (a phone shows five of eight otherwise), and a formula is set a little smaller and
@@ -45,17 +46,14 @@ def page_style(present: bool) -> None:
     st.markdown(_PRESENT_STYLE if present else _STYLE, unsafe_allow_html=True)
 
 
-#: Views drawn without Plotly: a first visit to one of them must not pay for Plotly's bundle.
-NO_PLOTLY = ("race", "side", "table", "equations")
-
-
 def preload_plotly(view: str):
     """On a session's first run on a Plotly view, an empty chart before the sidebar is built: the
     browser then fetches Plotly's 4.7 MB bundle while the server is still working. The race player
     needs no Plotly, so a first visit to the race (the usual one) loads none. Returns the slot to
     clear afterwards."""
     slot = st.empty()
-    if view not in NO_PLOTLY and not st.session_state.get("plotly_preloaded"):
+    # A view drawn without Plotly (views.View.plotly) must not pay for its bundle on a first visit.
+    if views.BY_KEY[view].plotly and not st.session_state.get("plotly_preloaded"):
         st.session_state.plotly_preloaded = True
         empty = {"data": [{"type": "scatter", "x": [], "y": []}],
                  "layout": {"height": 10, "margin": {"l": 0, "r": 0, "t": 0, "b": 0}}}

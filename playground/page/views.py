@@ -49,16 +49,27 @@ def places() -> Places:
 # (experiment, its race key, its race, the places above the view)
 Renderer = Callable[[Experiment, Experiment, Simulation, Places], None]
 _RENDERERS: dict[str, Renderer] = {}
-PLAYER_VIEWS = ("race", "side")
 
 
 def renders(*keys: str) -> Callable[[Renderer], Renderer]:
-    """Registers the function that shows the views ``keys`` (rows of :data:`views.VIEWS`)."""
+    """Registers the function that shows the views ``keys`` (rows of :data:`views.VIEWS` that are
+    neither the player's nor a figure's)."""
     def register(fn: Renderer) -> Renderer:
         for key in keys:
             _RENDERERS[key] = fn
         return fn
     return register
+
+
+def renderer(key: str) -> Renderer | None:
+    """What shows the view ``key``: the race player for a player view, the Plotly figure for a
+    figure view, else the function registered for it."""
+    row = views.BY_KEY[key]
+    if row.player:
+        return show_player
+    if row.figure is not None:
+        return show_figure
+    return _RENDERERS.get(key)
 
 
 def view_picker(exp: Experiment) -> str:
@@ -89,7 +100,7 @@ FIRST_PAUSE_S = 0.05
 def draw_first(exp: Experiment, at: Places) -> Places:
     """Draw the notes and the race player of ``exp`` into ``at`` before the sidebar, when its view
     is the player's; the places returned say whether they were drawn."""
-    if not exp.entries or exp.view not in PLAYER_VIEWS:
+    if not exp.entries or not views.BY_KEY[exp.view].player:
         return at
     try:
         key = race_key(exp)
@@ -114,7 +125,7 @@ def show_view(exp: Experiment, at: Places) -> None:
         with at.notes, st.spinner("Running the optimizers…"):
             race = cached_race(key)
         _notes(exp, race, at)
-    _RENDERERS[exp.view](exp, key, race, at)
+    renderer(exp.view)(exp, key, race, at)
 
 
 def _notes(exp: Experiment, race: Simulation, at: Places) -> None:
@@ -127,7 +138,6 @@ def _notes(exp: Experiment, race: Simulation, at: Places) -> None:
         at.notes.warning(" · ".join(diverged) + " — its path stops at the last finite position (|coordinate| ≤ 10⁶).")
 
 
-@renders("race", "side")
 def show_player(exp: Experiment, key: Experiment, race: Simulation, at: Places) -> None:
     """The race player (race and side by side; 1-D surfaces draw their curve), then what goes under it."""
     if not at.drawn:
@@ -171,7 +181,6 @@ def _player(exp: Experiment, key: Experiment, race: Simulation, at: Places) -> N
         player.show(data, key=keys.player(st.session_state.gen), on_start=on_start)
 
 
-@renders("3d", "curves")
 def show_figure(exp: Experiment, key: Experiment, race: Simulation, at: Places) -> None:
     """A Plotly figure: the 3-D surface (a 1-D surface goes to the player) or the curves."""
     if exp.view == "3d" and race.surface.dim == 1:
@@ -282,6 +291,6 @@ def _fmt(v: Any) -> str:
     return text
 
 
-_missing = set(views.KEYS) - set(_RENDERERS)
+_missing = [key for key in views.KEYS if renderer(key) is None]
 if _missing:  # a row in the views table with nothing to show it: fail at start, not on a click
     raise ImportError(f"no renderer for the views {sorted(_missing)}")
