@@ -1,10 +1,11 @@
-"""A run that only moves a hyperparameter draws the race player before the sidebar.
+"""A run with a recorded action draws the race player before the sidebar.
 
-The callbacks of an optimizer's widgets record :class:`actions.SetHyper`; the next run applies it,
-knows its race at once, and sends the player ahead of the sidebar and the header. These checks drive
-the page headless (AppTest) and spy on the page's own functions: which runs drew the player first,
-how many times the sidebar ran (a second time means the page had to draw itself again), and that
-the player sent is the race the sidebar reads back, in the place it always has.
+Every widget's callback and every button records an action (:mod:`playground.model.actions`); the
+next run applies them, knows its race at once, and sends the player ahead of the sidebar and the
+header. These checks drive the page headless (AppTest) and spy on the page's own functions: which
+runs drew the player first, how many times the sidebar ran (a second time would mean the page had
+to draw itself again), and that the player sent is the race the page ends on (and the link names),
+in the place it always has.
 """
 
 from __future__ import annotations
@@ -177,29 +178,52 @@ def test_a_start_typed_back_to_the_surfaces_own_keeps_none(spy):
     assert url_experiment(at).start == ()
 
 
-def test_other_controls_take_the_usual_order(spy, sent):
+def test_structural_changes_draw_the_player_first(spy, sent):
+    """Add optimizer, Remove, a lesson, another surface, its parameters, presentation mode: each is
+    an action, so the race is known before the sidebar and the player goes out first."""
     at = started()
+    lesson = "oblong-bowl"
+    cases = [
+        ("add", lambda: at.button(key=keys.ADD).click(), lambda e: len(e.entries) == 5),
+        ("remove", lambda: at.button(key=keys.entry(4, "rm")).click(), lambda e: len(e.entries) == 4),
+        ("surface parameter", lambda: at.slider(key=keys.surface_param(0, "rosenbrock", "b")).set_value(50.0),
+         lambda e: dict(e.surface_params) == {"b": 50.0}),
+        ("surface", lambda: at.selectbox(key=keys.surface(0)).set_value("himmelblau"),
+         lambda e: e.surface_key == "himmelblau" and e.surface_params == ()),
+        ("lesson", lambda: at.selectbox(key=keys.lesson(0)).set_value(lesson), lambda e: e.lesson == lesson),
+        ("presentation", lambda: at.toggle(key=keys.present(1)).set_value(True), lambda e: e.present),
+    ]
+    for what, move, holds in cases:
+        sent.clear()
+        drawn_first(spy, move(), what)
+        assert player_before_sidebar(sent), what
+        assert holds(url_experiment(at)), f"{what}: {url_experiment(at)}"
+        drawn_race_is_read_back(at)
+
+
+def test_a_view_switch_draws_the_player_first_only_for_the_player_s_views(spy):
+    at = started()
+    drawn_first(spy, at.segmented_control(key=keys.view(0)).set_value("side"), "side by side")
+    assert url_experiment(at).view == "side"
     spy["first"].clear()
-    sent.clear()
-    at.slider(key=keys.surface_param(0, "rosenbrock", "b")).set_value(50.0).run()
+    at.segmented_control(key=keys.view(0)).set_value("table").run()
     no_exception(at)
-    assert spy["first"] == [], "a change outside the optimizers and the run settings reads the sidebar first"
-    assert not player_before_sidebar(sent)
-    assert dict(url_experiment(at).surface_params) == {"b": 50.0}
-    drawn_race_is_read_back(at)
+    assert spy["first"] == [False], "a table is not the player's view: nothing to draw first"
+    assert url_experiment(at).view == "table" and len(at.table) == 1
 
 
-def test_a_wrong_guess_draws_the_page_again_with_the_race_read_back(spy):
-    """If the race drawn first ever differs from what the sidebar reads, the page runs again."""
+def test_the_sidebar_never_changes_the_experiment(spy):
+    """The recorded action is the only way in: the sidebar draws from the experiment and reads no
+    widget back, so the page runs once and ends on the race the action made."""
     at = started()
-    # An edit recorded with a value no widget holds: the sidebar reads the widget's own value back.
+    # An edit recorded with a value no widget holds: with a second route the sidebar would read the
+    # widget's own value back and the page would have to draw itself again.
     at.session_state["recorded"] = [actions.SetHyper(0, "sgd", "lr", 0.0042)]
-    spy["first"].clear()
-    spy["sidebar"] = 0
-    at.run()
-    no_exception(at)
-    assert spy["first"] == [True]
-    assert spy["sidebar"] == 2, "the page should have drawn itself again"
-    assert "lr" not in url_experiment(at).entries[0].hyper_dict
+    drawn_first(spy, at, "a recorded edit")
+    assert url_experiment(at).entries[0].hyper_dict["lr"] == 0.0042
     drawn_race_is_read_back(at)
-
+    spy["first"].clear()
+    at.run()  # nothing recorded: the sidebar's widgets (the box still says the old rate) change nothing
+    no_exception(at)
+    assert spy["first"] == []
+    assert url_experiment(at).entries[0].hyper_dict["lr"] == 0.0042

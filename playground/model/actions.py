@@ -1,12 +1,11 @@
-"""Everything a user does to the race besides moving a widget, as data, and the one function that
-applies it: ``apply(experiment, action) -> experiment``.
+"""Everything a user does to the race, as data, and the one function that applies it:
+``apply(experiment, action) -> experiment``.
 
-The page's callbacks only record an action; the page applies the recorded actions at the top of
-the next run, through :func:`apply`, so what a button does is tested here without Streamlit.
-Widgets that edit one value (a learning rate, the steps) are read back into the experiment by the
-sidebar instead. Some of those also record what they set (:class:`SetHyper`, :class:`SetRun`): a
-run with only such edits to apply then knows its race before the sidebar is drawn, and sends the
-race player first (``app.py``).
+Every button and every widget of the page only records an action in its callback; the page applies
+the recorded actions at the top of the next run, through :func:`apply`, and draws its widgets from
+the experiment that gives. Nothing reads a widget back, so a rule such as "a value equal to the
+default is not kept" is written once, here, and tested without Streamlit. A run with actions to
+apply knows its race before the sidebar is drawn, and sends the race player first (``app.py``).
 """
 
 from __future__ import annotations
@@ -16,9 +15,30 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 import optimizers
-from playground.model import lessons
+import surfaces
+from playground.model import defaults, lessons, schedules
 from playground.model.caps import CAPS
-from playground.model.experiment import LABEL_MAX, Entry, Experiment, default_experiment, round_to_window
+from playground.model.experiment import (
+    LABEL_MAX,
+    VIEWS,
+    Entry,
+    Experiment,
+    Schedule,
+    clean_label,
+    default_experiment,
+    round_to_window,
+)
+
+# The custom surface as it opens from another surface. Its start (70% of the way to the top-left
+# corner) lies past y = π/2, so every run heads for the minimum at (0, π): the window is wide enough
+# to hold it, the two other minima (0, 0) and (0, -π), and each default run's overshoot past π
+# (Adam's is the largest).
+# tests/test_formula_minima.py races the default entries here and checks it.
+CUSTOM_FORMULA = "0.5*x**2 + 3*sin(y)**2"
+CUSTOM_WINDOW = ((-4.0, 4.0), (-4.0, 4.0))
+#: The window of a link's formula that names none.
+FORMULA_WINDOW = ((-3.0, 3.0), (-3.0, 3.0))
+SPEEDS = (0.25, 0.5, 1.0, 2.0, 4.0)
 
 
 @dataclass(frozen=True)
@@ -73,8 +93,7 @@ class AddSweepCell:
 @dataclass(frozen=True)
 class SetHyper:
     """Entry ``index`` (running ``optimizer``) takes ``value`` for its hyperparameter ``name``: the
-    value its widget now holds. A value equal to the entry's default is not kept as its own, just as
-    the sidebar reads the widgets back, so both give the same experiment."""
+    value its widget now holds. A value equal to the entry's default is not kept as its own."""
 
     index: int
     optimizer: str
@@ -84,21 +103,121 @@ class SetHyper:
 
 @dataclass(frozen=True)
 class SetRun:
-    """A run setting's widget moved: ``steps``, ``noise``, ``seed``, or coordinate ``axis`` of the
-    start (``start``; a start equal to the surface's own is kept as none, as the sidebar does)."""
+    """A run setting's widget moved: ``steps``, ``noise``, ``seed``, ``seeds`` (the spread over seeds),
+    ``speed``, ``batch`` (the race's mini-batch size, 0: every point), or coordinate ``axis`` of the
+    start (``start``; a start equal to the surface's own is kept as none)."""
 
     name: str
     value: float
     axis: int = 0
 
 
-Action = Add | Remove | Duplicate | LoadLesson | Reset | SetStart | AddSweepCell | SetHyper | SetRun
+@dataclass(frozen=True)
+class SetOptimizer:
+    """Entry ``index`` runs ``optimizer`` instead: its settings and schedule start afresh (they belong
+    to the old rule); its label, colour and own mini-batch size stay."""
+
+    index: int
+    optimizer: str
 
 
-def is_edit(action: Action) -> bool:
-    """Whether ``action`` only mirrors a value a sidebar widget now holds (the sidebar reads it too)."""
-    return isinstance(action, SetHyper | SetRun)
+@dataclass(frozen=True)
+class SetLabel:
+    """Entry ``index``'s label, cleaned (an empty one shows the optimizer's name)."""
 
+    index: int
+    label: str
+
+
+@dataclass(frozen=True)
+class SetColor:
+    """Entry ``index``'s colour; the palette's colour for its place is kept as none."""
+
+    index: int
+    color: str
+
+
+@dataclass(frozen=True)
+class SetSchedule:
+    """Entry ``index`` (running ``optimizer``) sets ``part`` of its learning-rate schedule: ``kind``,
+    ``warmup``, ``gamma`` or ``every``."""
+
+    index: int
+    optimizer: str
+    part: str
+    value: Any
+
+
+@dataclass(frozen=True)
+class SetBatch:
+    """Entry ``index``'s own mini-batch size (0: every point); None races with the race's."""
+
+    index: int
+    size: int | None
+
+
+@dataclass(frozen=True)
+class SetSurface:
+    """Race on surface ``key`` (or ``"custom"``, a typed formula): its own parameters, window and
+    start; a lesson's view window stays until the surface changes."""
+
+    key: str
+
+
+@dataclass(frozen=True)
+class SetSurfaceParam:
+    """The surface ``surface_key``'s parameter ``name`` takes ``value``; its default is kept as none."""
+
+    surface_key: str
+    name: str
+    value: float
+
+
+@dataclass(frozen=True)
+class SetFormula:
+    """The custom surface's formula. One that cannot be used leaves the race on the last one that
+    could (the page says why)."""
+
+    text: str
+
+
+@dataclass(frozen=True)
+class SetWindow:
+    """One end (``side`` 0: low, 1: high) of the custom surface's square window."""
+
+    side: int
+    value: float
+
+
+@dataclass(frozen=True)
+class SetPresent:
+    on: bool
+
+
+@dataclass(frozen=True)
+class SetView:
+    """Show view ``view``; None (a picker with nothing selected) keeps the current one."""
+
+    view: str | None
+
+
+Action = (Add | Remove | Duplicate | LoadLesson | Reset | SetStart | AddSweepCell | SetHyper | SetRun
+          | SetOptimizer | SetLabel | SetColor | SetSchedule | SetBatch | SetSurface | SetSurfaceParam
+          | SetFormula | SetWindow | SetPresent | SetView)
+
+
+def renumbers(action: Action) -> bool:
+    """Whether ``action`` changes which entry an index names (adds, removes, or replaces the race).
+
+    Actions recorded in one run all name entries as that run drew them, so the page applies the
+    others first (:func:`ordered`)."""
+    return isinstance(action, Add | Remove | Duplicate | LoadLesson | Reset | AddSweepCell)
+
+
+def ordered(recorded: list[Action]) -> list[Action]:
+    """Actions recorded in one run, in the order to apply them: those that keep the entries' indices
+    first, each group as recorded (a Remove then finds the entry its index named when drawn)."""
+    return sorted(recorded, key=renumbers)
 
 
 def starts_afresh(action: Action) -> bool:
@@ -109,7 +228,8 @@ def starts_afresh(action: Action) -> bool:
 
 def apply(exp: Experiment, action: Action) -> Experiment:
     """The experiment after ``action``. An action that cannot apply (past the cap of entries, an
-    index out of range, an unknown lesson, a point off the map) leaves the experiment unchanged."""
+    index out of range, an unknown lesson, a point off the map, a formula that cannot be used)
+    leaves the experiment unchanged."""
     entries = exp.entries
     if isinstance(action, Add):
         if len(entries) >= CAPS.entries:
@@ -147,30 +267,28 @@ def apply(exp: Experiment, action: Action) -> Experiment:
         said = ", ".join(f"{k} {v:.3g}" for k, v in values.items())
         entry = replace(src.with_hyper(**values), label=f"{src.display_label()} ({said})"[:LABEL_MAX], color="")
         return replace(exp, entries=(*entries, entry), view="race")
-    if isinstance(action, SetHyper):
-        if not 0 <= action.index < len(entries) or entries[action.index].optimizer != action.optimizer:
-            return exp
-        entry = entries[action.index]
-        base = exp.entry_defaults(entry.optimizer)
-        if action.name not in base:
-            return exp
-        hyper = entry.hyper_dict
-        if action.value == base[action.name]:
-            hyper.pop(action.name, None)
-        else:
-            hyper[action.name] = action.value
-        entry = replace(entry, hyper=tuple(sorted(hyper.items())))
-        return replace(exp, entries=(*entries[: action.index], entry, *entries[action.index + 1:]))
     if isinstance(action, SetRun):
         return _set_run(exp, action)
+    if isinstance(action, SetHyper | SetOptimizer | SetLabel | SetColor | SetSchedule | SetBatch):
+        return _set_entry(exp, action)
+    if isinstance(action, SetSurface | SetSurfaceParam | SetFormula | SetWindow):
+        return _set_surface(exp, action)
+    if isinstance(action, SetPresent):
+        return replace(exp, present=bool(action.on))
+    if isinstance(action, SetView):
+        return replace(exp, view=action.view) if action.view in VIEWS else exp
     raise TypeError(f"not an action: {action!r}")
 
 
 def _set_run(exp: Experiment, action: SetRun) -> Experiment:
-    if action.name in ("steps", "seed"):
+    if action.name in ("steps", "seed", "seeds"):
         return replace(exp, **{action.name: int(action.value)})
     if action.name == "noise":
         return replace(exp, noise=float(action.value))
+    if action.name == "speed":
+        return replace(exp, speed=float(action.value)) if action.value in SPEEDS else exp
+    if action.name == "batch":
+        return replace(exp, batch_size=max(int(action.value), 0))
     if action.name != "start":
         return exp
     try:
@@ -182,3 +300,107 @@ def _set_run(exp: Experiment, action: SetRun) -> Experiment:
         return exp
     point[action.axis] = float(action.value)
     return exp.with_start(tuple(point), surface)
+
+
+def _set_entry(exp: Experiment, action: SetHyper | SetOptimizer | SetLabel | SetColor | SetSchedule | SetBatch,
+               ) -> Experiment:
+    """An action on one entry; one naming an entry that is not there (or no longer runs the
+    optimizer the widget was drawn for) changes nothing."""
+    entries = exp.entries
+    if not 0 <= action.index < len(entries):
+        return exp
+    entry = entries[action.index]
+    if isinstance(action, SetHyper | SetSchedule) and entry.optimizer != action.optimizer:
+        return exp
+    if isinstance(action, SetHyper):
+        base = exp.entry_defaults(entry.optimizer)
+        if action.name not in base:
+            return exp
+        hyper = entry.hyper_dict
+        if action.value == base[action.name]:
+            hyper.pop(action.name, None)
+        else:
+            hyper[action.name] = action.value
+        entry = replace(entry, hyper=tuple(sorted(hyper.items())))
+    elif isinstance(action, SetOptimizer):
+        if action.optimizer not in optimizers.names() or action.optimizer == entry.optimizer:
+            return exp
+        entry = replace(entry, optimizer=action.optimizer, hyper=(), schedule=Schedule())
+    elif isinstance(action, SetLabel):
+        entry = replace(entry, label=clean_label(action.label or ""))
+    elif isinstance(action, SetColor):
+        color = (action.color or "").lower()
+        own = defaults.PALETTE[action.index % len(defaults.PALETTE)].lower()
+        entry = replace(entry, color="" if color == own else color)
+    elif isinstance(action, SetSchedule):
+        entry = _set_schedule(entry, action)
+        if entry is None:
+            return exp
+    else:
+        entry = replace(entry, batch=None if action.size is None else max(int(action.size), 0))
+    return replace(exp, entries=(*entries[: action.index], entry, *entries[action.index + 1:]))
+
+
+def _set_schedule(entry: Entry, action: SetSchedule) -> Entry | None:
+    casts = {"kind": str, "warmup": int, "gamma": float, "every": int}
+    if action.part not in casts or action.value is None:
+        return None
+    value = casts[action.part](action.value)
+    if action.part == "kind" and value not in schedules.KINDS:
+        return None
+    return replace(entry, schedule=replace(entry.schedule, **{action.part: value}))
+
+
+def _set_surface(exp: Experiment, action: SetSurface | SetSurfaceParam | SetFormula | SetWindow) -> Experiment:
+    if isinstance(action, SetSurface):
+        if action.key == exp.surface_key:
+            return exp
+        if action.key == "custom":
+            after = replace(exp, surface_key="custom", surface_params=(), formula=CUSTOM_FORMULA,
+                            bounds=CUSTOM_WINDOW, start=())
+        elif action.key in surfaces.names():
+            after = replace(exp, surface_key=action.key, surface_params=(), formula="", bounds=(), start=())
+        else:
+            return exp
+        return _batch_for_surface(after)
+    if isinstance(action, SetSurfaceParam):
+        if action.surface_key != exp.surface_key or exp.surface_key == "custom":
+            return exp
+        param = next((p for p in surfaces.spec(exp.surface_key).params if p.name == action.name), None)
+        if param is None:
+            return exp
+        params = dict(exp.surface_params)
+        if action.value == param.default:
+            params.pop(action.name, None)
+        else:
+            params[action.name] = float(action.value)
+        return _usable(replace(exp, surface_params=tuple(sorted(params.items()))), exp)
+    if exp.surface_key != "custom":
+        return exp
+    if isinstance(action, SetFormula):
+        if action.text == exp.formula:
+            return exp
+        return _usable(replace(exp, formula=action.text, start=()), exp)
+    if action.side not in (0, 1) or action.value is None:
+        return exp
+    ends = list((exp.bounds or FORMULA_WINDOW)[0])
+    ends[action.side] = float(action.value)
+    return _usable(replace(exp, bounds=(tuple(ends), tuple(ends))), exp)
+
+
+def _usable(after: Experiment, before: Experiment) -> Experiment:
+    """``after`` if its surface can be built, else ``before`` (the race stays on the last surface that works)."""
+    try:
+        after.build_surface()
+    except (ValueError, TypeError):
+        return before
+    return after
+
+
+def _batch_for_surface(exp: Experiment) -> Experiment:
+    """The race's mini-batch size on a new surface: none off a data surface, at most its points on one."""
+    try:
+        data = exp.build_surface().data
+    except ValueError:
+        return exp
+    return replace(exp, batch_size=0 if data is None else min(exp.batch_size, len(data.y)))

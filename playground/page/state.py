@@ -2,9 +2,10 @@
 change them.
 
 The current :class:`Experiment` lives in ``st.session_state["experiment"]``; widgets are drawn from
-it and read back into a new one on every run. A button or a click only records an action
-(:func:`record`); :func:`apply_recorded`, at the top of the next run, applies them through the
-pure :func:`playground.model.actions.apply` and keeps the widget keys in step:
+it and never read back. A button, a widget or a click only records an action (:func:`record`,
+:func:`on_widget`); :func:`apply_recorded`, at the top of the next run, applies them through the
+pure :func:`playground.model.actions.apply` (the only way the experiment changes) and keeps the
+widget keys in step:
 
 - keys carry a generation number that changes when the race is replaced wholesale (a lesson, a
   reset, a sweep cell), so the widgets start afresh from the new experiment;
@@ -13,6 +14,9 @@ pure :func:`playground.model.actions.apply` and keeps the widget keys in step:
 """
 
 from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
 
 import streamlit as st
 
@@ -42,24 +46,23 @@ def record(action: actions.Action) -> None:
 
 
 def apply_recorded() -> bool:
-    """Apply the actions recorded since the last run, before any widget is drawn.
+    """Apply the actions recorded since the last run, before any widget is drawn; True when there
+    were any. The experiment is then the one this run shows, whatever the sidebar draws after, so
+    the race player may be drawn before it.
 
-    True when they were all edits of a value (:func:`actions.is_edit`: a hyperparameter, the steps,
-    the start...): the experiment is then already the one the sidebar will read back, and the race
-    player may be drawn before it. Mixed with other actions they are dropped, since the sidebar reads
-    those widgets itself and an index recorded before a removal could name the wrong entry.
+    The actions of one run all name entries by their places in the race that run drew; those that
+    renumber the entries go last (:func:`actions.ordered`).
     """
     ss = st.session_state
     recorded, ss.recorded = list(ss.get("recorded", [])), []
-    edits = bool(recorded) and all(actions.is_edit(a) for a in recorded)
-    for action in recorded:
-        if actions.is_edit(action) and not edits:
-            continue
+    for action in actions.ordered(recorded):
         before: Experiment = ss.experiment
         after = actions.apply(before, action)
         ss.experiment = after
         _follow(action, before, after)
-    return edits
+    if recorded:
+        _seed_start(ss.experiment)
+    return bool(recorded)
 
 
 def _new_id() -> int:
@@ -91,14 +94,41 @@ def _follow(action: actions.Action, before: Experiment, after: Experiment) -> No
             ss.editing = ss.ids[min(action.index, len(ss.ids) - 1)]
     if ss.get("editing") != editing:
         ss.pop("entry_list_key", None)  # the list follows the entry the action opened, not its last click
-    if isinstance(action, actions.SetStart) and after.start != before.start:
-        for i, c in enumerate(after.start):  # the start boxes are seeded from session state
-            ss[keys.start(i, ss.gen, after.surface_key)] = c
+
+
+def _seed_start(exp: Experiment) -> None:
+    """The start boxes hold the experiment's start point. They are seeded from session state (a
+    click on the map moves them too), so a start the boxes did not set (a click, a new formula) is
+    written into them."""
+    ss = st.session_state
+    try:
+        point = exp.start_point()
+    except ValueError:
+        return
+    for i, c in enumerate(point):
+        key = keys.start(i, ss.gen, exp.surface_key)
+        if key in ss and ss[key] != c:
+            ss[key] = float(c)
+
+
+def on_widget(key: str, make: Callable[[Any], actions.Action]) -> None:
+    """A widget's callback: record ``make(value)``, the action of the value widget ``key`` now holds."""
+    record(make(st.session_state.get(key)))
+
+
+def recorder(make: Callable[[Any], actions.Action]) -> Callable[[Any], None]:
+    """What a number widget of :mod:`playground.page.widgets` tells its new value: it records ``make(value)``."""
+    return lambda value: record(make(value))
 
 
 def on_lesson() -> None:
     """The lesson list changed: load that lesson ("— choose a lesson —" keeps the race, drops the text)."""
     record(actions.LoadLesson(st.session_state.get(keys.lesson(st.session_state.gen)) or ""))
+
+
+def on_view() -> None:
+    """The view picker changed (nothing selected keeps the view)."""
+    record(actions.SetView(st.session_state.get(keys.view(st.session_state.gen))))
 
 
 def on_hyper(index: int, optimizer: str, name: str, value: float | bool) -> None:
