@@ -22,7 +22,7 @@ from playground.model.experiment import (
 from playground.model.simulate import Simulation
 from playground.page import data_view, export_panel, header, internals_view, keys, player, sweep_view
 from playground.page.compute import cached_figure, cached_player_data, cached_race, race_key
-from playground.page.state import on_start
+from playground.page.state import on_start, on_view
 from playground.page.style import dark_theme
 
 
@@ -81,6 +81,7 @@ def view_picker(exp: Experiment) -> str:
         key=keys.view(gen),
         format_func=views.TITLES.get,
         label_visibility="collapsed",
+        on_change=on_view,  # the view enters the experiment as an action, as every widget's value does
     )
     return view or exp.view
 
