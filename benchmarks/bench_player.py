@@ -12,6 +12,13 @@
     drawn step must follow the previous one) and at the fastest speed; baseline: the browser's
     requestAnimationFrame rate on the same page at rest.
 (d) The standalone HTML export of the default race, against the Plotly export (plotly.js inside).
+(e) Structural change → new data drawn, against the same bare page: from the click (or the Enter that
+    picks a choice) to the player's new data, for "Add optimizer" (7 → 8 optimizers × 1,000 steps;
+    each time after a new start, so the new optimizer runs beside seven finished runs), removing
+    that entry again, switching the surface (8 × 1,000 steps, a surface not raced before each time)
+    and picking a lesson (one not opened before each time; its own race, and a new player, since a
+    lesson starts the widgets afresh). Every one is a recorded action, so the player goes out
+    before the sidebar. The player is watched by polling every 2 ms (a lesson replaces it).
 
 Timings are measured inside the page with ``performance.now()``; nothing here is asserted by tests.
 """
@@ -25,7 +32,9 @@ from pathlib import Path
 
 import plotly.io
 
+import surfaces
 from playground import exports
+from playground.model import lessons, views
 from playground.model.experiment import default_experiment
 from playground.model.link import decode
 from playground.model.simulate import simulate
@@ -39,6 +48,11 @@ QUERY_1000 = "?opt=" + ";".join(RACE) + "&steps=1000"
 QUERY_5000 = "?opt=" + ";".join(RACE) + "&steps=5000"
 LR_BOX = f".st-key-{keys.hyper(0, 'sgd', 'rosenbrock', 'lr')}{keys.LOG_EXACT} input"
 START_BOX = f".st-key-{keys.start(0, 0, 'rosenbrock')} input"
+QUERY_7 = "?opt=" + ";".join(RACE[:7]) + "&steps=1000"
+ADD_BUTTON = f".st-key-{keys.ADD} button"
+#: 2-D surfaces for the surface row, by the name the selectbox shows; lessons that open on the player.
+SURFACES = ("bowl", "himmelblau", "beale", "saddle", "double_well", "rastrigin", "sharp_flat")
+PLAYER_LESSONS = tuple(lesson.title for lesson in lessons.LESSONS if views.BY_KEY[lesson.experiment.view].player)
 
 BARE_APP = '''
 import base64
@@ -134,6 +148,69 @@ def change_latency(browser, url: str, box: str, values: list[float]) -> tuple[li
         context.close()
 
 
+WATCH_ANY = f"""() => {{
+    window.__marks = []; window.__t0 = null;
+    let seen = null, rev = null;
+    setInterval(() => {{
+        const p = ({FIND})();
+        if (!p || !(Number(p.dataset.revision) >= 1)) return;
+        if (seen && (p !== seen || p.dataset.revision !== rev)) window.__marks.push(performance.now());
+        seen = p; rev = p.dataset.revision;
+    }}, 2);
+    const mark = () => {{ window.__t0 = performance.now(); }};
+    document.addEventListener('click', mark, true);
+    document.addEventListener('keydown', e => {{ if (e.key === 'Enter') mark(); }}, true);
+}}"""
+
+
+def _timed(page, act) -> float:
+    """ms from the last click or Enter of ``act`` to the player's next new data."""
+    marks = page.evaluate("window.__marks.length")
+    act()
+    page.wait_for_function(f"() => window.__marks.length > {marks}", timeout=60_000, polling=10)
+    ms = page.evaluate(f"window.__marks[{marks}] - window.__t0")
+    page.wait_for_timeout(1200)  # let the rerun finish sending before the next change
+    return ms
+
+
+def _type(page, box: str, value: float) -> None:
+    field = page.locator(box).first
+    field.fill(f"{value:g}")
+    field.press("Enter")
+
+
+def _choose(page, key_prefix: str, text: str) -> None:
+    """Pick ``text`` in the selectbox whose key starts with ``key_prefix``: type it, then Enter."""
+    box = page.locator(f"[class*='st-key-{key_prefix}'] input").first
+    box.click()
+    box.fill(text)
+    box.press("Enter")
+
+
+def structural_latency(browser, url: str, changes: int) -> dict[str, list[float]]:
+    """Per structural change: ms from its click (or Enter) to the player's new data."""
+    context = browser.new_context(viewport={"width": 1400, "height": 900})
+    try:
+        page = context.new_page()
+        page.goto(url, timeout=120_000)
+        _drawn(page)
+        page.wait_for_timeout(1500)
+        page.evaluate(WATCH_ANY)
+        out: dict[str, list[float]] = {"add": [], "remove": [], "surface": [], "lesson": []}
+        for i in range(changes):
+            _timed(page, lambda i=i: _type(page, START_BOX, -1.51 + 0.01 * i))  # untimed: a race not seen before
+            out["add"].append(_timed(page, lambda: page.locator(ADD_BUTTON).click()))
+            out["remove"].append(_timed(page, lambda: page.get_by_role("button", name="Remove", exact=True).click()))
+        _timed(page, lambda: page.locator(ADD_BUTTON).click())  # eight optimizers for the surfaces
+        for key in SURFACES[:changes]:
+            out["surface"].append(_timed(page, lambda key=key: _choose(page, "surface-", surfaces.spec(key).name)))
+        for title in PLAYER_LESSONS[:changes]:
+            out["lesson"].append(_timed(page, lambda title=title: _choose(page, "lesson-", title)))
+        return out
+    finally:
+        context.close()
+
+
 def play_rate(browser, url: str, window_ms: int) -> dict:
     context = browser.new_context(viewport={"width": 1400, "height": 900})
     try:
@@ -198,6 +275,7 @@ def run(quick: bool | None = None) -> list[dict]:
                 starts = [-1.51 + 0.01 * i for i in range(changes)]
                 start_ms, _ = change_latency(browser, ours_url + "/" + QUERY_1000, START_BOX, starts)
                 bare_ms, _ = change_latency(browser, bare_url, ".st-key-v input", [2.0 + i for i in range(changes)])
+                structural = structural_latency(browser, ours_url + "/" + QUERY_7, changes)
                 play = play_rate(browser, ours_url + "/" + QUERY_5000, 2000 if q else 4000)
             finally:
                 browser.close()
@@ -213,6 +291,21 @@ def run(quick: bool | None = None) -> list[dict]:
                     "the same bare page", base, other / base, "≤ 200 ms", other <= 200,
                     note="ours " + ", ".join(f"{t:.0f}" for t in start_ms) + " ms (all eight optimizers run "
                     "again, where a learning rate reruns one)", samples_ms=start_ms))
+    said = {
+        "add": ("“Add optimizer” → data-revision changes, 7 → 8 × 1,000 steps (median)",
+                "one new run beside seven finished ones, after a new start each time"),
+        "remove": ("removing an entry → data-revision changes, 8 → 7 × 1,000 steps (median)",
+                   "the entry just added; every run left is finished"),
+        "surface": ("switching the surface → data-revision changes, 8 × 1,000 steps (median)",
+                    "a surface not raced before each time: all eight optimizers run"),
+        "lesson": ("picking a lesson → data-revision changes, the lesson's race (median)",
+                   "a lesson not opened before each time; a new player, as the widgets start afresh"),
+    }
+    for kind, (name, what) in said.items():
+        times = structural[kind]
+        got = statistics.median(times)
+        rows.append(row(name, got, "ms", "the same bare page", base, got / base, "≤ 200 ms", got <= 200,
+                        note="ours " + ", ".join(f"{t:.0f}" for t in times) + f" ms ({what})", samples_ms=times))
     sent = statistics.median(ours_bytes)
     old = plotly_bytes(QUERY_1000)
     rows.append(row("bytes received per race change, 8 × 1,000 steps (websocket)", sent / 1000, "KB",
