@@ -93,3 +93,21 @@ def test_the_cache_keeps_to_its_byte_budget():
         cache.put(("k", k), optimizers.run(optimizers.make("sgd"), s, steps=100))
     assert cache.nbytes <= 2.5 * each
     assert cache.get(("k", 0)) is None and cache.get(("k", 1)) is None and cache.get(("k", 3)) is not None
+
+
+def test_more_seeds_run_the_spread_alone(raced):
+    """The runs drawn are those of the seed alone: asking for a spread over seeds keeps them."""
+    first = simulate(EXP)
+    spread = simulate(replace(EXP, seeds=4))
+    assert len(raced) == 2 and len(raced[1]) == 3  # one batched pass over four seeds
+    assert all(a is b for a, b in zip(first.trajectories, spread.trajectories, strict=True))
+    assert spread.spread is not None and spread.spread[0].path.shape[1] == 4
+
+
+def test_what_does_not_fix_the_numbers_runs_nothing(raced):
+    calm = replace(EXP, noise=0.0)
+    simulate(calm)
+    simulate(replace(calm, seed=9, seeds=5))  # nothing is drawn from a seed without noise or mini-batches
+    simulate(replace(calm, view="curves", lesson="rosenbrock", entries=tuple(
+        replace(e, label="x", color="#000000") for e in calm.entries)))
+    assert len(raced) == 1

@@ -1,8 +1,9 @@
 """One typed object describes an experiment; links, lessons, exports and the CLI all read and write it.
 
-:class:`Experiment` is frozen and hashable, so caches key on it (or on the parts that matter, see
-:func:`surface_only`), never on its link. The link itself, the query-string form of an experiment,
-is :mod:`playground.model.link`.
+:class:`Experiment` is frozen and hashable. What fixes a race's numbers is one value,
+:meth:`Experiment.race_key` (a :class:`RaceKey`): every cache of a race or of its runs keys on it (a
+picture of the surface alone keys on :func:`surface_only`), never on a link. The link itself, the
+query-string form of an experiment, is :mod:`playground.model.link`.
 """
 
 from __future__ import annotations
@@ -62,6 +63,54 @@ class Entry:
 
     def display_label(self) -> str:
         return self.label or optimizers.spec(self.optimizer).name
+
+
+@dataclass(frozen=True)
+class RunKey:
+    """What fixes one entry's run, beside the race's setting: the optimizer with every hyperparameter
+    resolved (the suggested lr, the spec's defaults), its schedule and the mini-batch size it runs
+    with (None: every point)."""
+
+    optimizer: str
+    hyper: tuple[tuple[str, float | bool], ...]
+    schedule: Schedule
+    batch: int | None
+
+    def make(self) -> optimizers.Optimizer:
+        return optimizers.make(self.optimizer, **dict(self.hyper))
+
+
+@dataclass(frozen=True)
+class RaceKey:
+    """Exactly what fixes a race's numbers: two experiments with equal keys race identically, and
+    nothing about how a race is shown (view, presentation, speed, lesson, labels, colours) is in it.
+
+    Everything is resolved: the surface's every parameter, its window, the start point, each run's
+    hyperparameters (an lr written out equal to the suggested one and one left out give the same
+    key). ``seed`` is 0 and ``seeds`` 1 where nothing is drawn from them (no noise, no mini-batches),
+    and ``seeds`` is 1 where the race has no spread to draw. Numbers are plain Python floats, so
+    ``repr`` (what the page's caches hash) is one string per key.
+    """
+
+    surface_key: str
+    formula: str  # "" off the custom surface
+    surface_params: tuple[tuple[str, float], ...]
+    window: tuple[tuple[float, float], ...]
+    start: tuple[float, ...]
+    steps: int
+    noise: float
+    seed: int
+    seeds: int
+    runs: tuple[RunKey, ...]
+
+    def entry(self, i: int) -> RaceKey:
+        """The key of entry ``i``'s run alone: a race's runs never interact, so it is the key of a
+        race of that entry by itself (what :mod:`playground.model.simulate` keeps finished runs under)."""
+        return replace(self, runs=(self.runs[i],))
+
+
+def _plain(value: Any) -> float | bool:
+    return value if isinstance(value, bool) else float(value)
 
 
 @dataclass(frozen=True)
@@ -132,14 +181,29 @@ class Experiment:
             return None
         return min(size, len(surface.data.y))
 
-    def race_signature(self) -> tuple:
-        """What fixes the race's numbers, with defaults filled in: two experiments with the same
-        signature race identically, however their links spell it (a default written out or left out)."""
-        surface = self.build_surface()
-        entries = tuple((e.optimizer, tuple(sorted(self.resolve(e).hyper.items())), e.schedule,
-                         self.batch_for(e, surface)) for e in self.entries)
-        return (self.surface_key, self.formula, tuple(sorted(surface.params.items())), surface.bounds.tolist(),
-                self.start_point(surface), self.steps, self.noise, self.seed, self.seeds, entries)
+    def race_key(self, surface: surfaces.Surface | None = None) -> RaceKey:
+        """What fixes this race's numbers (see :class:`RaceKey`); ``surface`` is this experiment's,
+        when already built. Raises ValueError where the surface or an entry cannot be built."""
+        surface = surface or self.build_surface()
+        runs = tuple(RunKey(e.optimizer, tuple(sorted((k, _plain(v)) for k, v in self.resolve(e).hyper.items())),
+                            e.schedule, self.batch_for(e, surface)) for e in self.entries)
+        drawn = self.noise > 0 or any(r.batch is not None for r in runs)
+        return RaceKey(
+            surface_key=self.surface_key,
+            formula=self.formula if self.surface_key == "custom" else "",
+            surface_params=tuple(sorted((k, float(v)) for k, v in surface.params.items())),
+            window=tuple((float(lo), float(hi)) for lo, hi in np.asarray(surface.bounds, dtype=np.float64)),
+            start=tuple(float(c) for c in self.start_point(surface)),
+            steps=int(self.steps),
+            noise=float(self.noise),
+            seed=int(self.seed) if drawn else 0,
+            seeds=int(self.seeds) if drawn and self.seeds > 1 and runs else 1,
+            runs=runs,
+        )
+
+    def race_signature(self) -> RaceKey:
+        """The older name of :meth:`race_key` (tests and the lesson header compare signatures)."""
+        return self.race_key()
 
     def labels(self) -> list[str]:
         """Entry labels, made unique ("Adam", "Adam (2)") so legends and tables stay readable."""

@@ -1,17 +1,18 @@
-"""Run an experiment on the core. Pure: the same experiment always gives the same numbers."""
+"""Run an experiment on the core. Pure: the same experiment always gives the same numbers, and so
+does any experiment with the same :meth:`~playground.model.experiment.Experiment.race_key`."""
 
 from __future__ import annotations
 
 import threading
 from collections import OrderedDict
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
 import optimizers
 import surfaces
 from playground.model import schedules
-from playground.model.experiment import Experiment
+from playground.model.experiment import Experiment, RaceKey
 
 
 @dataclass(frozen=True)
@@ -37,14 +38,21 @@ class Simulation:
         size = self.batches[i] if i < len(self.batches) else None
         return size is not None and self.surface.data is not None and size < len(self.surface.data.y)
 
+    def shown_as(self, exp: Experiment) -> Simulation:
+        """These runs as ``exp`` shows them (its labels, colours, view, lesson and speed): for an
+        experiment with the same race key, whose numbers these are."""
+        return replace(self, experiment=exp, labels=exp.labels(), colors=exp.colors())
+
     def batch_sizes(self) -> list[int]:
         """The distinct mini-batch sizes the race's runs use, smallest first (empty: all use every point)."""
         return sorted({self.batches[i] for i in range(len(self.trajectories)) if self.mini_batched(i)})
 
 
 class RunCache:
-    """Finished runs, each under everything that fixes its numbers, most recent last (at most ``size``
-    runs and ``budget`` bytes of arrays, so a busy server's memory stays bounded).
+    """Finished runs, each under the key of its entry's race alone (:meth:`RaceKey.entry`), most
+    recent last (at most ``size`` runs and ``budget`` bytes of arrays, so a busy server's memory
+    stays bounded). A key with ``seeds`` = 1 holds the run of its seed, recording the optimizer's
+    state; one with ``seeds`` = n the batched run over n seeds that draws the spread.
 
     A race's rows never interact (:func:`optimizers.race` gives each optimizer the run it would have
     alone), so a change to one entry leaves the other entries' runs as they were: a new learning
@@ -53,8 +61,8 @@ class RunCache:
 
     def __init__(self, size: int = 256, budget: int = 256 * 2**20) -> None:
         self.size, self.budget = size, budget
-        self._runs: OrderedDict[tuple, optimizers.Trajectory] = OrderedDict()
-        self._bytes: dict[tuple, int] = {}
+        self._runs: OrderedDict[RaceKey, optimizers.Trajectory] = OrderedDict()
+        self._bytes: dict[RaceKey, int] = {}
         self._lock = threading.Lock()
 
     @property
@@ -62,14 +70,14 @@ class RunCache:
         with self._lock:
             return sum(self._bytes.values())
 
-    def get(self, key: tuple) -> optimizers.Trajectory | None:
+    def get(self, key: RaceKey) -> optimizers.Trajectory | None:
         with self._lock:
             found = self._runs.get(key)
             if found is not None:
                 self._runs.move_to_end(key)
             return found
 
-    def put(self, key: tuple, run: optimizers.Trajectory) -> None:
+    def put(self, key: RaceKey, run: optimizers.Trajectory) -> None:
         arrays = (run.path, run.loss, run.grads, *run.state.values())
         for array in arrays:
             array.flags.writeable = False
@@ -90,19 +98,20 @@ class RunCache:
 RUNS = RunCache()
 
 
-def _race(exp: Experiment, surface: surfaces.Surface, start, opts, facs, batches, seed, record_state: bool):
-    """The entries' runs, in entry order: those not run before in one vectorised pass of the core per
-    distinct mini-batch size, the others from :data:`RUNS`."""
-    where = (exp.surface_key, exp.surface_params, exp.formula, exp.bounds, tuple(start), exp.steps, exp.noise,
-             tuple(np.atleast_1d(seed).tolist()), np.ndim(seed), record_state)
-    keys = [(where, o.key, tuple(sorted(o.hyper.items())), e.schedule, b)
-            for o, e, b in zip(opts, exp.entries, batches, strict=True)]
+def _race(key: RaceKey, surface: surfaces.Surface, opts: list, facs: list) -> list:
+    """The runs of ``key``'s entries, in entry order, over its ``seeds`` seeds (one: the runs drawn,
+    with their state; more: the spread): those not run before in one vectorised pass of the core
+    per distinct mini-batch size, the others from :data:`RUNS`."""
+    keys = [key.entry(i) for i in range(len(key.runs))]
+    batches = [r.batch for r in key.runs]
+    seed = key.seed if key.seeds == 1 else key.seed + np.arange(key.seeds)
     out: list = [RUNS.get(k) for k in keys]
     missing = [i for i, tr in enumerate(out) if tr is None]
     for size in dict.fromkeys(batches[i] for i in missing):
         rows = [i for i in missing if batches[i] == size]
-        got = optimizers.race([opts[i] for i in rows], surface, start, steps=exp.steps, noise=exp.noise, seed=seed,
-                              record_state=record_state, lr_factors=[facs[i] for i in rows], batch_size=size)
+        got = optimizers.race([opts[i] for i in rows], surface, key.start, steps=key.steps, noise=key.noise,
+                              seed=seed, record_state=key.seeds == 1, lr_factors=[facs[i] for i in rows],
+                              batch_size=size)
         for i, tr in zip(rows, got, strict=True):
             RUNS.put(keys[i], tr)
             out[i] = tr
@@ -110,18 +119,17 @@ def _race(exp: Experiment, surface: surfaces.Surface, start, opts, facs, batches
 
 
 def simulate(exp: Experiment) -> Simulation:
+    """The race ``exp`` fixes, run from its :meth:`~Experiment.race_key` (each entry's
+    hyperparameters resolved once)."""
     surface = exp.build_surface()
-    start = exp.start_point(surface)
-    opts = [exp.resolve(e) for e in exp.entries]
-    facs = [schedules.factors(e.schedule, exp.steps) for e in exp.entries]
-    batches = [exp.batch_for(e, surface) for e in exp.entries]
-    trajectories = _race(exp, surface, start, opts, facs, batches, exp.seed, True)
-    spread = None
-    if exp.seeds > 1 and (exp.noise > 0 or any(b is not None for b in batches)) and opts:
-        seeds = exp.seed + np.arange(exp.seeds)
-        spread = _race(exp, surface, start, opts, facs, batches, seeds, False)
+    key = exp.race_key(surface)
+    opts = [r.make() for r in key.runs]
+    facs = [schedules.factors(r.schedule, key.steps) for r in key.runs]
+    trajectories = _race(replace(key, seeds=1), surface, opts, facs)
+    spread = _race(key, surface, opts, facs) if key.seeds > 1 else None
     lr = [
-        np.full(exp.steps, float(o.hyper["lr"])) if f is None else float(o.hyper["lr"]) * f
+        np.full(key.steps, float(o.hyper["lr"])) if f is None else float(o.hyper["lr"]) * f
         for o, f in zip(opts, facs, strict=True)
     ]
-    return Simulation(exp, surface, start, exp.labels(), exp.colors(), trajectories, spread, lr, tuple(batches))
+    return Simulation(exp, surface, key.start, exp.labels(), exp.colors(), trajectories, spread, lr,
+                      tuple(r.batch for r in key.runs))

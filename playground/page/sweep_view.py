@@ -10,18 +10,19 @@ from playground import figures
 from playground.figures.sweep import sweep_figure
 from playground.model import actions
 from playground.model.caps import CAPS
-from playground.model.experiment import Experiment, round_significant
+from playground.model.experiment import Experiment, RaceKey, round_significant
 from playground.model.simulate import Simulation
 from playground.model.sweep import METRICS, SweepResult, SweepSpec, default_spec, numeric_hypers, run_sweep
 from playground.page import keys
-from playground.page.compute import race_key
+from playground.page.compute import KEYED
 from playground.page.state import record
 from playground.page.style import dark_theme
 
 
-@st.cache_data(max_entries=16, ttl=3600, show_spinner=False)
-def cached_sweep(key: Experiment, spec: SweepSpec) -> SweepResult:
-    return run_sweep(key, spec)
+@st.cache_data(max_entries=16, ttl=3600, show_spinner=False, hash_funcs=KEYED)
+def cached_sweep(key: RaceKey, spec: SweepSpec, _exp: Experiment) -> SweepResult:
+    """The sweep of ``_exp``, whose race key is ``key`` (what fixes the numbers; a label or a view does not)."""
+    return run_sweep(_exp, spec)
 
 
 def _readable(key: str, base: dict, values: dict) -> dict:
@@ -82,7 +83,7 @@ def show(exp: Experiment, race: Simulation) -> None:
     sweep_spec = SweepSpec(idx, x, (float(x_lo), float(x_hi)), y, y_range, int(res), metric, float(tol))
     n = res * (res if y else 1)
     with st.spinner(f"Running {n:,} configurations × {exp.steps:,} steps in one vectorised pass…"):
-        result = cached_sweep(race_key(exp), sweep_spec)
+        result = cached_sweep(exp.race_key(), sweep_spec, exp)
     for m in result.messages:
         st.info(m)
     fig = figures.for_streamlit(sweep_figure(result, figures.Theme(dark=dark_theme(), present=exp.present)))
