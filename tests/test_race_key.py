@@ -1,6 +1,6 @@
 """One key for one fact: :meth:`Experiment.race_key` says exactly what fixes a race's numbers, and
 every cache of a race (the page's races, figures, player data and sweeps, the finished runs kept per
-entry) keys on it."""
+entry) keys on it. Suggested learning rates are resolved once per surface and optimizer."""
 
 from __future__ import annotations
 
@@ -11,9 +11,10 @@ import numpy as np
 import pytest
 
 import optimizers
-from playground.model import defaults
+from playground.model import actions, defaults
+from playground.model import experiment as experiment_module
 from playground.model import simulate as simulate_module
-from playground.model.experiment import Entry, Experiment, Schedule
+from playground.model.experiment import Entry, Experiment, Schedule, default_experiment
 from playground.model.simulate import RunCache, simulate
 from playground.model.sweep import default_spec
 from playground.page import compute, sweep_view
@@ -210,3 +211,88 @@ def test_an_lr_spelt_out_reuses_the_finished_runs(counted):
     simulate(with_entry(BASE, 1, hyper=(("lr", defaults.default_lr("adam", "rosenbrock")),)))
     simulate(relabelled(replace(BASE, view="table")))
     assert counted["race"] == count
+
+
+# --- suggested learning rates, resolved once -----------------------------------------------------------
+
+
+@pytest.fixture
+def suggesting(monkeypatch):
+    """Counts the calls of defaults.default_lr, per optimizer, from a cold cache."""
+    experiment_module._suggested_lr.cache_clear()
+    calls: Counter = Counter()
+    real = defaults.default_lr
+
+    def spy(optimizer, surface):
+        calls[optimizer] += 1
+        return real(optimizer, surface)
+
+    monkeypatch.setattr(defaults, "default_lr", spy)
+    yield calls
+    experiment_module._suggested_lr.cache_clear()  # nothing a patched rule said outlives the test
+
+
+def test_building_the_key_twice_resolves_each_suggestion_once(suggesting):
+    exp = replace(default_experiment(), entries=(*default_experiment().entries, Entry("adam"), Entry("newton")))
+    first = exp.race_key()
+    assert suggesting == {"sgd": 1, "momentum": 1, "rmsprop": 1, "adam": 1, "newton": 1}
+    assert exp.race_key() == first
+    simulate(exp)
+    exp.entry_defaults("adam")
+    assert max(suggesting.values()) == 1
+    # Another surface is another suggestion.
+    replace(exp, surface_key="bowl").race_key()
+    assert suggesting["sgd"] == 2
+
+
+def test_another_rule_is_another_suggestion(monkeypatch):
+    """A swapped rule (a tool, a test) is obeyed at once: the cache keys on it."""
+    exp = Experiment(entries=(Entry("sgd"),))
+    before = exp.race_key().runs[0].hyper
+    monkeypatch.setattr(defaults, "default_lr", lambda optimizer, surface: 0.0123)
+    assert dict(exp.race_key().runs[0].hyper)["lr"] == 0.0123
+    monkeypatch.undo()
+    assert exp.race_key().runs[0].hyper == before
+
+
+@pytest.fixture
+def raced(monkeypatch):
+    """Batched races the suggestions start (the rule's sweeps) and the core's races."""
+    experiment_module._suggested_lr.cache_clear()
+    calls: Counter = Counter()
+    for module, name in ((defaults, "rule_lrs"), (optimizers, "race")):
+        real = getattr(module, name)
+
+        def counting(*args, _name=name, _real=real, **kwargs):
+            calls[_name] += 1
+            return _real(*args, **kwargs)
+
+        monkeypatch.setattr(module, name, counting)
+    yield calls
+    experiment_module._suggested_lr.cache_clear()
+
+
+@pytest.mark.parametrize("name, value", [("lr", 0.004), ("momentum", 0.5), ("lr", None)])
+def test_editing_a_hyperparameter_of_the_default_race_runs_no_race(raced, name, value):
+    exp = default_experiment()
+    index = [e.optimizer for e in exp.entries].index("momentum")
+    if value is None:
+        value = exp.suggested_lr("momentum")  # back to the suggestion
+        raced.clear()
+    after = actions.apply(exp, actions.SetHyper(index, "momentum", name, value))
+    assert after != exp or value == exp.suggested_lr("momentum")
+    assert raced == {}
+
+
+def test_a_rate_the_table_does_not_know_is_worked_out_once(raced, monkeypatch):
+    """The fault the test above guards against, planted: without Rosenbrock's row the rule runs its
+    batched race to find gradient descent's rate; a second edit, and the race's key, do not run it again."""
+    table = defaults._frozen({s: dict(r) for s, r in defaults.CURRENT_LR_TABLE.items() if s != "rosenbrock"})
+    monkeypatch.setattr(defaults, "CURRENT_LR_TABLE", table)
+    defaults._rule_lr_cached.cache_clear()
+    exp = default_experiment()
+    after = actions.apply(exp, actions.SetHyper(0, "sgd", "lr", 0.004))
+    assert raced["rule_lrs"] == 1 and raced["race"] == 1
+    actions.apply(after, actions.SetHyper(0, "sgd", "lr", 0.005))
+    replace(after, entries=(Entry("sgd"),)).race_key()
+    assert raced["rule_lrs"] == 1 and raced["race"] == 1

@@ -8,6 +8,7 @@ query-string form of an experiment, is :mod:`playground.model.link`.
 
 from __future__ import annotations
 
+import functools
 import math
 import re
 from collections.abc import Iterable
@@ -113,6 +114,15 @@ def _plain(value: Any) -> float | bool:
     return value if isinstance(value, bool) else float(value)
 
 
+@functools.lru_cache(maxsize=1024)
+def _suggested_lr(rule, version: int, surface_key: str, optimizer: str) -> float:
+    """The suggestion ``rule`` gives, kept per (rule, table version, surface, optimizer): a page run
+    asks for it several times per entry, and an optimizer the table does not know starts a batched
+    race to work it out. The rule is part of the key because a tool or a test may swap
+    :func:`defaults.default_lr` for another."""
+    return rule(optimizer, surface_key)
+
+
 @dataclass(frozen=True)
 class Experiment:
     """Everything that determines a race and how it is shown."""
@@ -166,7 +176,7 @@ class Experiment:
     def suggested_lr(self, optimizer: str) -> float:
         """The learning rate an entry of ``optimizer`` without one of its own races with here: the
         current suggestion (a link means the rate of the table it names, see :mod:`playground.model.link`)."""
-        return defaults.default_lr(optimizer, self.surface_key)
+        return _suggested_lr(defaults.default_lr, defaults.CURRENT_LR_VERSION, self.surface_key, optimizer)
 
     def resolve(self, entry: Entry) -> optimizers.Optimizer:
         """The optimizer an entry stands for on this experiment's surface."""
