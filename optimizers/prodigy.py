@@ -14,7 +14,7 @@ v_t = \beta_2 v_{t-1} + (1-\beta_2)\, d_{t-1}^2\, g_t^2 \\
 r_t &= \beta_3 r_{t-1} + \frac{d_{t-1}^2\, \eta}{d_0}\, \langle g_t,\, x_0 - x_{t-1} \rangle, \qquad
 s_t = \beta_3 s_{t-1} + \frac{d_{t-1}^2\, \eta}{d_0}\, g_t \\
 \hat d_t &= \frac{r_t}{\lVert s_t \rVert_1}, \qquad
-  d_t = \min\!\left(\max_{k \le t} \hat d_k,\ \gamma\, d_{t-1}\right)
+  d_t = \min\!\left(\max(d_0, \max_{k \le t} \hat d_k),\ \gamma\, d_{t-1}\right)
   \quad (\text{while } d_{t-1} = d_0:\ d_{t-1} \leftarrow \max(d_0, \hat d_t) \text{ first}) \\
 x_t &= x_{t-1} - \eta\, d_{t-1}\, \frac{m_t}{\sqrt{v_t} + d_t\, \epsilon}
   \quad (\beta_1 > 0) \\

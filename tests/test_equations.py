@@ -547,14 +547,8 @@ def quadratic():
 
 
 # Rules the reader reads whose LaTeX does not say what the code does; the list may only shrink (a fixed
-# rule fails as an unexpected pass).
-WRONG = {
-    # d_max starts at d_0 in the code (and in prodigyopt), so d_1 = d_0; the LaTeX's max over k ≤ t of
-    # \hat d_k starts at \hat d_1 = 0 (⟨g_1, x_0 − x_0⟩ = 0) and makes d_1 = 0: the run it describes
-    # stops after its first step. \max(d_0, \max_{k \le t} \hat d_k) matches the code to the last bit.
-    "prodigy": "the running maximum of d̂ leaves out d_0",
-}
-# Prodigy's LaTeX also leaves out that β₃ left at its default is √β₂ (optimizers/prodigy.py's beta3_of).
+# rule fails as an unexpected pass). Prodigy's was here: its running maximum of d̂ left out d_0.
+WRONG: dict[str, str] = {}
 
 
 @pytest.mark.parametrize("key", [pytest.param(k, marks=pytest.mark.xfail(reason=WRONG[k], strict=True))
@@ -598,11 +592,13 @@ def test_the_reader_on_hand_made_rules(quadratic):
     assert not math.isnan(path[2][0])
 
 
-def test_the_reader_reads_prodigy_once_its_maximum_starts_at_d0(quadratic):
-    """What WRONG says of Prodigy, checked: with d_0 in the running maximum its rule is the code's, also
-    while d grows (a larger rate and d_0, a growth rate that binds) and along its β₁ = 0 line."""
+def test_prodigys_rule_is_the_codes_while_d_grows(quadratic):
+    """With d_0 in the running maximum (without it d_1 = 0, since ⟨g_1, x_0 − x_0⟩ = 0, and the run it
+    described stopped after one step) the rule shown is the code's, also while d grows (a larger rate
+    and d_0, a growth rate that binds) and along its β₁ = 0 line."""
     spec = optimizers.spec("prodigy")
-    latex = spec.rule_latex.replace(r"\max_{k \le t} \hat d_k", r"\max(d_0, \max_{k \le t} \hat d_k)")
+    latex = spec.rule_latex
+    assert r"\max(d_0, \max_{k \le t} \hat d_k)" in latex
     growing = {**probe(spec), "lr": 1.0, "d0": 1e-3, "growth_rate": 1.5}
     for hyper, steps in ((probe(spec), STEPS), (growing, 20), ({**growing, "beta1": 0.0}, 12)):
         by_hand = Rule(latex, spec, hyper).run(quadratic, START, steps)
