@@ -38,7 +38,7 @@ from playground.model.simulate import Simulation, simulate
 MAP_PX = 480.0
 STEPS_PX = 160.0
 KEYS = lessons.names()
-PLAYER_VIEWS = ("race", "side")
+PLAYER_VIEWS = tuple(v.key for v in views.VIEWS if v.player)
 
 
 @functools.cache

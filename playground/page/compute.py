@@ -15,6 +15,7 @@ import streamlit as st
 
 from playground import figures
 from playground.figures import player_data
+from playground.model import views
 from playground.model.experiment import Experiment, RaceKey, surface_only
 from playground.model.simulate import Simulation, simulate
 
@@ -22,12 +23,6 @@ from playground.model.simulate import Simulation, simulate
 #: Streamlit's generic hasher walks a dataclass field by field (tens of ms for eight entries).
 #: Experiments are hashed so only as the surface's key (:func:`surface_only`).
 KEYED = {RaceKey: repr, Experiment: repr}
-
-
-def race_key(exp: Experiment) -> Experiment:
-    """What the views pass to the caches below: the experiment itself, as the caches take the race's
-    key from it (:meth:`Experiment.race_key`). Kept for the callers that still pass a "key" along."""
-    return exp
 
 
 def cached_race(exp: Experiment) -> Simulation:
@@ -58,8 +53,8 @@ def cached_backdrop(key: Experiment, side: bool, dark: bool, present: bool) -> f
 
 
 def cached_figure(exp: Experiment, view: str, speed: float, dark: bool, present: bool) -> dict:
-    """The Plotly figure of an analysis view: ``3d`` (a 2-D surface) or ``curves``. The race, side by
-    side and 1-D layouts are the player's."""
+    """The Plotly figure of an analysis view: its row in :mod:`playground.model.views` names the figure
+    builder (the race, side by side and 1-D layouts are the player's)."""
     key, race = _keyed_race(exp)
     return _figure(key, _looks(race), view, speed, dark, present, race)
 
@@ -68,10 +63,8 @@ def cached_figure(exp: Experiment, view: str, speed: float, dark: bool, present:
 def _figure(key: RaceKey, looks: tuple, view: str, speed: float, dark: bool, present: bool, _race: Simulation) -> dict:
     race = replace(_race, experiment=replace(_race.experiment, speed=speed))
     theme = figures.Theme(dark=dark, present=present)
-    height = 860 if present else 720
-    if view == "3d":
-        return figures.surface3d_figure(race, theme, height=height)
-    return figures.curves_figure(race, theme, height=height + 80)
+    height = (860 if present else 720) + (80 if view == "curves" else 0)  # Curves stacks one more panel
+    return getattr(figures, views.BY_KEY[view].figure)(race, theme, height=height)
 
 
 def cached_player_data(exp: Experiment, view: str, speed: float, dark: bool, present: bool, arrows: bool,

@@ -21,7 +21,7 @@ from playground.model.experiment import (
 )
 from playground.model.simulate import Simulation
 from playground.page import data_view, export_panel, header, internals_view, keys, player, sweep_view
-from playground.page.compute import cached_figure, cached_player_data, cached_race, race_key
+from playground.page.compute import cached_figure, cached_player_data, cached_race
 from playground.page.state import on_start, on_view
 from playground.page.style import dark_theme
 
@@ -46,8 +46,8 @@ def places() -> Places:
     return Places(st.container(), player_place)
 
 
-# (experiment, its race key, its race, the places above the view)
-Renderer = Callable[[Experiment, Experiment, Simulation, Places], None]
+# (experiment, its race, the places above the view); the caches take the race's key from the experiment
+Renderer = Callable[[Experiment, Simulation, Places], None]
 _RENDERERS: dict[str, Renderer] = {}
 
 
@@ -104,12 +104,11 @@ def draw_first(exp: Experiment, at: Places) -> Places:
     if not exp.entries or not views.BY_KEY[exp.view].player:
         return at
     try:
-        key = race_key(exp)
-        race = cached_race(key)
+        race = cached_race(exp)
     except ValueError:  # a surface that cannot be built: the page explains it in the usual order
         return at
     _notes(exp, race, at)
-    _player(exp, key, race, at)
+    _player(exp, race, at)
     time.sleep(FIRST_PAUSE_S)
     return replace(at, drawn=True)
 
@@ -119,14 +118,13 @@ def show_view(exp: Experiment, at: Places) -> None:
         with at.notes:
             st.info("Add an optimizer in the sidebar to start a race.")
         return
-    key = race_key(exp)
     if at.drawn:
-        race = cached_race(key)
+        race = cached_race(exp)
     else:
         with at.notes, st.spinner("Running the optimizers…"):
-            race = cached_race(key)
+            race = cached_race(exp)
         _notes(exp, race, at)
-    renderer(exp.view)(exp, key, race, at)
+    renderer(exp.view)(exp, race, at)
 
 
 def _notes(exp: Experiment, race: Simulation, at: Places) -> None:
@@ -139,10 +137,10 @@ def _notes(exp: Experiment, race: Simulation, at: Places) -> None:
         at.notes.warning(" · ".join(diverged) + " — its path stops at the last finite position (|coordinate| ≤ 10⁶).")
 
 
-def show_player(exp: Experiment, key: Experiment, race: Simulation, at: Places) -> None:
+def show_player(exp: Experiment, race: Simulation, at: Places) -> None:
     """The race player (race and side by side; 1-D surfaces draw their curve), then what goes under it."""
     if not at.drawn:
-        _player(exp, key, race, at)
+        _player(exp, race, at)
     st.caption(
         "▶ Play runs every optimizer on one clock (space; ← → step; Home/End); drag the slider to scrub. "
         + ("Faint lines are the whole paths; ★ marks the known minima, ○ the start. Click the map to start "
@@ -161,7 +159,7 @@ def lesson_beside(exp: Experiment) -> tuple[str, str] | None:
     return (found.title, found.watch) if found is not None else None
 
 
-def _player(exp: Experiment, key: Experiment, race: Simulation, at: Places) -> None:
+def _player(exp: Experiment, race: Simulation, at: Places) -> None:
     """The player's notes and switch (into ``at.notes``) and the player itself (into ``at.player``)."""
     view = exp.view
     if exp.view == "3d":
@@ -177,39 +175,39 @@ def _player(exp: Experiment, key: Experiment, race: Simulation, at: Places) -> N
             "Show the downhill direction (dotted) and the step taken (solid) at the current step",
             key=keys.arrows(st.session_state.gen),
         )
-    data = cached_player_data(key, view, exp.speed, dark_theme(), exp.present, arrows, lesson_beside(exp))
+    data = cached_player_data(exp, view, exp.speed, dark_theme(), exp.present, arrows, lesson_beside(exp))
     with at.player:
         player.show(data, key=keys.player(st.session_state.gen), on_start=on_start)
 
 
-def show_figure(exp: Experiment, key: Experiment, race: Simulation, at: Places) -> None:
+def show_figure(exp: Experiment, race: Simulation, at: Places) -> None:
     """A Plotly figure: the 3-D surface (a 1-D surface goes to the player) or the curves."""
     if exp.view == "3d" and race.surface.dim == 1:
-        show_player(exp, key, race, at)
+        show_player(exp, race, at)
         return
-    spec = cached_figure(key, exp.view, exp.speed, dark_theme(), exp.present)
+    spec = cached_figure(exp, exp.view, exp.speed, dark_theme(), exp.present)
     st.plotly_chart(figures.for_streamlit(spec), config={"displaylogo": False}, theme=None)
     if not exp.present:
         export_panel.show(exp, race)
 
 
 @renders("table")
-def show_summary(exp: Experiment, key: Experiment, race: Simulation, at: Places) -> None:
+def show_summary(exp: Experiment, race: Simulation, at: Places) -> None:
     summary_table(race)
 
 
 @renders("equations")
-def show_equations(exp: Experiment, key: Experiment, race: Simulation, at: Places) -> None:
+def show_equations(exp: Experiment, race: Simulation, at: Places) -> None:
     equations(exp, race)
 
 
 @renders("sweep")
-def show_sweep(exp: Experiment, key: Experiment, race: Simulation, at: Places) -> None:
+def show_sweep(exp: Experiment, race: Simulation, at: Places) -> None:
     sweep_view.show(exp, race)
 
 
 @renders("internals")
-def show_internals(exp: Experiment, key: Experiment, race: Simulation, at: Places) -> None:
+def show_internals(exp: Experiment, race: Simulation, at: Places) -> None:
     internals_view.show(exp, race)
 
 

@@ -16,12 +16,12 @@ import pytest
 from browser_support import LOAD_TIMEOUT, PLAYER, drawn_marks, plot_boxes, seek, wait_revision, wait_step
 
 import optimizers
-from playground.model import lessons
+from playground.model import lessons, views
 
 pytestmark = pytest.mark.browser
 
 SIZES = [pytest.param(1440, 900, False, id="1440x900"), pytest.param(1280, 720, True, id="1280x720-present")]
-PLAYER_VIEWS = ("race", "side")
+PLAYER_VIEWS = tuple(v.key for v in views.VIEWS if v.player)
 
 
 def _main_plot_height(player) -> float:
