@@ -104,14 +104,19 @@ export function drawDiverged(g, t, run, marks, font, halo, ink = "#1f2430") {
   const tx = Math.max(t.left + 4, Math.min(x - w / 2, t.left + t.width - w - 4));
   // Above the cross when there is room inside the plot, else under it.
   const ty = y - r - 6 - font < t.top ? y + r + font + 4 : y - r - 6;
+  haloText(g, text, tx, ty, halo, ink);
+  return [x, y];
+}
+
+/** Text left-aligned at (x, y) over a halo of the background's colour, so it reads over any map. */
+function haloText(g, text, x, y, halo, fill) {
   g.textAlign = "left";
   g.textBaseline = "alphabetic";
   g.lineWidth = 3;
   g.strokeStyle = halo;
-  g.strokeText(text, tx, ty);
-  g.fillStyle = ink;
-  g.fillText(text, tx, ty);
-  return [x, y];
+  g.strokeText(text, x, y);
+  g.fillStyle = fill;
+  g.fillText(text, x, y);
 }
 
 /** The outline of a mark shape (scene.py's SHAPES) of radius r around (x, y): each covers about the
@@ -186,13 +191,7 @@ export function drawEdgeMarker(g, t, x, y, dx, dy, r, color, text, font, halo) {
   let ty = y - Math.sin(a) * (2.6 * r) + font / 3;
   tx = Math.max(t.left + 3, Math.min(tx, t.left + t.width - w - 3));
   ty = Math.max(t.top + font, Math.min(ty, t.top + t.height - 4));
-  g.textAlign = "left";
-  g.textBaseline = "alphabetic";
-  g.lineWidth = 3;
-  g.strokeStyle = halo;
-  g.strokeText(text, tx, ty);
-  g.fillStyle = color;
-  g.fillText(text, tx, ty);
+  haloText(g, text, tx, ty, halo, color);
   return text;
 }
 
