@@ -39,10 +39,16 @@ def oracle_for(surface: Any, t: int, idx: np.ndarray | None, noise: np.ndarray |
 
 
 class Group:
-    """One optimizer's block of rows inside the shared working array, and what it recorded."""
+    """One optimizer's block of rows inside the shared working array, and what it recorded.
+
+    With ``steps`` given, every state field is recorded after every step into ``record`` (``(steps,
+    n, *field's shape)``, allocated once, NaN until written): the runner writes each step's state
+    into ``sinks`` as it goes, so no step's state is kept alive to be gathered at the end.
+    """
 
     def __init__(
-        self, opt: Optimizer, n: int, hp: dict[str, Any], state: Any, sl: slice, lr_factors: np.ndarray | None
+        self, opt: Optimizer, n: int, hp: dict[str, Any], state: Any, sl: slice, lr_factors: np.ndarray | None,
+        steps: int | None = None,
     ) -> None:
         self.update = opt.spec.update
         self.grad_point = opt.spec.grad_point
@@ -56,14 +62,32 @@ class Group:
         self.slice = sl
         self.rows = np.arange(n)  # local row numbers still running
         self.x = np.empty((0, 0))
-        self.trail: list[Any] = []
-        self.segments: list[tuple[int, np.ndarray, list[Any]]] = []
+        fields = zip(state._fields, state, strict=True)
+        self.record = None if steps is None else {
+            name: np.full((steps, n, *np.shape(value)[1:]), np.nan) for name, value in fields
+        }
+        self.sinks: list[np.ndarray] = []  # per field, where this chunk's steps go: [step in chunk] = value
+        self._scatter: tuple[int, np.ndarray] | None = None
 
-    def begin(self, t: int, x: np.ndarray) -> None:
-        self.trail = []
-        self.segments.append((t, self.rows, self.trail))
+    def begin(self, t: int, x: np.ndarray, count: int) -> None:
+        """Start a chunk of ``count`` steps from step ``t`` on the working array ``x``."""
         # This block's rows of the working array, as a view: updated in place, sliced once per chunk.
         self.x = x[self.slice]
+        if self.record is None:
+            return
+        if self.rows.size == self.n:  # every row running: write straight into the record
+            self.sinks = [arr[t - 1 : t - 1 + count] for arr in self.record.values()]
+        else:  # rows left: write into the chunk's own arrays, then into the rows still running
+            self.sinks = [np.empty((count, self.rows.size, *arr.shape[2:])) for arr in self.record.values()]
+            self._scatter = (t, self.rows)
+
+    def end(self) -> None:
+        """Finish the chunk: the states of rows still running into their rows of the record."""
+        if self._scatter is not None:
+            t, rows = self._scatter
+            for arr, sink in zip(self.record.values(), self.sinks, strict=True):
+                arr[t - 1 : t - 1 + len(sink), rows] = sink
+            self._scatter = None
 
     def compact(self, keep: np.ndarray, offset: int) -> int:
         mine = keep[self.slice]
@@ -76,31 +100,10 @@ class Group:
         self.slice = slice(offset, offset + count)
         return offset + count
 
-    def records(self, steps: int, dim: int, diverged: np.ndarray) -> dict[str, np.ndarray]:
-        fields = self.state._fields
-        tails = {name: getattr(self.state, name).shape[1:] for name in fields}
-        out = {name: np.full((steps, self.n, *tails[name]), np.nan) for name in fields}
-        segments = [(t, rows, trail) for t, rows, trail in self.segments if trail and rows.size]
-        if segments and all(rows.size == self.n for _, rows, _ in segments):
-            # No row left early: the trails fill steps 1, 2, … in order, so each field is one block
-            # (one concatenation instead of one conversion per chunk).
-            done = sum(len(trail) for _, _, trail in segments)
-            blocks = {}
-            for i, name in enumerate(fields):
-                try:
-                    block = np.concatenate([s[i] for _, _, trail in segments for s in trail], axis=0)
-                except ValueError:
-                    break
-                if block.shape != (done * self.n, *tails[name]):
-                    break
-                blocks[name] = block.reshape(done, self.n, *tails[name])
-            else:
-                for name, block in blocks.items():
-                    out[name][:done] = block
-                segments = []
-        for t, rows, trail in segments:
-            for i, name in enumerate(fields):
-                out[name][t - 1 : t - 1 + len(trail), rows] = [s[i] for s in trail]
+    def records(self, diverged: np.ndarray) -> dict[str, np.ndarray]:
+        """Each state field after every step, ``(steps, n, *field's shape)``, NaN from the step
+        before a row's divergence on (where its recorded path ends)."""
+        out = self.record or {}
         for row in np.flatnonzero(diverged >= 0):
             for arr in out.values():
                 arr[max(diverged[row] - 1, 0) :, row] = np.nan

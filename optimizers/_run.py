@@ -12,16 +12,13 @@ from typing import Any
 
 import numpy as np
 
+from ._lockstep import DIVERGENCE_LIMIT, Recorded, Setting, Working, blank_after_divergence, run_chunks
 from ._minibatch import MiniBatches, batch_size_for
-from ._rows import Group, gradient, oracle_for
+from ._rows import Group, gradient
 from ._spec import Optimizer
 from ._trajectory import Trajectory, internals
 
 __all__ = ["DIVERGENCE_LIMIT", "Trajectory", "gradient", "internals", "race", "run"]
-
-#: A position with a coordinate beyond this (or not finite) counts as diverged.
-DIVERGENCE_LIMIT = 1e6
-
 
 def _as_start(start: Any, dim: int) -> np.ndarray:
     arr = np.array(start, dtype=np.float64)
@@ -43,9 +40,135 @@ def _per_row(name: str, value: Any, kind: type) -> Any:
     return arr.astype(np.float64 if kind is float else np.int64)
 
 
-#: Steps between divergence checks; a row found bad is dropped from the working arrays.
-_CHUNK = 32
+def _check_steps(steps: Any) -> int:
+    if isinstance(steps, bool) or not isinstance(steps, int | np.integer) or steps < 0:
+        raise ValueError(f"steps must be a whole number ≥ 0, got {steps!r}")
+    return int(steps)
 
+
+def _check_noise(noise: Any, seed: Any) -> tuple[Any, Any]:
+    """The noise's standard deviation and the seed, each a scalar or a 1-D array (one per row)."""
+    sigma = _per_row("noise", noise, float)
+    seeds = _per_row("seed", seed, int)
+    if np.any(np.asarray(sigma) < 0) or not np.all(np.isfinite(sigma)):
+        raise ValueError(f"noise must be a finite standard deviation ≥ 0, got {noise!r}")
+    return sigma, seeds
+
+
+def _rows_per_optimizer(opts: Sequence[Optimizer], x0: np.ndarray, sigma: Any,
+                        seeds: Any) -> tuple[list[int], list[bool]]:
+    """How many rows each optimizer gets, and whether its trajectory keeps a batch axis.
+
+    An optimizer's rows are its own batch of hyperparameters, the batch of starts, or that of the
+    noise levels or seeds; whichever of these are batches must agree. With none, it runs one row and
+    its trajectory has no batch axis.
+    """
+    wanted = {x0.shape[0]} if x0.ndim == 2 else set()
+    for value in (sigma, seeds):
+        if isinstance(value, np.ndarray):
+            wanted.add(value.size)
+    sizes = []
+    for opt in opts:
+        n_opt = set(wanted)
+        if opt.batch is not None:
+            n_opt.add(opt.batch)
+        if len(n_opt) > 1:
+            raise ValueError(f"batch sizes disagree: {sorted(n_opt)} (start, noise, seed and hyperparameters)")
+        sizes.append(n_opt.pop() if n_opt else None)
+    return [n or 1 for n in sizes], [n is not None for n in sizes]
+
+
+def _first_positions(x0: np.ndarray, sizes: list[int]) -> np.ndarray:
+    """The working array at step 0, ``(rows, dim)``: one start for every row, or the batch of starts
+    repeated in each optimizer's block."""
+    x = np.empty((sum(sizes), x0.shape[-1]))
+    if x0.ndim == 1:
+        x[:] = x0
+        return x
+    offset = 0
+    for n in sizes:
+        x[offset : offset + n] = x0
+        offset += n
+    return x
+
+
+def _noise_rows(sigma: Any, seeds: Any, steps: int, dim: int, copies: int) -> tuple[Any, np.ndarray | None]:
+    """Each row's noise level (a float, or a ``(rows, 1)`` column) and the standard normal draws,
+    ``(steps, 1 or rows, dim)``, or None without noise.
+
+    One seed draws one sequence that every row shares, so a race compares rules, not luck. An array
+    of seeds draws one sequence per seed; each optimizer's block (``copies`` of them) repeats them,
+    so row i of every block sees seed i's noise, as in its run alone.
+    """
+    if isinstance(sigma, np.ndarray):
+        sigma = np.concatenate([sigma] * copies)[:, None]
+    if not np.any(np.asarray(sigma) > 0):
+        return sigma, None
+    if not isinstance(seeds, np.ndarray):
+        return sigma, np.random.default_rng(seeds).standard_normal((steps, 1, dim))
+    per_seed = [np.random.default_rng(int(s)).standard_normal((steps, dim)) for s in seeds]
+    return sigma, np.concatenate([np.stack(per_seed, axis=1)] * copies, axis=1)
+
+
+def _groups(opts: Sequence[Optimizer], x: np.ndarray, sizes: list[int], lr_factors: Sequence[Any] | None,
+            steps: int, record_state: bool) -> list[Group]:
+    """Each optimizer's block of rows: its hyperparameters per row, its initial state at its starts,
+    its learning-rate factors (checked: one per step, finite, ≥ 0) and, with ``record_state``, the
+    arrays its states will be recorded in."""
+    factors = list(lr_factors) if lr_factors is not None else [None] * len(opts)
+    if len(factors) != len(opts):
+        raise ValueError(f"lr_factors needs one entry per optimizer ({len(opts)}), got {len(factors)}")
+    groups, offset = [], 0
+    for opt, n, fac in zip(opts, sizes, factors, strict=True):
+        if fac is not None:
+            fac = np.asarray(fac, dtype=np.float64)
+            if fac.shape != (steps,) or not np.all(np.isfinite(fac)) or np.any(fac < 0):
+                raise ValueError(f"lr_factors must be {steps} finite factors ≥ 0, got shape {fac.shape}")
+        hp = opt.row_hyper(n)
+        groups.append(Group(opt, n, hp, opt.spec.init(x[offset : offset + n], hp), slice(offset, offset + n), fac,
+                            steps if record_state else None))
+        offset += n
+    return groups
+
+
+def _recorded(x: np.ndarray, steps: int, record_path: bool) -> Recorded:
+    """Where the race writes what it keeps: NaN until written, so a row that stops early reads NaN."""
+    path = grads = None
+    if record_path:
+        path = np.full((steps + 1, *x.shape), np.nan)
+        grads = np.full((steps, *x.shape), np.nan)
+        path[0] = x
+    return Recorded(path, grads, np.full(len(x), -1, dtype=np.int64), x.copy())
+
+
+def _start_and_end(rec: Recorded, x0: np.ndarray, copies: int) -> None:
+    """Without recorded paths, keep two rows: each run's start and its last good position (NaN for
+    a run that diverged at its start)."""
+    ends = rec.last_good
+    rec.path = np.stack([np.empty_like(ends), ends])
+    rec.path[0] = x0 if x0.ndim == 1 else np.concatenate([x0] * copies)
+    rec.path[1, rec.diverged == 0] = np.nan
+    rec.grads = np.empty((0, *ends.shape))
+
+
+def _trajectory(opt: Optimizer, grp: Group, rows: slice, batched: bool, rec: Recorded, loss: np.ndarray,
+                states: dict[str, np.ndarray], steps: int, noise: Any, seed: Any, every_step: bool) -> Trajectory:
+    """One optimizer's trajectory cut from the race's arrays: its block ``rows`` with the batch
+    axis, or its one row without it, ending at its last good position."""
+    div = rec.diverged[rows]
+    evals = np.ones(steps, dtype=np.int64)
+    evals[: len(grp.evals)] = grp.evals
+    if batched:
+        return Trajectory(opt, rec.path[:, rows], loss[:, rows], rec.grads[:, rows], states, div.copy(),
+                          steps, noise, seed, grad_evals=evals)
+    d = int(div[0])
+    end = steps + 1 if d < 0 else d
+    if not every_step:  # paths not recorded: the start and the end only
+        end = 2 if d != 0 else 0
+    row, done = rows.start, max(end - 1, 0)
+    return Trajectory(opt, rec.path[:end, row], loss[:end, row], rec.grads[:done, row],
+                      {name: arr[:done, 0] for name, arr in states.items()}, None if d < 0 else d, steps,
+                      noise, seed, grad_evals=evals[: steps if d < 0 else done])
 
 
 def race(
@@ -82,209 +205,36 @@ def race(
     (``surface.time_dependent``) step t uses the gradient of the step's loss; a surface with a
     ``feasible`` box has every position projected onto it after each step.
     """
-    if isinstance(steps, bool) or not isinstance(steps, int | np.integer) or steps < 0:
-        raise ValueError(f"steps must be a whole number ≥ 0, got {steps!r}")
-    steps = int(steps)
-    dim = surface.dim
-    x0 = _as_start(start, dim)
-    sigma = _per_row("noise", noise, float)
-    seeds = _per_row("seed", seed, int)
-    if np.any(np.asarray(sigma) < 0) or not np.all(np.isfinite(sigma)):
-        raise ValueError(f"noise must be a finite standard deviation ≥ 0, got {noise!r}")
+    steps = _check_steps(steps)
+    x0 = _as_start(start, surface.dim)
+    sigma, seeds = _check_noise(noise, seed)
     k = batch_size_for(surface, batch_size)
-    box = getattr(surface, "feasible", None)
-
-    # How many rows each optimizer gets: its own batch, the starts' batch, or the noise's.
-    wanted = {x0.shape[0]} if x0.ndim == 2 else set()
-    for value in (sigma, seeds):
-        if isinstance(value, np.ndarray):
-            wanted.add(value.size)
-    sizes = []
-    for opt in opts:
-        n_opt = set(wanted)
-        if opt.batch is not None:
-            n_opt.add(opt.batch)
-        if len(n_opt) > 1:
-            raise ValueError(f"batch sizes disagree: {sorted(n_opt)} (start, noise, seed and hyperparameters)")
-        sizes.append(n_opt.pop() if n_opt else None)
-    batched = [n is not None for n in sizes]
-    sizes = [n or 1 for n in sizes]
-    offsets = np.cumsum([0, *sizes])
-    total = int(offsets[-1])
-    if total == 0:
+    sizes, batched = _rows_per_optimizer(opts, x0, sigma, seeds)
+    if not sizes:
         return []
-
-    x = np.empty((total, dim))
-    if x0.ndim == 2:
-        for off, n in zip(offsets[:-1], sizes, strict=True):
-            x[off : off + n] = x0
-    else:
-        x[:] = x0
-
-    def per_group(values: Any) -> Any:
-        """A per-row array of length n, repeated for every optimizer's block, as a column."""
-        if not isinstance(values, np.ndarray):
-            return values
-        return np.concatenate([values] * len(opts))[:, None]
-
-    sigma_rows = per_group(sigma)
-    with_noise = bool(np.any(np.asarray(sigma) > 0))
-    draws = None
-    if with_noise:
-        if isinstance(seeds, np.ndarray):
-            per_seed = [np.random.default_rng(int(s)).standard_normal((steps, dim)) for s in seeds]
-            draws = np.concatenate([np.stack(per_seed, axis=1)] * len(opts), axis=1)
-        else:
-            draws = np.random.default_rng(seeds).standard_normal((steps, 1, dim))
+    x = _first_positions(x0, sizes)
+    sigma_rows, draws = _noise_rows(sigma, seeds, steps, surface.dim, len(opts))
     batches = None if k is None else MiniBatches(len(surface.data.y), k, seeds)
-    # Which seed's batches each working row takes (None: one seed, shared by every row).
+    # Which seed's batches each row takes (None: one seed, shared by every row).
     batch_rows = np.concatenate([np.arange(seeds.size)] * len(opts)) if k and isinstance(seeds, np.ndarray) else None
-
     record_state = record_state and record_path
-    factors = list(lr_factors) if lr_factors is not None else [None] * len(opts)
-    if len(factors) != len(opts):
-        raise ValueError(f"lr_factors needs one entry per optimizer ({len(opts)}), got {len(factors)}")
-    groups = []
-    for opt, off, n, fac in zip(opts, offsets[:-1], sizes, factors, strict=True):
-        if fac is not None:
-            fac = np.asarray(fac, dtype=np.float64)
-            if fac.shape != (steps,) or not np.all(np.isfinite(fac)) or np.any(fac < 0):
-                raise ValueError(f"lr_factors must be {steps} finite factors ≥ 0, got shape {fac.shape}")
-        hp = opt.row_hyper(n)
-        groups.append(
-            Group(opt, n, hp, opt.spec.init(x[off : off + n], hp), slice(int(off), int(off + n)), fac)
-        )
-
-    if record_path:
-        path = np.full((steps + 1, total, dim), np.nan)
-        grads = np.full((steps, total, dim), np.nan)
-        path[0] = x
-    last_good = x.copy()
-    diverged = np.full(total, -1, dtype=np.int64)
-    live = np.arange(total)  # global row numbers still running
-    keep = np.abs(x).max(axis=1) <= DIVERGENCE_LIMIT
-    diverged[~keep] = 0
-    if observe is not None:
-        observe(0, x[None], live)
-
+    groups = _groups(opts, x, sizes, lr_factors, steps, record_state)
+    setting = Setting(surface, getattr(surface, "feasible", None), batches, draws is not None, record_state)
+    rec = _recorded(x, steps, record_path)
     with np.errstate(all="ignore"):
-        t = 1
-        while t <= steps:
-            if not keep.all():
-                x, live = x[keep], live[keep]
-                if isinstance(sigma_rows, np.ndarray):
-                    sigma_rows = sigma_rows[keep]
-                if draws is not None and draws.shape[1] > 1:
-                    draws = draws[:, keep]
-                if batch_rows is not None:
-                    batch_rows = batch_rows[keep]
-                offset = 0
-                for grp in groups:
-                    offset = grp.compact(keep, offset)
-            if x.shape[0] == 0:
-                break
-            stop = min(steps, t + _CHUNK - 1)
-            xs, gs = [], []
-            for grp in groups:
-                grp.begin(t, x)
-            pointed = [grp for grp in groups if grp.grad_point is not None]
-            for tt in range(t, stop + 1):
-                idx = None
-                if batches is not None:
-                    idx = batches.at(tt)
-                    if batch_rows is not None:
-                        idx = idx[batch_rows]
-                shake = sigma_rows * draws[tt - 1] if with_noise else None
-                at = x
-                if pointed:  # rules that take their gradient elsewhere than at x
-                    at = x.copy()
-                    for grp in pointed:
-                        at[grp.slice] = grp.grad_point(grp.state, grp.x, grp.hp)
-                g = gradient(surface, at, tt, idx, shake)
-                for grp in groups:
-                    if grp.lr_factors is not None:
-                        grp.hp["lr"] = grp.base_lr * grp.lr_factors[tt - 1]
-                    if grp.uses_oracle:
-                        oracle = oracle_for(surface, tt, idx, shake, grp.slice)
-                        delta, grp.state = grp.update(g[grp.slice], grp.state, grp.x, tt, grp.hp, oracle=oracle)
-                        grp.evals.append(1 + oracle.extra_grads)
-                    else:
-                        delta, grp.state = grp.update(g[grp.slice], grp.state, grp.x, tt, grp.hp)
-                    grp.x += delta
-                    if box is not None:
-                        np.clip(grp.x, box[:, 0], box[:, 1], out=grp.x)
-                    if record_state:
-                        grp.trail.append(grp.state)
-                xs.append(x.copy())
-                gs.append(g)
-            chunk = np.stack(xs)
-            # A row diverges at the first step whose position leaves the finite region; it is
-            # dropped from the working arrays before the next chunk.
-            bad = ~(np.abs(chunk) <= DIVERGENCE_LIMIT).all(axis=2)
-            keep = ~bad.any(axis=0)
-            first = bad.argmax(axis=0)
-            gone = np.flatnonzero(~keep)
-            diverged[live[gone]] = t + first[gone]
-            last_good[live[keep]] = chunk[-1, keep]
-            moved = gone[first[gone] > 0]
-            last_good[live[moved]] = chunk[first[moved] - 1, moved]
-            if record_path:
-                if len(live) == total:
-                    path[t : stop + 1] = chunk
-                    grads[t - 1 : stop] = gs
-                else:
-                    path[t : stop + 1, live] = chunk
-                    grads[t - 1 : stop, live] = gs
-            if observe is not None:
-                observe(t, chunk, live)
-            t = stop + 1
-
+        run_chunks(setting, Working(x, np.arange(len(x)), sigma_rows, draws, batch_rows), groups, rec, steps, observe)
         if record_path:
-            for row in np.flatnonzero(diverged >= 0):
-                d = diverged[row]
-                path[d:, row] = np.nan
-                grads[max(d - 1, 0) :, row] = np.nan
+            blank_after_divergence(rec)
         else:
-            # Only where each run started and where it ended (its last good position).
-            path = np.stack([path0 := np.empty_like(last_good), last_good])
-            path0[:] = x0 if x0.ndim == 1 else np.concatenate([x0] * len(opts))
-            path[1, diverged == 0] = np.nan
-            grads = np.empty((0, total, dim))
-        loss = surface.value(path)
-
-    records = [
-        grp.records(steps, dim, diverged[off : off + grp.n]) if record_state and record_path else {}
-        for grp, off in zip(groups, offsets[:-1], strict=True)
+            _start_and_end(rec, x0, len(opts))
+        loss = surface.value(rec.path)
+    offsets = np.cumsum([0, *sizes[:-1]]).tolist()
+    return [
+        _trajectory(opt, grp, slice(off, off + grp.n), is_batched, rec, loss,
+                    grp.records(rec.diverged[off : off + grp.n]), steps, sigma, seeds,
+                    record_path)
+        for opt, grp, off, is_batched in zip(opts, groups, offsets, batched, strict=True)
     ]
-    results = []
-    for grp, opt, off, n, rec, is_batched in zip(groups, opts, offsets[:-1], sizes, records, batched, strict=True):
-        sl = slice(int(off), int(off + n))
-        div = diverged[sl]
-        evals = np.ones(steps, dtype=np.int64)
-        evals[: len(grp.evals)] = grp.evals
-        if is_batched:
-            results.append(Trajectory(opt, path[:, sl], loss[:, sl], grads[:, sl], rec, div.copy(),
-                                      steps, sigma, seeds, grad_evals=evals))
-            continue
-        d = int(div[0])
-        end = steps + 1 if d < 0 else d
-        if not record_path:
-            end = 2 if d != 0 else 0
-        results.append(
-            Trajectory(
-                opt,
-                path[:end, sl.start],
-                loss[:end, sl.start],
-                grads[: max(end - 1, 0), sl.start],
-                {name: arr[: max(end - 1, 0), 0] for name, arr in rec.items()},
-                None if d < 0 else d,
-                steps,
-                sigma,
-                seeds,
-                grad_evals=evals[: steps if d < 0 else max(d - 1, 0)],
-            )
-        )
-    return results
 
 
 def run(

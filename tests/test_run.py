@@ -14,6 +14,7 @@ from support import examples
 
 import optimizers
 import surfaces
+from optimizers import _lockstep, _run
 
 KEYS = optimizers.names()
 SURFACES = surfaces.names()
@@ -450,3 +451,78 @@ def test_any_batch_equals_its_runs_one_by_one(data, key, where, n, steps, noisy)
     for i in range(n):
         if tr.diverged_at[i] >= 0:
             assert np.isnan(tr.path[tr.diverged_at[i] :, i]).all()
+
+
+# The race's steps, each on its own.
+
+
+def test_rows_per_optimizer_follow_the_batch_of_starts_noise_or_hyperparameters():
+    one, three = optimizers.make("sgd"), optimizers.make("sgd", lr=[0.1, 0.2, 0.3])
+    alone = np.array([0.0, 1.0])
+    assert _run._rows_per_optimizer([one, one], alone, 0.0, 0) == ([1, 1], [False, False])
+    assert _run._rows_per_optimizer([one, three], alone, 0.0, 0) == ([1, 3], [False, True])
+    assert _run._rows_per_optimizer([one, three], np.zeros((3, 2)), 0.0, 0) == ([3, 3], [True, True])
+    assert _run._rows_per_optimizer([one], alone, 0.0, np.arange(4)) == ([4], [True])
+    with pytest.raises(ValueError, match=r"batch sizes disagree: \[3, 4\]"):
+        _run._rows_per_optimizer([three], alone, np.ones(4), 0)
+
+
+def test_noise_rows_give_every_block_its_seeds_draws():
+    # One seed: one sequence, shared by every row.
+    sigma, draws = _run._noise_rows(0.5, 7, steps=4, dim=2, copies=3)
+    assert sigma == 0.5
+    np.testing.assert_array_equal(draws[:, 0], np.random.default_rng(7).standard_normal((4, 2)))
+    assert draws.shape == (4, 1, 2)
+    # Seeds (1, 2) and two optimizers: rows 0 and 2 see seed 1's noise, rows 1 and 3 seed 2's.
+    sigma, draws = _run._noise_rows(np.array([0.1, 0.2]), np.array([1, 2]), steps=4, dim=2, copies=2)
+    np.testing.assert_array_equal(sigma, [[0.1], [0.2], [0.1], [0.2]])
+    for row, seed in enumerate([1, 2, 1, 2]):
+        np.testing.assert_array_equal(draws[:, row], np.random.default_rng(seed).standard_normal((4, 2)))
+    assert _run._noise_rows(0.0, 7, steps=4, dim=2, copies=3) == (0.0, None)
+
+
+def test_check_divergence_finds_each_rows_first_bad_step_and_last_good_position():
+    rec = _lockstep.Recorded(None, None, np.full(4, -1), np.full((4, 1), -9.0))
+    positions = np.array([  # steps 5, 6, 7 of rows 0 (fine), 1 (past the limit at 7), 2 (inf at 5), 3 (NaN at 6)
+        [[1.0], [1.0], [np.inf], [1.0]],
+        [[2.0], [2.0], [0.0], [np.nan]],
+        [[3.0], [2e6], [0.0], [1.0]],
+    ])
+    live = np.array([0, 1, 2, 3])
+    keep = _lockstep.check_divergence(positions, live, 5, rec)
+    np.testing.assert_array_equal(keep, [True, False, False, False])
+    np.testing.assert_array_equal(rec.diverged, [-1, 7, 5, 6])
+    # row 2 left at the chunk's first step: its last good position is the one before the chunk
+    np.testing.assert_array_equal(rec.last_good[:, 0], [3.0, 2.0, -9.0, 1.0])
+
+
+def test_advance_steps_every_row_and_records_each_step():
+    """Three heavy-ball steps on the bowl (gradient (x, 25y)), written out by hand."""
+    s = surfaces.get("bowl")
+    lr, mu = 0.01, 0.5
+    x = np.array([[-2.5, 1.5]])
+    groups = _run._groups([optimizers.make("momentum", lr=lr, momentum=mu)], x, [1], None, 3, True)
+    setting = _lockstep.Setting(s, None, None, False, True)
+    work = _lockstep.Working(x, np.arange(1), 0.0, None, None)
+    positions = np.empty((3, 1, 2))
+    grads = _lockstep.advance(setting, work, groups, 1, positions)
+    p, v = np.array([-2.5, 1.5]), None
+    for t in range(3):
+        g = np.array([p[0], 25.0 * p[1]])
+        np.testing.assert_array_equal(grads[t][0], g)
+        v = g if v is None else mu * v + g
+        p = p + (-lr * v)
+        np.testing.assert_array_equal(positions[t, 0], p)
+        np.testing.assert_array_equal(groups[0].record["velocity"][t, 0], v)
+    np.testing.assert_array_equal(work.x[0], p)
+
+
+def test_without_paths_a_run_keeps_its_start_and_its_end():
+    s = surfaces.get("bowl")
+    full = optimizers.run(optimizers.make("adam", lr=[0.01, 0.1]), s, start=(-2.5, 1.5), steps=50)
+    ends = optimizers.run(optimizers.make("adam", lr=[0.01, 0.1]), s, start=(-2.5, 1.5), steps=50,
+                          record_path=False)
+    np.testing.assert_array_equal(ends.path, [[[-2.5, 1.5]] * 2, full.path[-1]])
+    np.testing.assert_array_equal(ends.loss, s.value(ends.path))
+    lone = optimizers.run(optimizers.make("sgd", lr=0.01), s, start=(-2.5, 1.5), steps=50, record_path=False)
+    np.testing.assert_array_equal(lone.path[0], [-2.5, 1.5])
