@@ -154,7 +154,11 @@ def check_divergence(positions: np.ndarray, live: np.ndarray, t: int, rec: Recor
     runs a few steps too many, but its diverged step and last good position are read off the chunk
     exactly, into ``rec``.
     """
-    bad = ~(np.abs(positions) <= DIVERGENCE_LIMIT).all(axis=2)
+    good = np.abs(positions) <= DIVERGENCE_LIMIT
+    if good.all():  # the usual chunk: nothing left the region
+        rec.last_good[live] = positions[-1]
+        return np.ones(len(live), dtype=bool)
+    bad = ~good.all(axis=2)
     keep = ~bad.any(axis=0)
     first = bad.argmax(axis=0)
     gone = np.flatnonzero(~keep)
