@@ -31,8 +31,8 @@ settings.register_profile("fuzz", derandomize=False, database=None, print_blob=T
 PROFILE = os.environ.get("HYPOTHESIS_PROFILE", "ci")
 settings.load_profile(PROFILE)
 
-#: Tests that start servers and drive a browser share one worker under pytest-xdist (one server, one
-#: chromium), while the other worker runs the pure tests.
+#: Tests that start servers and drive a browser keep to one worker under pytest-xdist (one server, one
+#: chromium a group), while the other worker runs the pure tests.
 SERVER_TESTS = ("browser",)
 HERE = Path(__file__).resolve().parent
 
@@ -50,4 +50,7 @@ def pytest_report_header(config) -> str:
 def pytest_collection_modifyitems(config, items) -> None:
     for item in items:
         if any(item.get_closest_marker(name) for name in SERVER_TESTS):
-            item.add_marker(pytest.mark.xdist_group("servers"))
+            # The lessons' pictures (forty page loads) are a group of their own, with their own server,
+            # so the worker that finishes the pure tests takes them while the other drives the rest.
+            group = "lessons" if item.path.name == "test_lesson_pictures.py" else "servers"
+            item.add_marker(pytest.mark.xdist_group(group))
