@@ -169,7 +169,11 @@ def _timed(page, act) -> float:
     act()
     page.wait_for_function(f"() => window.__marks.length > {marks}", timeout=60_000, polling=10)
     ms = page.evaluate(f"window.__marks[{marks}] - window.__t0")
-    page.wait_for_timeout(1200)  # let the rerun finish sending before the next change
+    # Let the rerun finish (Streamlit's own script state) before the next change: until then the page
+    # may still hold the previous run's elements beside the new ones.
+    page.wait_for_function("() => document.querySelector('[data-testid=stApp]')?.dataset.testScriptState"
+                           " === 'notRunning'", timeout=60_000)
+    page.wait_for_timeout(300)
     return ms
 
 
@@ -199,9 +203,9 @@ def structural_latency(browser, url: str, changes: int) -> dict[str, list[float]
         out: dict[str, list[float]] = {"add": [], "remove": [], "surface": [], "lesson": []}
         for i in range(changes):
             _timed(page, lambda i=i: _type(page, START_BOX, -1.51 + 0.01 * i))  # untimed: a race not seen before
-            out["add"].append(_timed(page, lambda: page.locator(ADD_BUTTON).click()))
+            out["add"].append(_timed(page, lambda: page.locator(ADD_BUTTON).first.click()))
             out["remove"].append(_timed(page, lambda: page.get_by_role("button", name="Remove", exact=True).click()))
-        _timed(page, lambda: page.locator(ADD_BUTTON).click())  # eight optimizers for the surfaces
+        _timed(page, lambda: page.locator(ADD_BUTTON).first.click())  # eight optimizers for the surfaces
         for key in SURFACES[:changes]:
             out["surface"].append(_timed(page, lambda key=key: _choose(page, "surface-", surfaces.spec(key).name)))
         for title in PLAYER_LESSONS[:changes]:
