@@ -191,14 +191,20 @@ def _choose(page, key_prefix: str, text: str) -> None:
     box.press("Enter")
 
 
+def _opened(browser, url: str):
+    """A fresh context and page at a laptop's size on ``url``, its player drawn and the page settled."""
+    context = browser.new_context(viewport={"width": 1400, "height": 900})
+    page = context.new_page()
+    page.goto(url, timeout=120_000)
+    _drawn(page)
+    page.wait_for_timeout(1500)
+    return context, page
+
+
 def structural_latency(browser, url: str, changes: int) -> dict[str, list[float]]:
     """Per structural change: ms from its click (or Enter) to the player's new data."""
-    context = browser.new_context(viewport={"width": 1400, "height": 900})
+    context, page = _opened(browser, url)
     try:
-        page = context.new_page()
-        page.goto(url, timeout=120_000)
-        _drawn(page)
-        page.wait_for_timeout(1500)
         page.evaluate(WATCH_ANY)
         out: dict[str, list[float]] = {"add": [], "remove": [], "surface": [], "lesson": []}
         for i in range(changes):
@@ -216,12 +222,8 @@ def structural_latency(browser, url: str, changes: int) -> dict[str, list[float]
 
 
 def play_rate(browser, url: str, window_ms: int) -> dict:
-    context = browser.new_context(viewport={"width": 1400, "height": 900})
+    context, page = _opened(browser, url)
     try:
-        page = context.new_page()
-        page.goto(url, timeout=120_000)
-        _drawn(page)
-        page.wait_for_timeout(1500)
         idle = page.evaluate(COUNT_RAF, window_ms)
         player = page.locator("[data-testid=race-player]")
         out = {"idle_raf": idle}
