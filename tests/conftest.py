@@ -52,5 +52,6 @@ def pytest_collection_modifyitems(config, items) -> None:
         if any(item.get_closest_marker(name) for name in SERVER_TESTS):
             # The lessons' pictures (forty page loads) are a group of their own, with their own server,
             # so the worker that finishes the pure tests takes them while the other drives the rest.
-            group = "lessons" if item.path.name == "test_lesson_pictures.py" else "servers"
+            # The load test (its own servers behind nginx) joins them, so the two groups weigh about the same.
+            group = "lessons" if item.path.name in ("test_lesson_pictures.py", "test_load.py") else "servers"
             item.add_marker(pytest.mark.xdist_group(group))
