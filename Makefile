@@ -21,7 +21,9 @@ test: $(VENV)/.dev chromium
 
 # Before a release: the property tests with 20 times the examples, drawn anew from a seed that is
 # printed; a failure is replayed with `make fuzz FUZZ_SEED=<the seed>`.
-FUZZ_SEED ?= $(shell od -An -N4 -tu4 /dev/urandom | tr -d ' ')
+ifndef FUZZ_SEED
+FUZZ_SEED := $(shell od -An -N4 -tu4 /dev/urandom | tr -d ' ')
+endif
 fuzz: $(VENV)/.dev
 	@echo "fuzzing with seed $(FUZZ_SEED) (replay: make fuzz FUZZ_SEED=$(FUZZ_SEED))"
 	HYPOTHESIS_PROFILE=fuzz FUZZ_SCALE=20 $(PY) -m pytest -q -p no:cacheprovider --hypothesis-seed=$(FUZZ_SEED) \
