@@ -82,6 +82,20 @@ def drop_rows(work: Working, groups: list[Group], keep: np.ndarray) -> None:
         offset = grp.compact(keep, offset)
 
 
+def _scratch(x: np.ndarray, groups: list[Group], states: list[Any], count: int) -> tuple[np.ndarray, list]:
+    """The chunk's scratch ``(count, rows + state rows, dim)``: step i's changes (in ``x``'s row
+    order) then its state fields (in the sinks' order), written by one concatenation, and where each
+    sink's rows sit in it (empty when states are not recorded or a field is not ``(rows, dim)``)."""
+    sinks = [sink for grp in groups for sink in grp.sinks]
+    values = list(chain.from_iterable(states)) if sinks else []
+    fits = all(np.shape(v) == s.shape[1:] and s.shape[2:] == x.shape[1:] for s, v in zip(sinks, values, strict=True))
+    spans, row = [], x.shape[0]
+    for sink in sinks if fits else []:
+        spans.append((sink, row, row + sink.shape[1]))
+        row += sink.shape[1]
+    return np.empty((count, row, *x.shape[1:])), spans
+
+
 def advance(setting: Setting, work: Working, groups: list[Group], t: int, positions: np.ndarray) -> list[np.ndarray]:
     """Steps ``t, t+1, …``, one per row of ``positions`` (``(steps, rows, dim)``), which receives
     the positions after each step; returns each step's gradient (noise included).
@@ -89,19 +103,30 @@ def advance(setting: Setting, work: Working, groups: list[Group], t: int, positi
     All rows share one gradient evaluation a step, then every group's rule updates its own block of
     ``work.x`` in place. What stays the same over the chunk is looked up once here (the rules, their
     blocks as views, the states as a plain list), because at dim 2 a rule's NumPy work costs about
-    as much as a few attribute lookups and calls around it.
+    as much as a few attribute lookups and calls around it. For the same reason one concatenation a
+    step copies every rule's change and every state field into the chunk's scratch (a rule's state
+    never shares memory with ``x``, so copying it before ``x`` moves records the same numbers);
+    a step whose shapes do not fit (a change that broadcasts over its block) takes, with the rest
+    of the chunk, the general path: one addition per block and one copy per state field.
     """
     surface, batches, box, noisy = setting.surface, setting.batches, setting.box, setting.noisy
     x, sigma, draws, batch_rows = work.x, work.sigma, work.draws, work.batch_rows
     for grp in groups:
         grp.begin(t, x, len(positions))
     calls = [(grp.update, grp.slice, grp.x, grp.hp, grp.uses_oracle) for grp in groups]
+    plain = not any(grp.uses_oracle for grp in groups)
     states = [grp.state for grp in groups]
     pointed = [(j, grp) for j, grp in enumerate(groups) if grp.grad_point is not None]
     scheduled = [grp for grp in groups if grp.lr_factors is not None]
     sinks = [sink for grp in groups for sink in grp.sinks]  # one per state field, in the states' order
+    scratch, spans = _scratch(x, groups, states, len(positions))
+    fused = len(groups) > 1 and len(spans) == len(sinks)
+    outs, moves = list(scratch), list(scratch[:, : x.shape[0]])
+    # The plain full gradient (no mini-batch, online loss or noise) is what gradient() returns.
+    grad = surface.grad if batches is None and not noisy and not getattr(surface, "time_dependent", False) else None
     deltas: list[Any] = [None] * len(groups)
     grads = []
+    done = 0  # steps whose states went through the scratch
     for i in range(len(positions)):
         tt = t + i
         idx = None
@@ -115,31 +140,44 @@ def advance(setting: Setting, work: Working, groups: list[Group], t: int, positi
             at = x.copy()
             for j, grp in pointed:
                 at[grp.slice] = grp.grad_point(states[j], grp.x, grp.hp)
-        g = gradient(surface, at, tt, idx, shake)
+        g = grad(at) if grad is not None else gradient(surface, at, tt, idx, shake)
         for grp in scheduled:
             grp.hp["lr"] = grp.base_lr * grp.lr_factors[tt - 1]
-        j = 0
-        for update, sl, xj, hp, asks in calls:
-            if asks:
-                oracle = oracle_for(surface, tt, idx, shake, sl)
-                deltas[j], states[j] = update(g[sl], states[j], xj, tt, hp, oracle=oracle)
-                groups[j].evals.append(1 + oracle.extra_grads)
-            else:
+        if plain:
+            for j, (update, sl, xj, hp, _) in enumerate(calls):
                 deltas[j], states[j] = update(g[sl], states[j], xj, tt, hp)
-            j += 1
-        step = np.concatenate(deltas) if j > 1 else deltas[0]
-        if step.shape == x.shape:  # one addition for every block (the same sums, element by element)
-            x += step
-        else:  # a rule's change broadcasts over its block
-            for (_, _, xj, _, _), delta in zip(calls, deltas, strict=True):
-                xj += delta
+        else:
+            for j, (update, sl, xj, hp, asks) in enumerate(calls):
+                if asks:
+                    oracle = oracle_for(surface, tt, idx, shake, sl)
+                    deltas[j], states[j] = update(g[sl], states[j], xj, tt, hp, oracle=oracle)
+                    groups[j].evals.append(1 + oracle.extra_grads)
+                else:
+                    deltas[j], states[j] = update(g[sl], states[j], xj, tt, hp)
+        if fused:
+            try:
+                np.concatenate([*deltas, *chain.from_iterable(states)] if sinks else deltas, out=outs[i])
+            except (ValueError, TypeError):
+                fused = False
+            else:
+                x += moves[i]
+                done = i + 1
+        if not fused:
+            step = np.concatenate(deltas) if len(deltas) > 1 else deltas[0]
+            if step.shape == x.shape:  # one addition for every block (the same sums, element by element)
+                x += step
+            else:  # a rule's change broadcasts over its block
+                for (_, _, xj, _, _), delta in zip(calls, deltas, strict=True):
+                    xj += delta
+            if sinks:
+                for sink, value in zip(sinks, chain.from_iterable(states), strict=True):
+                    sink[i] = value
         if box is not None:  # the same clip, row by row, as each block's own
             np.clip(x, box[:, 0], box[:, 1], out=x)
-        if sinks:
-            for sink, value in zip(sinks, chain.from_iterable(states), strict=True):
-                sink[i] = value
         positions[i] = x
         grads.append(g)
+    for sink, start, stop in spans:
+        sink[:done] = scratch[:done, start:stop]
     for grp, state in zip(groups, states, strict=True):
         grp.state = state
         grp.end()
