@@ -96,6 +96,7 @@ export function decodeRun(run, dim) {
     // where H was not positive definite; the data panel's line or boundary at each step, and the full
     // gradient next to the mini-batch one (`grads`) when the race uses mini-batches.
     trails: run.trails ? Object.fromEntries(Object.entries(run.trails).map(([k, v]) => [k, decodeFloat32(v)])) : null,
+    trailLabels: run.trail_labels ?? {},
     indefinite: new Set(run.indefinite ?? []),
     negative: new Set(run.negative ?? []),
     segments: run.segments ? decodeFloat32(run.segments) : null,

@@ -12,6 +12,7 @@ import { canvasSize, panelsFor, roomFor } from "./layout.js";
 import { diverged, paintFrame, paintStatic } from "./paint.js";
 import { paintData } from "./datapanel.js";
 import { buildControls, el, keyAction } from "./controls.js";
+import { TRAIL_STYLE } from "./marks.js";
 
 /** Nearest ancestor that scrolls (through shadow roots): the page's height is measured from its top. */
 function scroller(node) {
@@ -116,7 +117,11 @@ function swatch(run) {
 function extraKeys(d, runs) {
   const keys = [];
   if (d.layout === "oned") return keys;
-  if (runs.some((r) => r.trails)) keys.push("■ z: the SGD sequence", "◆ y: where the gradient is taken", "● x: the average (the path)");
+  // Each trail as its optimizer's spec names it, with the mark its trail draws (marks.js's TRAIL_STYLE).
+  const glyph = { square: "■", diamond: "◆" };
+  const labels = Object.assign({}, ...runs.filter((r) => r.trails).map((r) => r.trailLabels));
+  for (const [name, label] of Object.entries(labels)) keys.push(`${glyph[TRAIL_STYLE[name]?.shape] ?? "■"} ${label}`);
+  if (Object.keys(labels).length) keys.push("● the path (x)");
   if (runs.some((r) => r.indefinite.size)) keys.push("△ H not positive definite there");
   if (runs.some((r) => r.full)) keys.push("downhill: ⋯ full gradient, — mini-batch");
   return keys.map((text) => el("span", { class: "rp-key-extra", text }));

@@ -122,6 +122,7 @@ def state_marks(tr, dim: int) -> dict:
     if dim == 2 and spec.trails and all(n in tr.state for n in spec.trails):
         out["trails"] = {n: f32(np.vstack([path[:1], np.asarray(tr.state[n], dtype=np.float64)[:k, :dim]]))
                          for n in spec.trails}
+        out["trail_labels"] = {n: spec.label(n) for n in spec.trails}  # the key names them as the spec does
     if spec.curvature is not None and spec.curvature in tr.state:
         eig = np.asarray(tr.state[spec.curvature], dtype=np.float64)[:k]
         with np.errstate(invalid="ignore"):

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from playground.model import actions, lessons
+from playground.model import actions, lessons, views
 from playground.model.experiment import (
     Experiment,
 )
@@ -89,12 +89,10 @@ def present_header(exp: Experiment) -> None:
         surface_header(exp)
 
 
-#: The views whose race player shows a lesson's "what to watch" beside its map.
-BESIDE_PLAYER = ("race", "side")
-
-
 def beside_player(exp: Experiment) -> bool:
-    return exp.view in BESIDE_PLAYER
+    """Whether the view is the race player's, which shows a lesson's "what to watch" beside its map."""
+    row = views.BY_KEY.get(exp.view)
+    return row is not None and row.player
 
 
 def _edited(exp: Experiment, lesson: lessons.Lesson) -> bool:
@@ -115,7 +113,7 @@ def lesson_box(exp: Experiment) -> None:
     title = lesson.title + (" — edited" if edited else "")
     st.markdown(f"**{title}**")
     if edited:
-        st.warning("You have changed this lesson's settings: the text below describes the lesson's own race, "
+        st.warning("You have changed this lesson's settings: the lesson's text describes its own race, "
                    "which may no longer be what the chart shows.", icon=":material/edit:")
         st.button("Restore the lesson's settings", key=keys.RESTORE_LESSON, on_click=record,
                   args=(actions.LoadLesson(lesson.key),))

@@ -30,9 +30,9 @@ from playground.page.style import dark_theme
 class Places:
     """The top of the main column, made before the sidebar is drawn: the race player, then the notes
     on the race under it (a diverged run, a link's warnings, the player's own switch), so a note
-    never moves the player. A run that only edited a value (a
-    hyperparameter, a run setting) draws both there before the sidebar (:func:`draw_first`), so the
-    browser gets the new race ahead of the rest of the page. Every run makes them in the same place,
+    never moves the player. A run with a recorded action to apply (a value, Add, a lesson, a surface)
+    draws both there before the sidebar (:func:`draw_first`), so the browser gets the new race ahead
+    of the rest of the page. Every run makes them in the same place,
     so the player is never remounted. ``drawn``: whether this run drew them already."""
 
     notes: Any
@@ -72,9 +72,10 @@ def renderer(key: str) -> Renderer | None:
     return _RENDERERS.get(key)
 
 
-def view_picker(exp: Experiment) -> str:
+def view_picker(exp: Experiment) -> None:
+    """The views, the experiment's own selected; a pick is recorded as an action (see ``on_view``)."""
     gen = st.session_state.gen
-    view = st.segmented_control(
+    st.segmented_control(
         "View",
         list(views.KEYS),
         default=exp.view,
@@ -83,11 +84,6 @@ def view_picker(exp: Experiment) -> str:
         label_visibility="collapsed",
         on_change=on_view,  # the view enters the experiment as an action, as every widget's value does
     )
-    return view or exp.view
-
-
-def with_view(exp: Experiment, view: str) -> Experiment:
-    return replace(exp, view=view)
 
 
 #: After the player is drawn first, the run waits this long before the rest of the page. The browser

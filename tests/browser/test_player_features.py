@@ -144,7 +144,8 @@ def test_schedule_free_draws_z_and_y_beside_its_path(open_race, shots):
     page, player, race = open_race("surface=bowl:b=10&opt=schedule_free_sgd:lr=0.15;sgd:lr=0.05&steps=120")
     tr = race.trajectories[0]
     keys = player.locator(".rp-keys").inner_text()
-    assert "z: the SGD sequence" in keys and "y: where the gradient is taken" in keys
+    spec = race.trajectories[0].optimizer.spec
+    assert f"■ {spec.label('z')}" in keys and f"◆ {spec.label('y')}" in keys  # named as its spec names them
     for k in (10, 30):
         go_to(player, k)
         marks = drawn_marks(player)
