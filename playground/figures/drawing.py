@@ -326,9 +326,9 @@ class RaceDrawing:
             since = None if gone else view.outside_since(r, step)
             hx, hy = path[now, 0], (path[now, 1] if dim == 2 else self.path_values[r][now])
             shown = not gone and since is None and len(path)
-            art["head"].set_data([hx], [hy]) if shown else art["head"].set_data([], [])
+            art["head"].set_data(*(([hx], [hy]) if shown else ([], [])))
             if "dot" in art:
-                art["dot"].set_data([now], [hx]) if shown else art["dot"].set_data([], [])
+                art["dot"].set_data(*(([now], [hx]) if shown else ([], [])))
             self._outside(art, path[now] if len(path) else None, since)
             for name in ("cross", "diverged"):
                 if name in art:
