@@ -21,6 +21,9 @@ _NARROW = """
 _STYLE = f"""
 <style>
 .block-container {{padding-top: 2.2rem;}}
+/* On a phone Streamlit's header bar (the sidebar's button) stays over the page's top: the first line,
+   a lesson's title, starts under it. */
+@media (max-width: 640px) {{ .block-container {{padding-top: 4rem;}} }}
 {_NARROW}
 </style>
 """

@@ -193,3 +193,14 @@ def test_on_a_1920_screen_the_map_takes_sixty_percent_of_the_height(browser, app
         assert not errors, errors
     finally:
         context.close()
+
+
+def test_on_a_phone_the_lessons_title_starts_under_streamlits_header_bar(browser, app_url):
+    context, page, _player, errors = _open(browser, app_url, "lesson=learning-rate", 390, 844)
+    try:
+        bar = page.locator('header[data-testid="stHeader"]').bounding_box()
+        title = page.get_by_text(lessons.find("learning-rate").title).first.bounding_box()
+        assert title["y"] >= bar["y"] + bar["height"] - 1, f"the title at {title['y']:.0f} px is under the bar {bar}"
+        assert not errors, errors
+    finally:
+        context.close()
